@@ -1,0 +1,140 @@
+"""The custom actions, run against rasa_sdk trackers (no server): messages, directives and events."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from actions import actions
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+DOMAIN: dict[str, Any] = {"slots": {}, "forms": {}, "responses": {}}
+
+
+def tracker(
+    text: str = "", intent: str = "greet", slots: dict[str, Any] | None = None,
+    events: list[dict[str, Any]] | None = None,
+    metadata: dict[str, Any] | None = None, active_loop: str | None = None,
+) -> Tracker:
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": [], "metadata": metadata or {}}
+    return Tracker("call-1", {"lang": "zh-CN", **(slots or {})}, latest, events or [], False, None,
+                   {"name": active_loop} if active_loop else {}, "action_listen")
+
+
+def run(action: Any, track: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, track, DOMAIN))
+    return dispatcher.messages, events
+
+
+def customs(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [m["custom"] for m in messages if m.get("custom")]
+
+
+def responses(messages: list[dict[str, Any]]) -> list[str]:
+    return [m["response"] for m in messages if m.get("response")]
+
+
+def test_handoff_mid_form_carries_filled_slots() -> None:
+    track = tracker("转人工", "request_human", {"complaint_category": "noise", "location": "朝阳区"},
+                    active_loop="complaint_form")
+    messages, events = run(actions.Handoff(), track)
+    assert responses(messages) == ["utter_handoff"]
+    assert customs(messages) == [{"directive": "handoff", "reason": "caller-request",
+                                  "slots": {"complaint_category": "noise", "location": "朝阳区"}}]
+    assert {"event": "active_loop", "timestamp": None, "name": None} in events
+
+
+def test_out_of_scope_reason() -> None:
+    messages, _ = run(actions.Handoff(), tracker("帮我订机票", "out_of_scope"))
+    assert customs(messages)[0]["reason"] == "out-of-scope"
+    assert responses(messages) == ["utter_handoff_out_of_scope"]
+
+
+def test_after_hours_offers_callback_then_files_it() -> None:
+    meta = {"agents_available": False, "agents_back": "明天上午八点半", "calling_number": "13800001111"}
+    messages, events = run(actions.Handoff(), tracker("转人工", "request_human", metadata=meta))
+    assert responses(messages) == ["utter_handoff_after_hours"]
+    assert messages[0]["agents_back"] == "明天上午八点半"
+    assert not any("directive" in c for c in customs(messages))
+    assert {"event": "slot", "timestamp": None, "name": "callback_offered", "value": True} in events
+    messages, _ = run(actions.AffirmDeny(), tracker("好的", "affirm", {"callback_offered": True}, metadata=meta))
+    assert customs(messages) == [{"directive": "file_ticket",
+                                  "fields": {"kind": "callback", "lang": "zh-CN", "callback_phone": "13800001111"}}]
+    messages, _ = run(actions.AffirmDeny(), tracker("不用", "deny", {"callback_offered": True}, metadata=meta))
+    assert responses(messages) == ["utter_callback_declined"] and customs(messages) == []
+
+
+def test_deny_outside_a_question_ends_the_call() -> None:
+    messages, _ = run(actions.AffirmDeny(), tracker("没有了", "deny"))
+    assert responses(messages) == ["utter_goodbye"] and customs(messages) == [{"directive": "hangup"}]
+
+
+def test_emergency_numbers() -> None:
+    for text, response in (("我家着火了", "utter_emergency_fire"), ("有人晕倒了", "utter_emergency_medical"),
+                           ("煤气漏了", "utter_emergency_gas"), ("我被抢劫了", "utter_emergency_police")):
+        messages, _ = run(actions.Emergency(), tracker(text, "emergency"))
+        assert responses(messages) == [response]
+        assert customs(messages) == [{"directive": "hangup"}]
+
+
+def _turn(intent: str, *names: str) -> list[dict[str, Any]]:
+    return [{"event": "user", "parse_data": {"intent": {"name": intent}}}] + [
+        {"event": "action", "name": name} for name in names]
+
+
+def test_two_misunderstandings_in_a_row_hand_off() -> None:
+    first = _turn("nlu_fallback")
+    messages, _ = run(actions.Fallback(), tracker("呜啦啦", "nlu_fallback", events=first))
+    assert responses(messages) == ["utter_please_rephrase"]
+    second = first + [{"event": "action", "name": "action_fallback"}, {"event": "action", "name": "action_listen"}]
+    second += _turn("nlu_fallback")
+    messages, events = run(actions.Fallback(), tracker("嘎嘎", "nlu_fallback", events=second))
+    assert customs(messages) == [{"directive": "handoff", "reason": "misunderstood", "slots": {}}]
+    assert events[-1]["event"] == "followup"
+    # Understood in between: the counter starts again.
+    between = _turn("greet", "utter_greet") + _turn("nlu_fallback")
+    messages, _ = run(actions.Fallback(), tracker("嘎嘎", "nlu_fallback", events=between))
+    assert responses(messages) == ["utter_please_rephrase"]
+
+
+def test_goodbye_hangs_up() -> None:
+    messages, _ = run(actions.Goodbye(), tracker("再见", "goodbye"))
+    assert responses(messages) == ["utter_goodbye"] and customs(messages) == [{"directive": "hangup"}]
+
+
+def test_repeat_says_the_previous_turn_again() -> None:
+    events = _turn("greet") + [{"event": "bot", "text": "您好"}, {"event": "bot", "text": "请问有什么可以帮您"}]
+    events += _turn("repeat")
+    messages, _ = run(actions.Repeat(), tracker("再说一遍", "repeat", events=events))
+    assert [m["text"] for m in messages] == ["您好", "请问有什么可以帮您"]
+    messages, _ = run(actions.Repeat(), tracker("再说一遍", "repeat", events=events, active_loop="complaint_form"))
+    assert messages == []  # the form asks its question again itself
+
+
+def test_readback_and_submit() -> None:
+    filled = {"complaint_category": "noise", "location": "幸福小区三号楼", "incident_time": "昨天晚上",
+              "description": "装修太吵", "callback_phone": "13900001234", "confidential": True}
+    messages, _ = run(actions.AskComplaintConfirmed(), tracker("需要", "affirm", filled))
+    assert messages[0]["response"] == "utter_complaint_readback"
+    assert messages[0]["phone"] == "幺三九 零零零零 幺二三四"
+    assert messages[0]["summary"] == "昨天晚上在幸福小区三号楼的噪音问题 装修太吵"
+    assert customs(messages) == [{"expect": "yes_no"}]
+    messages, events = run(actions.SubmitComplaint(), tracker("对", "affirm", filled, metadata={"calling_number": "1"}))
+    (ticket,) = customs(messages)
+    assert ticket["directive"] == "file_ticket"
+    assert ticket["fields"]["location"] == "幸福小区三号楼" and ticket["fields"]["calling_number"] == "1"
+    assert all(e["value"] is None for e in events)
+
+
+def test_ticket_status_directive() -> None:
+    messages, _ = run(actions.TicketStatus(), tracker("", "check_ticket_status", {"ticket_number": "20261123001"}))
+    assert customs(messages) == [{"directive": "ticket_status", "ticket_number": "20261123001"}]
+
+
+def test_validate_complaint_form_fills_several_slots() -> None:
+    track = tracker("我要投诉朝阳区建国路那边工地每天晚上施工太吵", "file_complaint")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(actions.ValidateComplaintForm().get_extraction_events(dispatcher, track, DOMAIN))
+    assert {e["name"]: e["value"] for e in events}["location"] == "朝阳区建国路"

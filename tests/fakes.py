@@ -1,0 +1,219 @@
+"""Fake engines that implement the real protocols (no mocks of internals), for session tests."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from asr.base import Transcript
+from dialogue.base import BotTurn, Directive
+from voicebot.audio import AudioFrame, Clip, rms_dbfs
+from voicebot.errors import DialogueError, TicketError
+from voicebot.handoff.base import TicketDraft
+
+
+def tone(ms: int, rate: int = 8000, freq: float = 440.0, level: float = 0.3) -> Clip:
+    """Return a sine tone (stands in for speech with the energy VAD)."""
+    n = rate * ms // 1000
+    samples = (np.sin(2 * math.pi * freq * np.arange(n) / rate) * 32767 * level).astype("<i2")
+    return Clip(samples.tobytes(), rate)
+
+
+class EnergyVad:
+    """A VAD that calls any frame louder than -40 dBFS speech (deterministic for tones)."""
+
+    def is_speech(self, frame: AudioFrame) -> bool:
+        """Return True for loud frames."""
+        return rms_dbfs(frame.pcm) > -40.0
+
+
+class ScriptedStream:
+    """Returns the next scripted text for each finished utterance."""
+
+    def __init__(self, texts: list[str], fed: list[int]) -> None:
+        self._texts = texts
+        self._fed = fed
+        self._frames = 0
+
+    async def accept(self, frame: AudioFrame) -> None:
+        """Count frames."""
+        self._frames += 1
+
+    def partial(self) -> Transcript:
+        """Return nothing partial."""
+        return Transcript("", False)
+
+    async def finish(self) -> Transcript:
+        """Return the next scripted text."""
+        self._fed.append(self._frames)
+        self._frames = 0
+        text = self._texts.pop(0) if self._texts else ""
+        return Transcript(text, True, 0.9)
+
+    async def aclose(self) -> None:
+        """Nothing to release."""
+
+
+class ScriptedRecognizer:
+    """A recogniser whose transcripts are scripted per utterance."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = list(texts)
+        self.frames_per_utterance: list[int] = []
+
+    def start_stream(self, call_id: str, rate: int) -> ScriptedStream:
+        """Open a stream sharing the script."""
+        return ScriptedStream(self.texts, self.frames_per_utterance)
+
+
+class ToneSynth:
+    """Speaks every text as a tone, 60 ms per character (so long texts take long)."""
+
+    def __init__(self, ms_per_char: int = 60, fail: bool = False) -> None:
+        self.ms_per_char = ms_per_char
+        self.spoken: list[str] = []
+        self.fail = fail
+
+    async def synthesize(self, text: str, lang: str, rate: int) -> Clip:
+        """Return a tone as long as the text."""
+        self.spoken.append(text)
+        return tone(max(200, len(text) * self.ms_per_char), rate, freq=300.0)
+
+
+@dataclass
+class ScriptedDialogue:
+    """Answers each caller text with the next scripted turn; records what it was asked."""
+
+    turns: list[BotTurn | Exception]
+    asked: list[str] = field(default_factory=list)
+    delay_s: float = 0.0
+    metadata: list[dict[str, Any]] = field(default_factory=list)
+
+    async def respond(self, call_id: str, text: str, lang: str, metadata: dict[str, Any]) -> BotTurn:
+        """Return the next scripted turn (or raise the scripted error)."""
+        self.asked.append(text)
+        self.metadata.append(metadata)
+        if self.delay_s:
+            await asyncio.sleep(self.delay_s)
+        if not self.turns:
+            return BotTurn(("ok",))
+        turn = self.turns.pop(0)
+        if isinstance(turn, Exception):
+            raise turn
+        return turn
+
+
+def say(*utterances: str, directives: Sequence[Directive] = (), **kw: Any) -> BotTurn:
+    """Build a BotTurn."""
+    return BotTurn(tuple(utterances), tuple(directives), **kw)
+
+
+def rasa_down() -> DialogueError:
+    """Return the error a client raises when Rasa is unreachable."""
+    return DialogueError("rasa-unreachable", "connection refused")
+
+
+class MemoryTickets:
+    """A ticket store in memory with the real store's contract (idempotent per call id)."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.tickets: dict[str, TicketDraft] = {}
+        self.numbers: dict[str, str] = {}
+        self.saves = 0
+        self.fail = fail
+
+    async def save(self, draft: TicketDraft) -> str:
+        """Store or update the call's ticket."""
+        if self.fail:
+            raise TicketError("ticket-store-unavailable", "database down")
+        self.saves += 1
+        self.tickets[draft.call_id] = draft
+        return self.numbers.setdefault(draft.call_id, f"{len(self.numbers) + 1:08d}")
+
+    async def status(self, number: str) -> str | None:
+        """Return 'new' for known numbers."""
+        return "new" if number in self.numbers.values() else None
+
+
+@dataclass(frozen=True)
+class Spot:
+    """A queue position."""
+
+    position: int
+    estimated_wait_s: int
+
+
+@dataclass
+class FakeQueue:
+    """An agents' queue with scripted opening hours and claims (same contract as HandoffQueue)."""
+
+    open_now: bool = True
+    claim_after_polls: int | None = None
+    queued: list[str] = field(default_factory=list)
+    callbacks: list[tuple[str, str]] = field(default_factory=list)
+    polls: int = 0
+
+    def is_open(self, now: Any) -> bool:
+        """Return the scripted opening state."""
+        return self.open_now
+
+    def next_open(self, now: Any) -> Any:
+        """Return tomorrow 08:30."""
+        import datetime as dt
+
+        return (now + dt.timedelta(days=1)).replace(hour=8, minute=30)
+
+    async def enqueue(self, number: str, actor: str = "bot") -> Spot:
+        """Queue the caller behind two others."""
+        self.queued.append(number)
+        return Spot(3, 720)
+
+    async def position(self, number: str) -> Spot | None:
+        """Move up one place per poll; None once claimed."""
+        self.polls += 1
+        if self.claim_after_polls is not None and self.polls >= self.claim_after_polls:
+            return None
+        return Spot(max(1, 3 - self.polls), 240)
+
+    async def request_callback(self, number: str, callback_number: str, actor: str = "bot") -> None:
+        """Record the callback."""
+        self.callbacks.append((number, callback_number))
+
+
+class FailingStream(ScriptedStream):
+    """A recogniser stream that raises on the first finished utterance."""
+
+    async def finish(self) -> Transcript:
+        """Fail like a broken decoder."""
+        from voicebot.errors import AsrError
+
+        raise AsrError("asr-failed", "decoder crashed")
+
+
+class FailingRecognizer(ScriptedRecognizer):
+    """A recogniser whose streams fail."""
+
+    def start_stream(self, call_id: str, rate: int) -> ScriptedStream:
+        """Open a failing stream."""
+        return FailingStream(self.texts, self.frames_per_utterance)
+
+
+class BrokenSynth(ToneSynth):
+    """A synthesiser that fails on everything except the texts it was given ahead (like a warm prompt cache)."""
+
+    def __init__(self, cached: set[str]) -> None:
+        super().__init__()
+        self.cached = cached
+
+    async def synthesize(self, text: str, lang: str, rate: int) -> Clip:
+        """Speak cached texts, fail on the rest."""
+        from voicebot.errors import TtsError
+
+        if text not in self.cached:
+            raise TtsError("tts-failed", "espeak-ng crashed")
+        return await super().synthesize(text, lang, rate)

@@ -1,0 +1,74 @@
+"""The browser softphone in real headless Chromium with a fake microphone playing a real recording."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from tests.telephony_helpers import SPEECH, ScriptedBot, running, test_settings
+from voicebot.audio import read_wav, write_wav
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+async def test_softphone_page_is_served() -> None:
+    async with running(test_settings(), ScriptedBot()) as (_, port), aiohttp.ClientSession() as http:
+        page = await http.get(f"http://127.0.0.1:{port}/softphone?token=x")
+        assert page.status == 200 and "softphone.js" in await page.text()
+        script = await http.get(f"http://127.0.0.1:{port}/softphone/softphone.js")
+        assert script.status == 200 and "getUserMedia" in await script.text()
+        assert (await http.get(f"http://127.0.0.1:{port}/softphone/..%2Fsip.py")).status == 404
+
+
+@pytest.mark.real
+async def test_softphone_call_in_headless_chromium(tmp_path: Path) -> None:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    assert shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)
+    clip = read_wav(SPEECH / "en" / "rhasspy3_turn_on_the_lamp.wav", 16000)
+    microphone = tmp_path / "caller.wav"
+    write_wav(microphone, clip.pcm + b"\x00" * 32000 * 2, 16000)  # speech, then 2 s of silence (looped)
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--use-fake-ui-for-media-stream",
+                 "--use-fake-device-for-media-stream", f"--use-file-for-fake-audio-capture={microphone}",
+                 "--autoplay-policy=no-user-gesture-required", "--disable-dev-shm-usage"):
+        options.add_argument(flag)
+    bot = ScriptedBot(reply_ms=600)
+    async with running(test_settings(), bot) as (_, port):
+        driver = await asyncio.to_thread(webdriver.Chrome, options=options, service=Service(CHROMEDRIVER))
+        try:
+            await asyncio.to_thread(driver.get, f"http://127.0.0.1:{port}/softphone?token=test-token&lang=en-US")
+            await asyncio.to_thread(lambda: driver.find_element(By.ID, "call").click())
+            bot_lines: list[str] = []
+            received = 0
+            for _ in range(150):  # up to 15 s
+                await asyncio.sleep(0.1)
+                bot_lines = await asyncio.to_thread(
+                    lambda: [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#log .bot")])
+                received = int(await asyncio.to_thread(lambda: driver.find_element(By.ID, "received").text))
+                if bot_lines and received >= 600 * 32:
+                    break
+            status = await asyncio.to_thread(lambda: driver.find_element(By.ID, "status").text)
+            assert status == "connected"
+            assert bot_lines and "beep" in bot_lines[0]
+            assert received >= 600 * 32  # the whole 600 ms reply at 16 kHz reached the page
+            await asyncio.to_thread(lambda: driver.find_element(By.ID, "hangup").click())
+            for _ in range(50):
+                if bot.records:
+                    break
+                await asyncio.sleep(0.1)
+        finally:
+            await asyncio.to_thread(driver.quit)
+    line = bot.lines[0]
+    assert line.info.protocol == "websocket" and line.info.rate == 16000 and line.info.lang == "en-US"
+    assert bot.loud_frames[line.info.call_id] >= 30  # the recording arrived as speech
+    assert bot.records and bot.records[0].info["calling"] == "softphone"

@@ -1,0 +1,108 @@
+"""``voicebot serve``: answer calls from switches and browsers until told to stop."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import signal
+
+from aiohttp import web
+
+from voicebot.engines import open_engines
+from voicebot.errors import VoicebotError
+from voicebot.handoff.console import setup_console
+from voicebot.handoff.spool import SpooledTicketStore
+from voicebot.handoff.store import SqlTicketStore
+from voicebot.metrics import setup_metrics
+from voicebot.rasa_supervisor import RasaSupervisor
+from voicebot.server import AUDIOSOCKET, SIP, create_app
+from voicebot.settings import Settings, load_settings
+
+logger = logging.getLogger(__name__)
+
+HELP = """Answer calls over every configured protocol, one call session per call:
+
+  SIP/RTP (UDP, [server] sip_port, peers in sip_peers), Asterisk AudioSocket (TCP, audiosocket_port),
+  Twilio Media Streams (ws://HOST:PORT/twilio), plain WebSocket media (ws://HOST:PORT/media) and the
+  browser softphone (http://HOST:PORT/softphone?token=TOKEN).
+
+With [dialogue] manage_servers (the default) the Rasa and action servers are started and watched too.
+SIGTERM/SIGINT stop taking calls (SIP 503), let current calls finish for shutdown_grace_s, then hang up."""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``serve`` subcommand."""
+    parser = subparsers.add_parser("serve", help="answer calls (SIP, AudioSocket, Twilio, WebSocket, softphone)",
+                                   description=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", help="listen address (default: [server] host)")
+    parser.add_argument("--port", type=int, help="HTTP/WebSocket port (default: [server] port)")
+    parser.add_argument("--sip-port", type=int, help="SIP UDP port, -1 for off (default: [server] sip_port)")
+    parser.add_argument("--audiosocket-port", type=int, help="AudioSocket TCP port, -1 for off")
+    parser.add_argument("--no-rasa", action="store_true",
+                        help="do not start the Rasa servers (use the running ones at [dialogue] rasa_urls)")
+    parser.set_defaults(func=run)
+
+
+def apply_overrides(settings: Settings, args: argparse.Namespace) -> Settings:
+    """Return settings with the command-line listen options applied."""
+    overrides = {name: getattr(args, name) for name in ("host", "port", "sip_port", "audiosocket_port")
+                 if getattr(args, name, None) is not None}
+    return dataclasses.replace(settings, server=dataclasses.replace(settings.server, **overrides))
+
+
+async def _announce_ready(supervisor: RasaSupervisor) -> None:
+    try:
+        await supervisor.wait_ready()
+    except VoicebotError as err:
+        logger.error("Rasa did not come up: %s (calls are handed to agents meanwhile)", err)
+        return
+    print("Rasa servers ready", flush=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until SIGTERM or SIGINT."""
+    settings = apply_overrides(load_settings(args.config), args)
+    if args.no_rasa:
+        settings = dataclasses.replace(settings, dialogue=dataclasses.replace(settings.dialogue, manage_servers=False))
+    asyncio.run(serve(settings))
+    return 0
+
+
+async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Load the engines, run the app until ``stop`` is set (or a signal arrives), then shut down gracefully."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    async with contextlib.AsyncExitStack() as stack:
+        supervisor: RasaSupervisor | None = None
+        if settings.dialogue.manage_servers:  # start Rasa while the models and prompts load
+            supervisor = await stack.enter_async_context(RasaSupervisor.from_settings(settings))
+        runtime = await stack.enter_async_context(open_engines(settings))
+        app = create_app(settings, runtime.session_factory)
+        tickets = runtime.engines.tickets
+        store = tickets.store if isinstance(tickets, SpooledTicketStore) else tickets
+        assert isinstance(store, SqlTicketStore), "open_engines builds the SQL ticket store"
+        setup_console(app, store, settings)  # the same store the calls write: tickets show up at once
+        setup_metrics(app, runtime.metrics)
+        runner = web.AppRunner(app, shutdown_timeout=settings.server.shutdown_grace_s + 10)
+        await runner.setup()
+        site = web.TCPSite(runner, settings.server.host, settings.server.port)
+        await site.start()
+        sip = f", SIP udp/{app[SIP].port}" if SIP in app else ""
+        audio = f", AudioSocket tcp/{app[AUDIOSOCKET].port}" if AUDIOSOCKET in app else ""
+        base = f"http://{settings.server.host}:{settings.server.port}"
+        print(f"voicebot serving on {base}{sip}{audio} (agent console: {base}/console)", flush=True)
+        if supervisor is not None:
+            # Calls are answered at once (GB/T 33358): until Rasa is up they get the apology and a human.
+            print("Rasa servers are starting (about a minute on a cold start)...", flush=True)
+            ready = asyncio.create_task(_announce_ready(supervisor), name="rasa-ready")
+            stack.callback(ready.cancel)
+        try:
+            await stop.wait()
+        finally:
+            logger.info("shutting down: no new calls, waiting for current ones")
+            await runner.cleanup()

@@ -1,0 +1,256 @@
+"""Thinking and answering: caller inputs -> safety rules -> dialogue engine -> speech and directives."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from dialogue.base import BotTurn, DialogueEngine, FileTicket, Handoff, Hangup, TicketStatus
+from voicebot.clock import Clock
+from voicebot.errors import AsrError, DialogueError, TtsError, VoicebotError
+from voicebot.events import BotReplied, CallRecord, ErrorOccurred, HandoffRequested, NoInput, TicketFiled
+from voicebot.handoff.base import TicketStore
+from voicebot.holding import Holding
+from voicebot.line import Line
+from voicebot.listener import CallerInput, Failed, Heard, HungUp, Pressed, Silent
+from voicebot.playback import Speaker
+from voicebot.prompts import prompt, status_words
+from voicebot.safety import is_emergency, wants_human
+from voicebot.settings import SessionSettings
+
+log = logging.getLogger(__name__)
+
+SaveTicket = Callable[[str, dict[str, Any]], Awaitable[str | None]]
+"""Store the call's ticket as ``kind`` with extra fields; returns its number (None if storing failed)."""
+
+
+@dataclass(slots=True)
+class TurnState:
+    """What the listener needs to know about the conversation (per call, owned by the conversation)."""
+
+    thinking: bool = False
+    """True while the bot works out its answer (no-input timer paused)."""
+    expect: str | None = None
+    """What the bot last asked for (``number``...)."""
+    faq_topics: list[str] = field(default_factory=list)
+    """FAQ topics answered in this call."""
+    intent: str | None = None
+    """Last understood intent."""
+
+
+class Conversation:
+    """Runs the respond/speak side of one call until it ends; returns the outcome."""
+
+    def __init__(
+        self,
+        line: Line,
+        lang: str,
+        dialogue: DialogueEngine,
+        tickets: TicketStore,
+        speaker: Speaker,
+        clock: Clock,
+        record: CallRecord,
+        settings: SessionSettings,
+        save_ticket: SaveTicket,
+        on_expect: Callable[[str | None], None],
+        agent_target: str,
+        holding: Holding | None = None,
+        dialogue_timeout_s: float = 6.0,
+    ) -> None:
+        self._line = line
+        self._lang = lang
+        self._dialogue = dialogue
+        self._tickets = tickets
+        self._speaker = speaker
+        self._clock = clock
+        self._record = record
+        self._settings = settings
+        self._save_ticket = save_ticket
+        self._on_expect = on_expect
+        self._agent_target = agent_target
+        self._holding = holding
+        self._dialogue_timeout_s = dialogue_timeout_s
+        self._inbox: asyncio.Queue[CallerInput] | None = None
+        self.state = TurnState()
+        self._no_input = 0
+        self._failures = 0
+
+    def _now(self) -> int:
+        return int(self._clock.now_ms())
+
+    async def run(self, inbox: asyncio.Queue[CallerInput]) -> str:
+        """Greet, then answer caller inputs until the call ends; return the outcome."""
+        self._inbox = inbox
+        await self._speaker.say(prompt("greeting", self._lang))
+        while True:
+            tts_error = self._speaker.take_error()
+            if tts_error is not None:  # the caller heard nothing: apologise (cached audio) and hand off
+                failed = await self._failed(tts_error)
+                if failed is not None:
+                    return failed
+            item = await inbox.get()
+            outcome = await self._handle(item)
+            if outcome is not None:
+                return outcome
+
+    async def _handle(self, item: CallerInput) -> str | None:
+        if isinstance(item, HungUp):
+            return "abandoned"
+        if isinstance(item, Failed):
+            return await self._failed(item.error)
+        if isinstance(item, Silent):
+            self._no_input += 1
+            self._record.events.append(NoInput(self._now(), count=self._no_input))
+            if self._no_input > self._settings.max_no_input:
+                await self._speaker.say(prompt("goodbye_no_input", self._lang))
+                return "no-input"
+            await self._speaker.say(prompt("reprompt", self._lang))
+            return None
+        self._no_input = 0
+        if isinstance(item, Pressed) and item.digits == "0":
+            return await self.hand_off("dtmf-0", {})
+        text = item.digits if isinstance(item, Pressed) else item.text
+        if isinstance(item, Heard):
+            if wants_human(text):
+                return await self.hand_off("caller-request", {})
+            if is_emergency(text):
+                self._record.events.append(BotReplied(self._now(), (prompt("emergency", self._lang),), "emergency"))
+                await self._speaker.say(prompt("emergency", self._lang))
+                return None
+        return await self._ask_dialogue(text)
+
+    async def _ask_dialogue(self, text: str) -> str | None:
+        self.state.thinking = True
+        began = time.perf_counter()
+        try:
+            async with self._clock.busy(), asyncio.timeout(self._dialogue_timeout_s):
+                turn, _ = await asyncio.gather(
+                    self._dialogue.respond(self._record.call_id, text, self._lang, self._metadata()),
+                    self._save_ticket("partial", {}),
+                )
+        except TimeoutError:
+            return await self._failed(DialogueError("dialogue-timeout", f"no answer in {self._dialogue_timeout_s} s"))
+        except VoicebotError as err:
+            return await self._failed(err)
+        finally:
+            self.state.thinking = False
+        self._record_turn(turn, int((time.perf_counter() - began) * 1000))
+        if not turn.utterances and not turn.directives:
+            # Rasa answers with nothing when a custom action fails (action server down): never leave dead air.
+            return await self._failed(DialogueError("dialogue-empty-turn", "the dialogue engine said nothing"))
+        for utterance in turn.utterances:
+            if not await self._speaker.say(utterance):
+                return None  # the caller barged in: their new words decide what happens next
+        return await self._apply(turn)
+
+    def _metadata(self) -> dict[str, Any]:
+        info = self._line.info
+        metadata: dict[str, Any] = {"lang": self._lang, "calling_number": info.calling_number, "channel": info.protocol}
+        if self._holding is not None:
+            metadata.update(self._holding.agents_metadata())
+        return metadata
+
+    def _record_turn(self, turn: BotTurn, dialogue_ms: int) -> None:
+        names = tuple(type(d).__name__.lower() for d in turn.directives)
+        self._record.events.append(
+            BotReplied(self._now(), turn.utterances, turn.intent, names, dialogue_ms, turn.faq_topic, dict(turn.slots))
+        )
+        self._record.slots.update({k: v for k, v in turn.slots.items() if v is not None})
+        self.state.intent = turn.intent or self.state.intent
+        if turn.faq_topic and turn.faq_topic not in self.state.faq_topics:
+            self.state.faq_topics.append(turn.faq_topic)
+        self.state.expect = turn.expect
+        self._on_expect(turn.expect)
+
+    async def _apply(self, turn: BotTurn) -> str | None:
+        for directive in turn.directives:
+            if isinstance(directive, Handoff):
+                return await self.hand_off(directive.reason, directive.slots)
+            if isinstance(directive, FileTicket) and directive.fields.get("kind") == "callback":
+                return await self._register_callback(directive.fields)
+            if isinstance(directive, FileTicket):
+                await self._file_ticket(directive.fields)
+            elif isinstance(directive, TicketStatus):
+                await self._tell_status(directive.ticket_number)
+            elif isinstance(directive, Hangup):
+                return "ticket" if self._record.tickets else "resolved"
+        return None
+
+    async def _file_ticket(self, fields: dict[str, Any]) -> None:
+        self._record.slots.update(fields)
+        number = await self._save_ticket("complaint", fields)
+        if number is None:
+            await self.hand_off("ticket-store-failed", fields)
+            return
+        self._record.events.append(TicketFiled(self._now(), number=number, ticket_kind="complaint"))
+        if number not in self._record.tickets:
+            self._record.tickets.append(number)
+        await self._speaker.say(prompt("ticket_filed", self._lang, number=number))
+
+    async def _register_callback(self, fields: dict[str, Any]) -> str:
+        """The caller took the callback the dialogue offered (agents off duty): file it, give the number, end."""
+        slots = {k: v for k, v in fields.items() if v is not None and k not in ("kind", "lang")}
+        self._record.slots.update(slots)
+        number = await self._save_ticket("callback", {})
+        if number is None:
+            return await self.hand_off("ticket-store-failed", slots)
+        self._record.events.append(TicketFiled(self._now(), number=number, ticket_kind="callback"))
+        if number not in self._record.tickets:
+            self._record.tickets.append(number)
+        if self._holding is not None:
+            await self._holding.register_callback(number, announce=False)  # agents see it among callbacks due
+        await self._speaker.say(prompt("ticket_filed", self._lang, number=number))
+        await self._speaker.say(prompt("goodbye", self._lang))
+        return "callback"
+
+    async def _tell_status(self, number: str) -> None:
+        try:
+            async with self._clock.busy():
+                status = await self._tickets.status(number)
+        except VoicebotError as err:
+            self._record.events.append(ErrorOccurred(self._now(), err.code, err.message))
+            status = None
+        if status is None:
+            await self._speaker.say(prompt("ticket_unknown", self._lang, number=number))
+        else:
+            await self._speaker.say(
+                prompt("ticket_status", self._lang, number=number, status=status_words(status, self._lang))
+            )
+
+    async def _failed(self, err: VoicebotError) -> str | None:
+        log.warning("call %s: turn failed: %s", self._record.call_id, err)
+        self._record.events.append(ErrorOccurred(self._now(), err.code, err.message))
+        self._failures += 1
+        if self._failures < self._settings.dialogue_failures_before_handoff:
+            return None
+        await self._speaker.say(prompt("apology", self._lang))  # pre-rendered: plays even when TTS is down
+        self._speaker.take_error()
+        reason = (
+            "asr-failed"
+            if isinstance(err, AsrError)
+            else "tts-failed"
+            if isinstance(err, TtsError)
+            else ("dialogue-failed")
+        )
+        return await self.hand_off(reason, {}, announce=False)
+
+    async def hand_off(self, reason: str, slots: dict[str, Any], announce: bool = True) -> str:
+        """Store the pre-filled ticket durably, tell the caller, then transfer (or promise a callback)."""
+        self._record.events.append(HandoffRequested(self._now(), reason=reason))
+        self._record.slots.update({k: v for k, v in slots.items() if v is not None})
+        number = await self._save_ticket("handoff", {})
+        if number is not None:
+            self._record.events.append(TicketFiled(self._now(), number=number, ticket_kind="handoff"))
+            if number not in self._record.tickets:
+                self._record.tickets.append(number)
+        if announce:
+            await self._speaker.say(prompt("handoff", self._lang))
+        if self._holding is not None and number is not None and self._inbox is not None:
+            return await self._holding.hold(number, self._inbox, self._agent_target)
+        if not await self._line.transfer(self._agent_target):
+            await self._speaker.say(prompt("transfer_failed", self._lang, number=number or ""))
+        return "handoff"

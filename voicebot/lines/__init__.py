@@ -1,0 +1,10 @@
+"""Telephone lines: one adapter per protocol, each turning its wire format into 20 ms frames and back.
+
+- ``sip`` (+ ``sip_call``, ``sip_message``, ``sdp``, ``rtp``): a SIP UAS over UDP with G.711 RTP, RFC 4733 DTMF
+  and REFER transfers; only ``sip_peers`` may call.
+- ``audiosocket``: Asterisk AudioSocket over TCP; ``audiosocket_peers`` plus optional UUID registration.
+- ``twilio``: Twilio Media Streams over WebSocket; the media token in ``customParameters`` or the URL.
+- ``websocket_media``: JSON metadata then L16 frames (jambonz ``listen``, FreeSWITCH audio fork, the softphone);
+  its line also has ``notify(event)`` for live ``partial``/``transcript``/``bot`` events.
+- ``softphone/``: the browser page served at ``/softphone``.
+"""

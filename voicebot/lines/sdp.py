@@ -1,0 +1,94 @@
+"""SDP offer/answer (RFC 4566, RFC 3264) for one G.711 audio stream plus telephone-events."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+
+from voicebot.errors import LineError
+
+PCMU = 0
+"""Static payload type of G.711 mu-law (RFC 3551)."""
+PCMA = 8
+"""Static payload type of G.711 A-law (RFC 3551)."""
+_STATIC = {PCMU: "PCMU", PCMA: "PCMA"}
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """What the caller's SDP offers for audio."""
+
+    address: str
+    """Connection address (``c=`` line) the caller receives RTP on."""
+    port: int
+    """RTP port of the audio stream."""
+    payloads: tuple[int, ...]
+    """Payload types in the caller's order of preference."""
+    codec: int
+    """The G.711 payload type chosen for the call (first offered of PCMU/PCMA)."""
+    encoding: str
+    """``PCMU`` or ``PCMA``: what ``codec`` carries."""
+    dtmf_payload: int | None
+    """Payload type of ``telephone-event/8000``, when offered."""
+
+
+def parse_offer(body: bytes) -> Offer:
+    """Parse an SDP offer; raise ``LineError('sdp-no-codec')`` when neither PCMU nor PCMA is offered."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise LineError("sdp-bad", "SDP is not UTF-8") from err
+    session_address = ""
+    media_address = ""
+    port = -1
+    payloads: tuple[int, ...] = ()
+    rtpmaps: dict[int, str] = {}
+    in_audio = False
+    for line in re.split(r"\r?\n", text):
+        if line.startswith("c=") and not in_audio and port < 0:
+            session_address = line.split()[-1].split("/")[0]
+        elif line.startswith("m="):
+            parts = line[2:].split()
+            in_audio = len(parts) >= 4 and parts[0] == "audio" and port < 0
+            if in_audio:
+                try:
+                    port = int(parts[1].split("/")[0])
+                    payloads = tuple(int(p) for p in parts[3:])
+                except ValueError as err:
+                    raise LineError("sdp-bad", f"bad media line {line!r}") from err
+        elif in_audio and line.startswith("c="):
+            media_address = line.split()[-1].split("/")[0]
+        elif in_audio and line.startswith("a=rtpmap:"):
+            match = re.match(r"a=rtpmap:(\d+)\s+([^/\s]+)/(\d+)", line)
+            if match:
+                rtpmaps[int(match.group(1))] = f"{match.group(2).lower()}/{match.group(3)}"
+    address = media_address or session_address
+    if port < 0 or not address:
+        raise LineError("sdp-bad", "SDP has no audio stream or no connection address")
+    names = {p: rtpmaps.get(p, f"{_STATIC.get(p, '?').lower()}/8000") for p in payloads}
+    codecs = [p for p in payloads if names[p] in ("pcmu/8000", "pcma/8000")]
+    if not codecs:
+        raise LineError("sdp-no-codec", f"no PCMU/PCMA among offered payloads {list(payloads)}")
+    dtmf = next((p for p in payloads if rtpmaps.get(p) == "telephone-event/8000"), None)
+    return Offer(address, port, payloads, codecs[0], names[codecs[0]].split('/')[0].upper(), dtmf)
+
+
+def build_answer(offer: Offer, address: str, port: int, session_id: int | None = None) -> bytes:
+    """Return our SDP answer: the chosen codec (and telephone-event when offered), 20 ms packets."""
+    sid = session_id if session_id is not None else secrets.randbelow(2**31)
+    family = "IP6" if ":" in address else "IP4"
+    payloads = [offer.codec] + ([offer.dtmf_payload] if offer.dtmf_payload is not None else [])
+    lines = [
+        "v=0",
+        f"o=voicebot {sid} {sid} IN {family} {address}",
+        "s=voicebot",
+        f"c=IN {family} {address}",
+        "t=0 0",
+        f"m=audio {port} RTP/AVP {' '.join(str(p) for p in payloads)}",
+        f"a=rtpmap:{offer.codec} {offer.encoding}/8000",
+    ]
+    if offer.dtmf_payload is not None:
+        lines += [f"a=rtpmap:{offer.dtmf_payload} telephone-event/8000", f"a=fmtp:{offer.dtmf_payload} 0-16"]
+    lines += ["a=ptime:20", "a=sendrecv"]
+    return ("\r\n".join(lines) + "\r\n").encode()

@@ -1,0 +1,217 @@
+"""Listening: line frames -> VAD -> endpoint segmenter -> ASR, turned into caller inputs for the conversation."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from asr.base import RecognizerStream, VoiceActivityDetector
+from asr.segmenter import Ended, PreRoll, Segmenter, SegmenterConfig, Started, TimedOut
+from voicebot.audio import FRAME_MS, AudioFrame
+from voicebot.clock import Clock
+from voicebot.errors import AsrError, VoicebotError
+from voicebot.events import BargeIn, CallRecord, DtmfReceived, Transcribed, UserStartedSpeaking, UserStoppedSpeaking
+from voicebot.line import Dtmf, Line, notify
+from voicebot.playback import Speaker
+
+log = logging.getLogger(__name__)
+
+DTMF_INTER_DIGIT_MS = 2500
+"""A digit string ends after this pause (or with #)."""
+PARTIAL_EVERY_FRAMES = 10
+"""Publish a partial transcript every 200 ms of speech (softphone display)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Heard:
+    """The caller said something (final transcript)."""
+
+    text: str
+    """What was recognised."""
+    confidence: float
+    """Recogniser confidence."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pressed:
+    """The caller keyed a digit string (ended by # or a pause); ``"0"`` alone asks for a person."""
+
+    digits: str
+    """The keys, without the closing #."""
+
+
+@dataclass(frozen=True, slots=True)
+class Silent:
+    """The caller said nothing for the no-input timeout."""
+
+
+@dataclass(frozen=True, slots=True)
+class HungUp:
+    """The caller hung up."""
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """Listening failed (the recogniser raised): the caller must hear an apology and reach a person."""
+
+    error: VoicebotError
+    """What went wrong."""
+
+
+CallerInput = Heard | Pressed | Silent | HungUp | Failed
+
+
+class Listener:
+    """Runs the listen stage of one call and posts ``CallerInput``s to the conversation's inbox."""
+
+    def __init__(
+        self,
+        line: Line,
+        vad: VoiceActivityDetector,
+        stream: RecognizerStream,
+        clock: Clock,
+        record: CallRecord,
+        speaker: Speaker,
+        inbox: asyncio.Queue[CallerInput],
+        config: SegmenterConfig,
+        barge_in_min_ms: int,
+        bot_busy: Callable[[], bool],
+    ) -> None:
+        self._line = line
+        self._vad = vad
+        self._stream = stream
+        self._clock = clock
+        self._record = record
+        self._speaker = speaker
+        self._inbox = inbox
+        self._segmenter = Segmenter(config)
+        self._preroll = PreRoll(config.pre_roll_ms)
+        self._barge_in_min_ms = barge_in_min_ms
+        self._bot_busy = bot_busy
+        self._digits = ""
+        self._last_digit_ms = 0.0
+        self._speech_frames = 0
+        self._asr_failed = False
+
+    def reconfigure(self, config: SegmenterConfig) -> None:
+        """Use other endpointing for the next utterance (e.g. longer pauses for a phone number)."""
+        self._segmenter.reconfigure(config)
+
+    async def run(self) -> None:
+        """Listen until the caller hangs up; a recogniser failure is reported to the conversation, not raised.
+
+        After such a failure the line is still read (DTMF keeps working) so the caller hears the apology
+        and reaches a person.
+        """
+        while True:
+            item = await self._line.recv()
+            if item is None:
+                await self._speaker.line_closed()
+                await self._inbox.put(HungUp())
+                return
+            if isinstance(item, Dtmf):
+                await self._on_digit(item.digit)
+            elif not self._asr_failed:
+                try:
+                    await self._on_frame(item)
+                except AsrError as err:
+                    log.error("call %s: recogniser failed: %s", self._record.call_id, err)
+                    self._asr_failed = True
+                    await self._inbox.put(Failed(err))
+
+    async def _on_digit(self, digit: str) -> None:
+        now = self._clock.now_ms()
+        self._record.events.append(DtmfReceived(int(now), digit=digit))
+        if self._speaker.speaking:
+            await self._speaker.interrupt()  # a key press is a barge-in too
+        if digit == "0" and not self._digits and not self._expecting_number:
+            await self._inbox.put(Pressed("0"))
+            return
+        if digit == "#":
+            await self._flush_digits()
+            return
+        self._digits += digit
+        self._last_digit_ms = now
+
+    @property
+    def _expecting_number(self) -> bool:
+        return self._segmenter.config.end_silence_ms > 1000
+
+    async def _flush_digits(self) -> None:
+        if self._digits:
+            digits, self._digits = self._digits, ""
+            self._record.events.append(Transcribed(int(self._clock.now_ms()), text=digits, source="dtmf"))
+            await self._inbox.put(Pressed(digits))
+
+    async def _on_frame(self, frame: AudioFrame) -> None:
+        now = self._clock.now_ms()
+        if self._digits and now - self._last_digit_ms >= DTMF_INTER_DIGIT_MS:
+            await self._flush_digits()
+        if self._bot_busy() or self._speaker.speaking or self._digits:
+            self._segmenter.reset_timeout()  # no-input counts from when the bot stopped talking
+        speech = self._vad.is_speech(frame)
+        was_in_speech = self._segmenter.in_speech
+        event = self._segmenter.process(FRAME_MS, speech)
+        if isinstance(event, Started):
+            await self._on_started(event)
+        elif isinstance(event, Ended):
+            await self._feed(frame)
+            await self._on_ended(event)
+            return
+        elif isinstance(event, TimedOut):
+            if not self._bot_busy():
+                await self._inbox.put(Silent())
+            self._segmenter.reset_timeout()
+        if was_in_speech or isinstance(event, Started):
+            if self._segmenter.in_speech:
+                await self._feed(frame)
+                await self._publish_partial()
+        else:
+            self._preroll.push(frame)
+
+    async def _on_started(self, event: Started) -> None:
+        if self._speaker.speaking:
+            if self._speaker.spoken_ms < self._barge_in_min_ms:
+                # Too early to be a barge-in (echo of our own first syllables, a cough): forget this start.
+                self._segmenter = Segmenter(self._segmenter.config, self._segmenter.now_ms)
+                return
+            if await self._speaker.interrupt():
+                self._record.events.append(BargeIn(int(self._clock.now_ms())))
+        self._record.events.append(UserStartedSpeaking(self._call_time(event.at_ms)))
+        self._speech_frames = 0
+        for buffered in self._preroll.drain():
+            await self._feed(buffered)
+
+    async def _on_ended(self, event: Ended) -> None:
+        self._record.events.append(UserStoppedSpeaking(self._call_time(event.end_ms)))
+        async with self._clock.busy():
+            transcript = await self._stream.finish()
+        text = transcript.text.strip()
+        if not text:
+            log.debug("call %s: utterance with no words (noise)", self._record.call_id)
+            return
+        self._record.events.append(
+            Transcribed(int(self._clock.now_ms()), text=text, confidence=transcript.confidence, source="asr")
+        )
+        await notify(self._line, {"type": "transcript", "text": text})
+        await self._inbox.put(Heard(text, transcript.confidence))
+
+    def _call_time(self, segmenter_ms: int) -> int:
+        """Map segmenter time (sum of frames heard) to call-clock time (frames may arrive late).
+
+        The frame just processed arrived (clock time) at its start; the segmenter's time is its end.
+        """
+        return int(self._clock.now_ms() + FRAME_MS - (self._segmenter.now_ms - segmenter_ms))
+
+    async def _feed(self, frame: AudioFrame) -> None:
+        async with self._clock.busy():
+            await self._stream.accept(frame)
+
+    async def _publish_partial(self) -> None:
+        self._speech_frames += 1
+        if self._speech_frames % PARTIAL_EVERY_FRAMES == 0:
+            partial = self._stream.partial().text
+            if partial:
+                await notify(self._line, {"type": "partial", "text": partial})

@@ -1,0 +1,106 @@
+"""Speaking: turn text into audio and play it on the line in real-time 20 ms frames, stoppable at once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from tts.base import CachingSynthesizer, Synthesizer
+from voicebot.audio import FRAME_MS, Clip, split_frames
+from voicebot.clock import Clock
+from voicebot.errors import TtsError
+from voicebot.events import BotStartedSpeaking, BotStoppedSpeaking, CallRecord, ErrorOccurred
+from voicebot.line import Line, notify
+
+log = logging.getLogger(__name__)
+
+
+class Speaker:
+    """Plays bot utterances for one call; ``interrupt()`` stops the current one within a frame."""
+
+    def __init__(self, line: Line, synth: Synthesizer, clock: Clock, record: CallRecord, lang: str) -> None:
+        self._line = line
+        self._synth = synth
+        self._clock = clock
+        self._record = record
+        self._lang = lang
+        self._play_task: asyncio.Task[int] | None = None
+        self._started_ms = 0.0
+        self._frames_sent = 0
+        self._error: TtsError | None = None
+        self._line_closed = False
+        self._stop_requested = False
+
+    async def line_closed(self) -> None:
+        """The caller hung up: stop now and make every later ``say`` return at once."""
+        self._line_closed = True
+        self._stop_requested = True
+        if self._play_task is not None and not self._play_task.done():
+            self._play_task.cancel()  # nothing to flush: the line is gone
+
+    def take_error(self) -> TtsError | None:
+        """Return (and forget) the last synthesis failure, so the conversation can apologise once."""
+        error, self._error = self._error, None
+        return error
+
+    @property
+    def speaking(self) -> bool:
+        """Return True while an utterance is playing."""
+        return self._play_task is not None and not self._play_task.done()
+
+    @property
+    def spoken_ms(self) -> int:
+        """Return how long the current utterance has played."""
+        return self._frames_sent * FRAME_MS if self.speaking else 0
+
+    async def say(self, text: str) -> bool:
+        """Speak ``text``; return True if it played to the end (False: barge-in, hang-up or no audio)."""
+        if self._line_closed:
+            return False
+        cached = isinstance(self._synth, CachingSynthesizer) and self._synth.is_cached(text, self._lang)
+        try:
+            async with self._clock.busy():
+                clip = await self._synth.synthesize(text, self._lang, self._line.info.rate)
+        except TtsError as err:
+            log.error("call %s: cannot speak: %s", self._record.call_id, err)
+            self._record.events.append(ErrorOccurred(int(self._clock.now_ms()), err.code, err.message))
+            self._error = err
+            return False
+        await notify(self._line, {"type": "bot", "text": text})
+        self._frames_sent = 0
+        self._stop_requested = False
+        self._play_task = asyncio.create_task(self._play(clip, text, cached))
+        try:
+            await asyncio.wait([self._play_task])
+        finally:
+            if not self._play_task.done():  # our own caller was cancelled (hang-up): stop the audio too
+                self._play_task.cancel()
+        interrupted = self._play_task.cancelled()
+        if not interrupted and self._play_task.exception() is not None:
+            raise self._play_task.exception()  # type: ignore[misc]
+        self._record.events.append(BotStoppedSpeaking(int(self._clock.now_ms()), interrupted=interrupted))
+        return not interrupted
+
+    async def interrupt(self) -> bool:
+        """Stop the current utterance and flush audio queued on the far side; True if one was playing."""
+        task = self._play_task
+        if task is None or task.done():
+            return False
+        self._stop_requested = True  # checked every frame as well: a cancel can be lost inside a line's send
+        task.cancel()
+        await self._line.clear()
+        return True
+
+    async def _play(self, clip: Clip, text: str, cached: bool) -> int:
+        start = self._clock.now_ms()
+        for index, frame in enumerate(split_frames(clip.pcm, clip.rate, int(start))):
+            # Schedule each frame on an absolute grid so pacing does not drift with processing time.
+            await self._clock.sleep_until(start + index * FRAME_MS)
+            if self._stop_requested:
+                raise asyncio.CancelledError  # the interrupt's cancel was swallowed by the line: stop anyway
+            await self._line.send(frame)
+            if index == 0:
+                self._record.events.append(BotStartedSpeaking(int(self._clock.now_ms()), text=text, cached=cached))
+            self._frames_sent = index + 1
+        await self._clock.sleep_until(start + self._frames_sent * FRAME_MS)
+        return self._frames_sent

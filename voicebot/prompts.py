@@ -1,0 +1,107 @@
+"""The bot's fixed sentences, per language. Rendered ahead at start-up so they cost nothing at call time.
+
+``{number}`` and friends are filled in at call time; texts with placeholders are
+rendered when used (digits are read one by one by the TTS normaliser).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+PROMPTS: dict[str, dict[str, str]] = {
+    "greeting": {
+        "zh-CN": "您好，这里是12345市民服务热线智能助手。请直接说出您要咨询或反映的问题，需要人工服务请说转人工或按0。",
+        "en-US": "Hello, this is the 12345 citizen hotline assistant. Please tell me how I can help. "
+        "To reach a person, say agent or press 0.",
+    },
+    "reprompt": {
+        "zh-CN": "您还在吗？请说出您的问题，或者说转人工。",
+        "en-US": "Are you still there? Please tell me your question, or say agent.",
+    },
+    "goodbye_no_input": {
+        "zh-CN": "很抱歉没有听到您的声音，请稍后再拨12345。再见。",
+        "en-US": "Sorry, I could not hear you. Please call 12345 again later. Goodbye.",
+    },
+    "apology": {
+        "zh-CN": "很抱歉，系统暂时出现问题，马上为您转接人工客服，您刚才说的内容会一并转给客服。",
+        "en-US": "Sorry, something went wrong on our side. I am connecting you to an agent, "
+        "who will see everything you have said.",
+    },
+    "handoff": {
+        "zh-CN": "好的，正在为您转接人工客服，您刚才说的内容已经转给客服，不用重复。",
+        "en-US": "Sure, I am connecting you to an agent. They will see what you have told me, "
+        "so you will not need to repeat it.",
+    },
+    "emergency": {
+        "zh-CN": "如遇紧急情况，请立即挂机拨打：火警119，报警110，急救120。",
+        "en-US": "If this is an emergency, hang up now and dial 119 for fire, 110 for police, or 120 for an ambulance.",
+    },
+    "goodbye": {
+        "zh-CN": "感谢您的来电，再见。",
+        "en-US": "Thank you for calling. Goodbye.",
+    },
+    "ticket_filed": {
+        "zh-CN": "已为您登记，工单号是 {number} 。",
+        "en-US": "Your report is registered. Your ticket number is {number}.",
+    },
+    "ticket_status": {
+        "zh-CN": "工单 {number} 的当前状态是：{status}。",
+        "en-US": "Ticket {number} is currently {status}.",
+    },
+    "ticket_unknown": {
+        "zh-CN": "没有查到工单 {number} ，请核对后再说一遍，或者说转人工。",
+        "en-US": "I could not find ticket {number}. Please check the number, or say agent.",
+    },
+    "transfer_failed": {
+        "zh-CN": "现在坐席全忙，您的问题已经登记，工单号是 {number} ，工作人员会尽快回电。",
+        "en-US": "All agents are busy. Your case is registered as ticket {number}, and an agent will call you back.",
+    },
+    "queue_position": {
+        "zh-CN": "您排在第{position}位，预计等待约{minutes}分钟。不想等待的话，请按1或说回电，工作人员会给您回电话。",
+        "en-US": "You are number {position} in the queue; the expected wait is about {minutes} minutes. "
+        "To get a call back instead, press 1 or say call back.",
+    },
+    "agents_closed": {
+        "zh-CN": "现在是非工作时间，人工客服{when}上班。您的问题已经登记，工单号是 {number} 。需要回电请按1或说回电。",
+        "en-US": "Our agents are back {when}. Your case is registered as ticket {number}. "
+        "To get a call back, press 1 or say call back.",
+    },
+    "callback_registered": {
+        "zh-CN": "好的，已为您登记回电，工单号是 {number} ，工作人员会尽快联系您。再见。",
+        "en-US": "Done. An agent will call you back about ticket {number}. Goodbye.",
+    },
+    "connecting_agent": {
+        "zh-CN": "客服已经接起，正在为您转接。",
+        "en-US": "An agent is ready. Connecting you now.",
+    },
+}
+
+STATUS_WORDS: dict[str, dict[str, str]] = {
+    "new": {"zh-CN": "已受理", "en-US": "received"},
+    "queued": {"zh-CN": "等待处理", "en-US": "waiting for an agent"},
+    "claimed": {"zh-CN": "正在处理", "en-US": "being handled"},
+    "resolved": {"zh-CN": "已办结", "en-US": "resolved"},
+    "callback_due": {"zh-CN": "等待回电", "en-US": "waiting for a callback"},
+}
+
+LANGUAGES = ("zh-CN", "en-US")
+
+
+def prompt(key: str, lang: str, **values: str) -> str:
+    """Return the prompt ``key`` in ``lang`` (zh-CN when the language is unknown), placeholders filled."""
+    texts = PROMPTS[key]
+    text = texts.get(lang) or texts["zh-CN"]
+    return text.format(**values) if values else text
+
+
+def status_words(status: str, lang: str) -> str:
+    """Return a ticket status as words a caller understands."""
+    return STATUS_WORDS.get(status, {}).get(lang, status)
+
+
+def fixed_prompts() -> Iterator[tuple[str, str]]:
+    """Yield ``(text, lang)`` for every prompt without placeholders (the ones worth pre-rendering)."""
+    for texts in PROMPTS.values():
+        for lang, text in texts.items():
+            if "{" not in text:
+                yield text, lang

@@ -1,0 +1,1 @@
+"""QA replay: scenarios of scripted caller turns run through the whole bot, checked and reported."""

@@ -1,0 +1,196 @@
+"""The aiohttp application behind ``voicebot serve``: every line protocol, one session per call."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from voicebot.events import CallRecord
+from voicebot.line import Line
+from voicebot.lines import audiosocket, twilio, websocket_media
+from voicebot.lines.common import PeerFilter, token_ok
+from voicebot.lines.sip import SipServer, parse_port_range
+from voicebot.settings import ServerSettings, Settings
+
+logger = logging.getLogger(__name__)
+
+SessionFactory = Callable[[Line], Awaitable[CallRecord]]
+"""Runs one call's session on a line and returns its record."""
+
+SOFTPHONE_DIR = Path(__file__).resolve().parent / "lines" / "softphone"
+
+
+class CallRegistry:
+    """Every call in progress: admission, one task per session, graceful drain."""
+
+    def __init__(self, session_factory: SessionFactory, max_calls: int) -> None:
+        self.session_factory = session_factory
+        self.max_calls = max_calls
+        self.draining = False
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.lines: dict[asyncio.Task[None], Line] = {}
+        self.completed = 0
+        self.on_record: Callable[[Line, CallRecord], None] | None = None
+
+    def admits(self) -> bool:
+        """Return whether a new call may start."""
+        return not self.draining and len(self.tasks) < self.max_calls
+
+    def start(self, line: Line) -> asyncio.Task[None]:
+        """Run a session on ``line`` in its own task."""
+        task = asyncio.create_task(self._run(line), name=f"call-{line.info.call_id}")
+        self.tasks.add(task)
+        self.lines[task] = line
+        task.add_done_callback(self._done)
+        return task
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self.tasks.discard(task)
+        self.lines.pop(task, None)
+
+    async def _run(self, line: Line) -> None:
+        info = line.info
+        logger.info("call %s started: %s from %s to %s (%s)", info.call_id, info.protocol, info.calling_number,
+                    info.called_number, info.protocol_call_id)
+        try:
+            record = await self.session_factory(line)
+            logger.info("call %s finished: %s", info.call_id, record.outcome or "done")
+            if self.on_record is not None:
+                self.on_record(line, record)
+        except Exception:  # a crashed session ends its own call only
+            logger.exception("call %s: session failed", info.call_id)
+        finally:
+            self.completed += 1
+            try:
+                await asyncio.shield(line.hangup())
+            except Exception:
+                logger.exception("call %s: hangup failed", info.call_id)
+
+    async def drain(self, grace_s: float) -> None:
+        """Refuse new calls, let current ones finish for ``grace_s``, then end the rest."""
+        self.draining = True
+        if self.tasks:
+            logger.info("shutdown: waiting up to %.0f s for %d calls", grace_s, len(self.tasks))
+            _, pending = await asyncio.wait(set(self.tasks), timeout=grace_s)
+            if pending:
+                # Hang the lines up first: each session then sees the caller gone and finishes its record.
+                logger.warning("shutdown: hanging up %d calls still running", len(pending))
+                lines = [self.lines[task] for task in pending if task in self.lines]
+                await asyncio.gather(*(line.hangup() for line in lines), return_exceptions=True)
+                _, pending = await asyncio.wait(pending, timeout=3.0)
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.wait(pending, timeout=3.0)
+
+
+SETTINGS = web.AppKey("settings", Settings)
+"""The settings the app was made with."""
+REGISTRY = web.AppKey("registry", CallRegistry)
+"""Calls in progress."""
+MEDIA_TOKEN = web.AppKey("media_token", str)
+"""The shared secret media peers present."""
+SIP = web.AppKey("sip", SipServer)
+"""The SIP server (absent when SIP is off)."""
+AUDIOSOCKET = web.AppKey("audiosocket", audiosocket.AudioSocketServer)
+"""The AudioSocket server (absent when off)."""
+
+
+async def _media_servers(app: web.Application) -> AsyncIterator[None]:
+    config: ServerSettings = app[SETTINGS].server
+    registry = app[REGISTRY]
+    loop = asyncio.get_running_loop()
+    sip: SipServer | None = None
+    if config.sip_port >= 0:
+        protocol = SipServer(registry, PeerFilter(config.sip_peers), config.sip_public_host or config.host,
+                             parse_port_range(config.rtp_ports), config.sip_answer_delay_ms, config.agent_uri)
+        await loop.create_datagram_endpoint(lambda: protocol, local_addr=(config.host, config.sip_port))
+        sip = app[SIP] = protocol
+        logger.info("SIP listening on udp %s:%d (peers: %s)", config.host, protocol.port, config.sip_peers)
+    audio: audiosocket.AudioSocketServer | None = None
+    if config.audiosocket_port >= 0:
+        audio = audiosocket.AudioSocketServer(registry, PeerFilter(config.audiosocket_peers),
+                                              config.audiosocket_require_registration, config.transfer_on_close)
+        await audio.start(config.host, config.audiosocket_port)
+        app[AUDIOSOCKET] = audio
+        logger.info("AudioSocket listening on tcp %s:%d", config.host, audio.port)
+    yield
+    if sip is not None:
+        sip.draining = True
+    await registry.drain(config.shutdown_grace_s)  # usually already drained in on_shutdown
+    if sip is not None:
+        await sip.close()
+    if audio is not None:
+        await audio.close()
+
+
+async def _on_shutdown(app: web.Application) -> None:
+    if SIP in app:
+        app[SIP].draining = True
+    await app[REGISTRY].drain(app[SETTINGS].server.shutdown_grace_s)
+
+
+async def _health(request: web.Request) -> web.Response:
+    registry = request.app[REGISTRY]
+    return web.json_response({"status": "draining" if registry.draining else "ok", "calls": len(registry.tasks),
+                              "completed": registry.completed})
+
+
+async def _twilio(request: web.Request) -> web.StreamResponse:
+    app = request.app
+    return await twilio.handle(request, app[REGISTRY], app[MEDIA_TOKEN], app[SETTINGS].server.transfer_on_close)
+
+
+async def _media(request: web.Request) -> web.StreamResponse:
+    return await websocket_media.handle(request, request.app[REGISTRY], request.app[MEDIA_TOKEN])
+
+
+async def _softphone(request: web.Request) -> web.StreamResponse:
+    name = request.match_info.get("name") or "index.html"
+    path = SOFTPHONE_DIR / name
+    if name not in {p.name for p in SOFTPHONE_DIR.iterdir()} or not path.is_file():
+        raise web.HTTPNotFound()
+    return web.FileResponse(path, headers={"Cache-Control": "no-cache"})
+
+
+async def _register_audiosocket(request: web.Request) -> web.Response:
+    auth = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not token_ok(auth, request.app[MEDIA_TOKEN]):
+        logger.warning("AudioSocket registration from %s refused: bad token", request.remote)
+        raise web.HTTPUnauthorized(text="bad token")
+    if AUDIOSOCKET not in request.app:
+        raise web.HTTPNotFound(text="AudioSocket is off")
+    try:  # JSON, or a form as Asterisk's CURL() posts it: uuid=...&from=${CALLERID(num)}&to=${EXTEN}
+        body: Any = await request.json() if request.content_type == "application/json" else await request.post()
+        registration = request.app[AUDIOSOCKET].register(str(body["uuid"]), str(body.get("from", "")),
+                                                         str(body.get("to", "")))
+    except (ValueError, KeyError, TypeError) as err:
+        raise web.HTTPBadRequest(text=f"expected uuid, from, to (JSON or form): {err}") from err
+    return web.json_response({"uuid": registration})
+
+
+def create_app(settings: Settings, session_factory: SessionFactory) -> web.Application:
+    """Build the app: SIP and AudioSocket servers start with it; WebSocket lines and the softphone are routes."""
+    app = web.Application(client_max_size=64 * 1024)
+    token = settings.server.media_token
+    if not token:
+        token = secrets.token_urlsafe(16)
+        logger.warning("no media_token configured; this run's token is %s", token)
+    app[SETTINGS] = settings
+    app[REGISTRY] = CallRegistry(session_factory, settings.server.max_calls)
+    app[MEDIA_TOKEN] = token
+    app.cleanup_ctx.append(_media_servers)
+    app.on_shutdown.append(_on_shutdown)
+    app.router.add_get("/healthz", _health)
+    app.router.add_get("/twilio", _twilio)
+    app.router.add_get("/media", _media)
+    app.router.add_get("/softphone", _softphone)
+    app.router.add_get("/softphone/{name}", _softphone)
+    app.router.add_post("/api/audiosocket/calls", _register_audiosocket)
+    return app

@@ -1,0 +1,195 @@
+"""One call, start to end: listen, think, speak, hand off, and leave a record and a ticket behind."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from asr.base import Recognizer, VoiceActivityDetector
+from asr.segmenter import SegmenterConfig
+from dialogue.base import DialogueEngine
+from tts.base import Synthesizer
+from voicebot.clock import Clock, RealClock
+from voicebot.conversation import Conversation
+from voicebot.errors import ConfigError, VoicebotError
+from voicebot.events import CallEnded, CallRecord, CallStarted, ErrorOccurred, TicketFiled
+from voicebot.handoff.base import TicketStore, WaitingQueue
+from voicebot.holding import Holding
+from voicebot.line import Line
+from voicebot.listener import CallerInput, Listener
+from voicebot.playback import Speaker
+from voicebot.settings import SessionSettings
+from voicebot.ticketing import draft_ticket
+
+log = logging.getLogger(__name__)
+
+INBOX_SIZE = 16
+"""Caller inputs waiting for the conversation; more means the bot is hopelessly behind."""
+
+
+def final_kind(record: CallRecord) -> str:
+    """Return the ticket kind a finished call leaves: handoff, callback, complaint, resolved, or partial."""
+    kinds = {event.ticket_kind for event in record.of(TicketFiled)}
+    if record.outcome == "callback" and "callback" in kinds:  # a callback taken instead of a handoff
+        return "callback"
+    if record.outcome in ("handoff", "callback"):
+        return "handoff"
+    if "complaint" in kinds:
+        return "complaint"
+    return "resolved" if record.outcome == "resolved" else "partial"
+
+
+@dataclass(frozen=True, slots=True)
+class Engines:
+    """The engines a call needs; built once per process in ``voicebot.engines``, shared by all calls."""
+
+    recognizers: Mapping[str, Recognizer]
+    """Speech recogniser per language (one model each, one stream per call)."""
+    synthesizer: Synthesizer
+    """Speech synthesiser, normally a prompt cache in front of the real engine."""
+    dialogue: DialogueEngine
+    """Dialogue engine client."""
+    tickets: TicketStore
+    """Durable ticket store."""
+    vad_factory: Callable[[], VoiceActivityDetector]
+    """Makes one voice activity detector per call."""
+    agent_target: str = "agents"
+    """Where transfers go (SIP URI, queue name)."""
+    queue: WaitingQueue | None = None
+    """The agents' queue; without one, a handoff transfers at once (or promises a callback)."""
+
+
+def segmenter_config(settings: SessionSettings, expect: str | None = None) -> SegmenterConfig:
+    """Return endpointing for the next utterance: numbers get longer pauses than free speech."""
+    end_ms = settings.long_end_silence_ms if expect == "number" else settings.end_silence_ms
+    return SegmenterConfig(end_silence_ms=end_ms, no_input_ms=settings.no_input_ms)
+
+
+class CallSession:
+    """Runs one call on a line with shared engines; ``run()`` returns its ``CallRecord``."""
+
+    def __init__(self, line: Line, engines: Engines, settings: SessionSettings, clock: Clock | None = None) -> None:
+        self.line = line
+        self.engines = engines
+        self.settings = settings
+        self.clock = clock
+        self.lang = line.info.lang or settings.default_lang
+        self.record = CallRecord(line.info.call_id, info=dataclasses.asdict(line.info))
+        self._started_at_ms = int(time.time() * 1000)
+        self._conversation: Conversation | None = None
+        self._ticket_lock = asyncio.Lock()
+
+    async def run(self) -> CallRecord:
+        """Run the call until it ends; the ticket is saved even if the call is cut off."""
+        clock = self.clock or RealClock()
+        self.clock = clock
+        info = self.line.info
+        self.record.events.append(CallStarted(0, protocol=info.protocol, lang=self.lang))
+        log.info("call %s: answered (%s, %s)", info.call_id, info.protocol, self.lang)
+        recognizer = self.engines.recognizers.get(self.lang)
+        if recognizer is None:
+            raise ConfigError("asr-no-model-for-language", f"no speech recogniser configured for {self.lang}")
+        stream = recognizer.start_stream(info.call_id, info.rate)
+        speaker = Speaker(self.line, self.engines.synthesizer, clock, self.record, self.lang)
+        inbox: asyncio.Queue[CallerInput] = asyncio.Queue(INBOX_SIZE)
+        conversation = Conversation(
+            self.line,
+            self.lang,
+            self.engines.dialogue,
+            self.engines.tickets,
+            speaker,
+            clock,
+            self.record,
+            self.settings,
+            self._save_ticket,
+            lambda expect: listener.reconfigure(segmenter_config(self.settings, expect)),
+            self.engines.agent_target,
+            Holding(self.engines.queue, self.line, speaker, clock, self.record, self.lang)
+            if self.engines.queue
+            else None,
+            self.settings.dialogue_timeout_s,
+        )
+        self._conversation = conversation
+        listener = Listener(
+            self.line,
+            self.engines.vad_factory(),
+            stream,
+            clock,
+            self.record,
+            speaker,
+            inbox,
+            segmenter_config(self.settings),
+            self.settings.barge_in_min_ms,
+            lambda: conversation.state.thinking,
+        )
+        reason = "error"
+        try:
+            reason = await self._run_stages(listener, conversation, inbox)
+        except* VoicebotError as group:
+            for err in group.exceptions:
+                assert isinstance(err, VoicebotError)
+                log.error("call %s: %s", info.call_id, err)
+                self.record.events.append(ErrorOccurred(int(clock.now_ms()), err.code, err.message))
+        finally:
+            self.record.outcome = self.record.outcome or reason
+            self.record.events.append(CallEnded(int(clock.now_ms()), reason=self.record.outcome))
+            await asyncio.shield(self._final_save())
+            await stream.aclose()
+        log.info("call %s: ended (%s)", info.call_id, self.record.outcome)
+        return self.record
+
+    async def _run_stages(self, listener: Listener, conversation: Conversation, inbox: asyncio.Queue[Any]) -> str:
+        outcome = "abandoned"
+        async with asyncio.TaskGroup() as group:
+            listen_task = group.create_task(listener.run(), name=f"listen-{self.record.call_id}")
+
+            async def converse() -> None:
+                nonlocal outcome
+                try:
+                    async with asyncio.timeout(self.settings.max_call_s):
+                        outcome = await conversation.run(inbox)
+                except TimeoutError:
+                    outcome = "too-long"
+                listen_task.cancel()  # the bot ended the call: stop listening
+                if outcome != "abandoned":
+                    await self.line.hangup()
+
+            group.create_task(converse(), name=f"converse-{self.record.call_id}")
+        self.record.outcome = outcome
+        return outcome
+
+    async def _save_ticket(self, kind: str, fields: dict[str, Any]) -> str | None:
+        """Store the call's ticket durably (idempotent per call); a failure is logged, never raised."""
+        conversation = self._conversation
+        state = conversation.state if conversation else None
+        draft = draft_ticket(
+            self.record,
+            self.line.info,
+            self.lang,
+            kind,
+            self._started_at_ms,
+            fields,
+            intent=state.intent if state else None,
+            faq_topics=tuple(state.faq_topics) if state else (),
+        )
+        async with self._ticket_lock:  # one save at a time per call keeps the stored kind monotonic
+            try:
+                async with self.clock.busy() if self.clock else contextlib.nullcontext():
+                    return await asyncio.shield(self.engines.tickets.save(draft))
+            except VoicebotError as err:
+                log.error("call %s: ticket not saved: %s", self.record.call_id, err)
+                now = int(self.clock.now_ms()) if self.clock else 0
+                self.record.events.append(ErrorOccurred(now, err.code, err.message))
+                return None
+
+    async def _final_save(self) -> None:
+        # Every call leaves a ticket, even a silent one: agents and supervisors see abandoned calls too.
+        number = await self._save_ticket(final_kind(self.record), {})
+        if number is not None and number not in self.record.tickets:
+            self.record.tickets.append(number)

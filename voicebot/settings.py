@@ -1,0 +1,222 @@
+"""Settings: one TOML file (``voicebot.toml`` or ``--config``) plus ``VOICEBOT_*`` environment overrides.
+
+Each section is a frozen dataclass with defaults that work on a fresh machine.
+Environment overrides use ``VOICEBOT_<SECTION>__<FIELD>`` (e.g.
+``VOICEBOT_HANDOFF__DATABASE_URL``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from voicebot.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+"""The checkout (where ``rasa_project/`` and ``audio_fixtures/`` live)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AsrSettings:
+    """Speech recognition."""
+
+    engine: str = "vosk"
+    """``vosk`` (real) or ``reference`` (reference texts, for dialogue-only runs)."""
+    models: dict[str, str] = field(
+        default_factory=lambda: {"zh-CN": "vosk-model-small-cn-0.22", "en-US": "vosk-model-small-en-us-0.15"}
+    )
+    """Per language: an official model name (see ``voicebot models list``) or a model directory path."""
+    model_dir: str = "~/.cache/hotline-voicebot/models"
+    """Where downloaded models are kept."""
+    workers: int = 2
+    """Threads decoding audio for all calls (bounded executor)."""
+    vad_aggressiveness: int = 2
+    """webrtcvad mode 0-3 (3 filters most non-speech)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TtsSettings:
+    """Speech synthesis."""
+
+    engine: str = "pyttsx3"
+    """``pyttsx3`` (espeak-ng)."""
+    voices: dict[str, str] = field(default_factory=lambda: {"zh-CN": "cmn-latn-pinyin", "en-US": "en-us"})
+    """espeak-ng voice per language (``cmn`` mispronounces Hanzi on Debian 12)."""
+    speech_rate: int = 170
+    """Words per minute."""
+    speech_rates: dict[str, int] = field(default_factory=lambda: {"zh-CN": 210})
+    """Per-language ``speech_rate`` override (espeak counts each pinyin syllable as a word: 170 is slow Mandarin)."""
+    cache_dir: str = "~/.cache/hotline-voicebot/tts"
+    """Where rendered prompts are kept between runs (empty: memory only)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DialogueSettings:
+    """The dialogue engine (Rasa over HTTP)."""
+
+    rasa_urls: dict[str, str] = field(
+        default_factory=lambda: {"zh-CN": "http://127.0.0.1:5005", "en-US": "http://127.0.0.1:5006"}
+    )
+    """Rasa server per language."""
+    action_server_url: str = "http://127.0.0.1:5055"
+    """The rasa_sdk action server."""
+    timeout_s: float = 4.0
+    """A Rasa turn slower than this counts as failed: apology and handoff."""
+    manage_servers: bool = True
+    """``voicebot serve`` starts and supervises Rasa and the action server itself."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSettings:
+    """Call behaviour."""
+
+    default_lang: str = "zh-CN"
+    """Language of a call when the line does not say."""
+    end_silence_ms: int = 700
+    """Silence that ends an utterance."""
+    long_end_silence_ms: int = 1500
+    """Silence that ends an utterance when the bot asked for a number (callers pause between digits)."""
+    no_input_ms: int = 8000
+    """Silence before the bot re-prompts."""
+    max_no_input: int = 2
+    """Re-prompts before the bot ends the call politely."""
+    barge_in_min_ms: int = 300
+    """The bot must have spoken this long before caller speech interrupts it (echo and noise guard)."""
+    max_call_s: int = 900
+    """Hard limit on a call's length."""
+    dialogue_timeout_s: float = 6.0
+    """Hard limit on one dialogue turn, whatever the engine (its own timeout should fire first)."""
+    dialogue_failures_before_handoff: int = 1
+    """Engine failures in one call before the caller is handed to a human."""
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffSettings:
+    """Tickets, queue and agents."""
+
+    database_url: str = "sqlite:///var/voicebot.db"
+    """SQLAlchemy URL; relative SQLite paths are under the project root."""
+    agent_hours: str = "Mon-Fri 08:30-17:30, Sat 09:00-12:00"
+    """When human agents work, in ``timezone``."""
+    timezone: str = ""
+    """IANA time zone of ``agent_hours`` (``Asia/Shanghai``; empty: the machine's local time)."""
+    retention_days: int = 180
+    """Recordings and transcripts older than this are deleted."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
+    """``voicebot serve``."""
+
+    host: str = "127.0.0.1"
+    """HTTP/WebSocket listen address."""
+    port: int = 8080
+    """HTTP/WebSocket port."""
+    media_token: str = ""
+    """Shared secret WebSocket/AudioSocket peers must present (empty: generated at start and logged)."""
+    sip_port: int = 5060
+    """SIP UDP port (``0``: an ephemeral port, ``-1``: SIP off); SIP listens on ``host``."""
+    sip_peers: str = "127.0.0.1"
+    """Comma-separated IPs or CIDR networks allowed to send SIP (others get ``403 Forbidden``)."""
+    sip_public_host: str = ""
+    """Address put in SDP and Contact (empty: ``host``)."""
+    rtp_ports: str = ""
+    """RTP port range like ``20000-20999`` (empty: ephemeral ports)."""
+    sip_answer_delay_ms: int = 0
+    """Ring this long before answering (``180 Ringing`` first); callers may CANCEL meanwhile."""
+    agent_uri: str = ""
+    """SIP URI a call is REFERred to when the bot hands it to a person (empty: no SIP transfer)."""
+    audiosocket_port: int = 9092
+    """Asterisk AudioSocket TCP port (``0``: ephemeral, ``-1``: off); listens on ``host``."""
+    audiosocket_peers: str = "127.0.0.1"
+    """Comma-separated IPs or CIDR networks allowed to connect to AudioSocket."""
+    audiosocket_require_registration: bool = False
+    """Accept only AudioSocket UUIDs announced first with ``POST /api/audiosocket/calls`` (token-protected)."""
+    transfer_on_close: bool = False
+    """AudioSocket/Twilio: ``transfer`` closes the media stream so the dialplan/TwiML continues to the agents."""
+    max_calls: int = 200
+    """Calls at once; more are refused (SIP ``503``, WebSocket close 1013)."""
+    shutdown_grace_s: float = 30.0
+    """On shutdown, wait this long for calls to finish before hanging them up."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """All settings."""
+
+    asr: AsrSettings = field(default_factory=AsrSettings)
+    """Speech recognition."""
+    tts: TtsSettings = field(default_factory=TtsSettings)
+    """Speech synthesis."""
+    dialogue: DialogueSettings = field(default_factory=DialogueSettings)
+    """Dialogue engine."""
+    session: SessionSettings = field(default_factory=SessionSettings)
+    """Call behaviour."""
+    handoff: HandoffSettings = field(default_factory=HandoffSettings)
+    """Tickets and agents."""
+    server: ServerSettings = field(default_factory=ServerSettings)
+    """Server."""
+
+
+def _coerce(value: str, current: Any) -> Any:
+    if isinstance(current, bool):
+        return value.lower() in ("1", "true", "yes", "on")
+    if isinstance(current, int):
+        return int(value)
+    if isinstance(current, float):
+        return float(value)
+    if isinstance(current, dict):
+        return dict(item.split("=", 1) for item in value.split(",") if item)
+    return value
+
+
+def _build_section(cls: type, name: str, data: dict[str, Any], env: dict[str, str]) -> Any:
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = set(data) - known
+    if unknown:
+        raise ConfigError("config-unknown-key", f"[{name}] has unknown settings: {', '.join(sorted(unknown))}")
+    section = cls(**data)
+    overrides: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        key = f"VOICEBOT_{name.upper()}__{f.name.upper()}"
+        if key in env:
+            try:
+                overrides[f.name] = _coerce(env[key], getattr(section, f.name))
+            except ValueError as err:
+                raise ConfigError("config-bad-value", f"{key}={env[key]!r}: {err}") from err
+    return dataclasses.replace(section, **overrides) if overrides else section
+
+
+def load_settings(path: str | Path | None = None, env: dict[str, str] | None = None) -> Settings:
+    """Load settings from a TOML file (optional) and the environment."""
+    env = dict(os.environ) if env is None else env
+    data: dict[str, Any] = {}
+    if path is None and env.get("VOICEBOT_CONFIG"):
+        path = env["VOICEBOT_CONFIG"]
+    if path is not None:
+        p = Path(path).expanduser()
+        if not p.is_file():
+            raise ConfigError("config-missing", f"settings file {p} does not exist")
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as err:
+            raise ConfigError("config-bad-toml", f"{p}: {err}") from err
+    sections = {f.name: f.type for f in dataclasses.fields(Settings)}
+    unknown = set(data) - set(sections)
+    if unknown:
+        raise ConfigError("config-unknown-section", f"unknown settings sections: {', '.join(sorted(unknown))}")
+    built = {
+        f.name: _build_section(type(getattr(Settings(), f.name)), f.name, data.get(f.name, {}), env)
+        for f in dataclasses.fields(Settings)
+    }
+    return Settings(**built)
+
+
+def project_path(value: str) -> Path:
+    """Resolve a settings path: ``~`` expanded, relative paths under the project root."""
+    p = Path(value).expanduser()
+    return p if p.is_absolute() else PROJECT_ROOT / p

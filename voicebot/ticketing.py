@@ -1,0 +1,42 @@
+"""Build the pre-filled ticket from what the call has gathered so far."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from voicebot.events import CallRecord, HandoffRequested
+from voicebot.handoff.base import TicketDraft, TranscriptLine
+from voicebot.line import LineInfo
+
+
+def draft_ticket(
+    record: CallRecord,
+    info: LineInfo,
+    lang: str,
+    kind: str,
+    started_at_ms: int,
+    fields: dict[str, Any] | None = None,
+    intent: str | None = None,
+    faq_topics: tuple[str, ...] = (),
+) -> TicketDraft:
+    """Return a ticket draft holding everything said so far (idempotent per call: same call id)."""
+    merged: dict[str, Any] = dict(record.slots)
+    merged.update(fields or {})
+    handoffs = record.of(HandoffRequested)
+    return TicketDraft(
+        call_id=info.call_id,
+        kind=kind,
+        language=lang,
+        channel=info.protocol,
+        calling_number=info.calling_number,
+        called_number=info.called_number,
+        protocol_call_id=info.protocol_call_id,
+        intent=intent,
+        fields={k: v for k, v in merged.items() if v is not None},
+        faq_topics=faq_topics,
+        transcript=tuple(TranscriptLine(at, who, text) for at, who, text in record.transcript()),
+        handoff_reason=handoffs[-1].reason if handoffs else None,
+        confidential=bool(merged.get("confidential")),
+        started_at_ms=started_at_ms or int(time.time() * 1000),
+    )
