@@ -232,6 +232,15 @@ async def test_websocket_pushes_new_tickets(console: Console, db_url: str) -> No
         await alice.close()
 
 
+async def test_stopping_the_server_with_a_live_queue_open_leaves_no_task_behind(console: Console) -> None:
+    alice = await console.client("alice")
+    ws = await alice.ws_connect("/console/ws")
+    assert json.loads(await ws.receive_str())["type"] == "queue"
+    await alice.close()  # the server stops while the browser is still connected: the handler is cancelled
+    await asyncio.sleep(0.1)
+    left = [t for t in asyncio.all_tasks() if not t.done() and "Queue.get" in repr(t.get_coro())]
+    assert left == []
+
 
 @pytest.mark.real
 async def test_postgres_notify_reaches_other_processes_console_at_once() -> None:

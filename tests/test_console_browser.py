@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestServer
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
@@ -157,7 +157,14 @@ async def test_ticket_from_a_cli_call_arrives_live(browser: webdriver.Chrome, tm
     cmd = [sys.executable, "-m", "voicebot.cli", "call", "--transcripts", str(turns), "--lang", "zh-CN",
            "--calling-number", "13812345678", "--out", str(tmp_path / "bot.wav")]
 
-    def claim_and_resolve(number: str) -> None:
+    def claim_and_resolve(number: str, call_output: str) -> None:
+        try:
+            steps(number)
+        except TimeoutException as err:  # say what the agent saw, and what the call printed
+            body = browser.find_element(By.TAG_NAME, "body").text[:3000]
+            raise AssertionError(f"console stuck at {browser.current_url}:\n{body}\n--- call:\n{call_output}") from err
+
+    def steps(number: str) -> None:
         wait = settled_wait(browser)
         row = (By.CSS_SELECTOR, f'tr[data-number="{number}"]')
         wait.until(ec.presence_of_element_located(row))  # arrived through the poller: another process saved it
@@ -182,7 +189,7 @@ async def test_ticket_from_a_cli_call_arrives_live(browser: webdriver.Chrome, tm
         match = re.search(r"tickets: (\d{8})", text)
         assert match, text
         number = match.group(1)
-        await asyncio.to_thread(claim_and_resolve, number)
+        await asyncio.to_thread(claim_and_resolve, number, text)
         t = await store.get(number)
         assert t is not None and t.status == "resolved" and t.calling_number == "13812345678"
         assert any(line.text == "转人工" for line in t.transcript)

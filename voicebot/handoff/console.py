@@ -7,6 +7,7 @@ import json
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
@@ -124,12 +125,13 @@ async def queue_ws(request: web.Request) -> web.WebSocketResponse:
     with st.store.bus.subscribe() as events:
         await ws.send_str(json.dumps(await _snapshot(request, agent)))
         reader = asyncio.ensure_future(ws.receive())
+        getter: asyncio.Future[Any] | None = None
         try:
             while not ws.closed:
-                getter = asyncio.ensure_future(events.get())
-                done, _ = await asyncio.wait({reader, getter}, return_when=asyncio.FIRST_COMPLETED)
+                getter = get = asyncio.ensure_future(events.get())
+                done, _ = await asyncio.wait({reader, get}, return_when=asyncio.FIRST_COMPLETED)
                 if reader in done:
-                    getter.cancel()
+                    get.cancel()
                     msg = reader.result()
                     if msg.type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.CLOSING, WSMsgType.ERROR):
                         break
@@ -142,8 +144,10 @@ async def queue_ws(request: web.Request) -> web.WebSocketResponse:
                     await ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"session ended")
                     break
                 await ws.send_str(json.dumps(await _snapshot(request, agent)))
-        finally:
-            reader.cancel()
+        finally:  # never leave a pending task behind (the handler is cancelled when the server stops)
+            for task in (reader, getter):
+                if task is not None:
+                    task.cancel()
             st.sockets.discard(ws)
     return ws
 
