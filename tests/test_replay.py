@@ -6,6 +6,7 @@ answer or a mislabelled NLU example makes the replay fail exactly as with Rasa.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import shutil
 from collections.abc import AsyncIterator
@@ -202,3 +203,19 @@ async def test_a_replay_takes_place_when_agents_work_unless_the_scenario_says_wh
     assert [r.outcome for r in run.results] == ["handoff", "callback", "callback"]
     tickets = [await store.get_by_call(r.ticket["call_id"]) for r in run.results if r.ticket is not None]
     assert [t.status for t in tickets if t is not None] == ["callback_due"] * 3  # queued, then hung up: called back
+
+
+class SlowQueue(HandoffQueue):
+    """The real queue on a slow database: every callback registration takes 300 ms of real time."""
+
+    async def request_callback(self, number: str, callback_number: str, actor: str = "bot") -> None:
+        await asyncio.sleep(0.3)
+        await super().request_callback(number, callback_number, actor)
+
+
+async def test_a_slow_queue_holds_virtual_time_still_so_the_caller_hears_the_answer(store: SqlTicketStore) -> None:
+    setup = make_setup(store)
+    queue = SlowQueue(store, AgentHours.parse("Mon-Fri 08:30-17:30"))
+    setup = dataclasses.replace(setup, engines=dataclasses.replace(setup.engines, queue=queue))
+    result = (await run_suite(scenarios("zh-CN/after_hours_dtmf_zero"), setup)).results[0]
+    assert result.status == PASSED, result.failures  # turn 2: the callback confirmation was heard before hang-up

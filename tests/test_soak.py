@@ -1,9 +1,10 @@
 """Soak: many calls through the real recogniser, VAD, ticket store (spooled) and metrics; resources stay flat.
 
-Calls run in virtual time (so a minute holds a hundred calls) four at a time, on real speech. After a warm-up
-round, resident memory, open file descriptors and threads are sampled after every round; the later rounds may
-not grow past a small tolerance (allocator noise), which a per-call leak of a recogniser, a database
-connection, a task or a thread would exceed.
+Calls run in virtual time (so a minute holds a hundred calls) four at a time, on real speech. After warm-up
+rounds, resident memory, open file descriptors and threads are sampled after every round. Memory may still
+settle during the first rounds (allocator arenas, decoder buffers: about 15 MB on a busy machine), so the
+second half of the rounds may not grow past a small tolerance, which a per-call leak of a recogniser, a
+database connection, a task or a thread would exceed; file descriptors and threads may not grow at all.
 """
 
 from __future__ import annotations
@@ -90,9 +91,10 @@ async def test_resources_stay_flat_over_many_calls(tmp_path: Path) -> None:
         await tickets.aclose()
         await store.close()
         await recognizer.aclose()
-    assert len(samples) >= 4, f"only {calls} calls in the soak: {samples}"
-    # A leak raises the floor; decoder allocations make single samples jump by ~10 MB either way.
-    base_rss = max(s[0] for s in samples[:2])
+    assert len(samples) >= 6, f"only {calls} calls in the soak: {samples}"
+    # A leak keeps raising the floor; decoder allocations make single samples jump by ~10 MB either way.
+    half = len(samples) // 2
+    base_rss = max(s[0] for s in samples[half - 1 : half + 1])
     late_rss = min(s[0] for s in samples[-2:])
     report = f"{calls} calls, samples (RSS MB, fds, threads): {[(round(a), b, c) for a, b, c in samples]}"
     assert late_rss - base_rss < RSS_TOLERANCE_MB, report

@@ -74,7 +74,8 @@ class Holding:
         try:
             if not self._queue.is_open(now):
                 return await self._after_hours(number, now, inbox)
-            spot = await self._queue.enqueue(number)
+            async with self._clock.busy():  # database work: a virtual clock stands still meanwhile
+                spot = await self._queue.enqueue(number)
         except VoicebotError as err:
             self._record.events.append(ErrorOccurred(int(self._clock.now_ms()), err.code, err.message))
             return "handoff"
@@ -89,7 +90,8 @@ class Holding:
             if item is not None and wants_callback(item):
                 await self.register_callback(number)
                 return "callback"
-            latest = await self._queue.position(number)
+            async with self._clock.busy():
+                latest = await self._queue.position(number)
             if latest is None:  # an agent claimed the ticket: connect the caller
                 await self._speaker.say(prompt("connecting_agent", self._lang))
                 await self._line.transfer(agent_target)
@@ -111,7 +113,8 @@ class Holding:
         """Make ticket ``number`` a callback due (to the calling number, else the one the caller gave)."""
         callback_number = self._line.info.calling_number or str(self._record.slots.get("callback_phone") or "")
         try:
-            await self._queue.request_callback(number, callback_number)
+            async with self._clock.busy():
+                await self._queue.request_callback(number, callback_number)
         except VoicebotError as err:
             self._record.events.append(ErrorOccurred(int(self._clock.now_ms()), err.code, err.message))
         if announce:
