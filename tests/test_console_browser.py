@@ -36,6 +36,23 @@ def settled_wait(browser: webdriver.Chrome) -> WebDriverWait:
     return WebDriverWait(browser, 10, ignored_exceptions=(WebDriverException,))
 
 
+def click(browser: webdriver.Chrome, css: str) -> None:
+    """Click an element of the live queue, again if a push re-rendered the rows under it (stale element)."""
+
+    def attempt(driver: webdriver.Chrome) -> bool:
+        driver.find_element(By.CSS_SELECTOR, css).click()
+        return True
+
+    settled_wait(browser).until(attempt)
+
+
+def row_text(browser: webdriver.Chrome, number: str, having: str) -> str:
+    """Return the live queue row of ticket ``number`` once it shows ``having``."""
+    row = (By.CSS_SELECTOR, f'tr[data-number="{number}"]')
+    settled_wait(browser).until(lambda d: having in d.find_element(*row).text)
+    return str(browser.find_element(*row).text)
+
+
 def log_in(browser: webdriver.Chrome, base: str) -> None:
     """Log in as the test supervisor and wait until the live queue is connected."""
     wait = settled_wait(browser)
@@ -112,13 +129,11 @@ async def test_login_live_ticket_claim_resolve(browser: webdriver.Chrome, tmp_pa
         log_in(browser, base)
         assert older in browser.page_source
         number = call_arrives()
-        row = (By.CSS_SELECTOR, f'tr[data-number="{number}"]')
-        wait.until(ec.presence_of_element_located(row))  # pushed over the WebSocket, no reload
-        text = browser.find_element(*row).text
-        assert "queued" in text and "138******78" in text and "13812345678" not in browser.page_source
+        text = row_text(browser, number, "queued")  # pushed over the WebSocket, no reload
+        assert "138******78" in text and "13812345678" not in browser.page_source
         assert browser.find_element(By.ID, "stat-queue_length").text == "1"
         browser.save_screenshot(str(shot))
-        browser.find_element(By.CSS_SELECTOR, f'tr[data-number="{number}"] a').click()
+        click(browser, f'tr[data-number="{number}"] a')
         wait.until(ec.presence_of_element_located((By.ID, "claim"))).click()
         wait.until(ec.text_to_be_present_in_element((By.ID, "ticket-status"), "claimed"))
         page = browser.page_source
@@ -166,11 +181,9 @@ async def test_ticket_from_a_cli_call_arrives_live(browser: webdriver.Chrome, tm
 
     def steps(number: str) -> None:
         wait = settled_wait(browser)
-        row = (By.CSS_SELECTOR, f'tr[data-number="{number}"]')
-        wait.until(ec.presence_of_element_located(row))  # arrived through the poller: another process saved it
-        assert "138******78" in browser.find_element(*row).text
+        row_text(browser, number, "138******78")  # arrived through the poller: another process saved it
         browser.save_screenshot(str(tmp_path / "console.png"))
-        browser.find_element(By.CSS_SELECTOR, f'tr[data-number="{number}"] a').click()
+        click(browser, f'tr[data-number="{number}"] a')
         wait.until(ec.presence_of_element_located((By.ID, "claim"))).click()
         wait.until(ec.text_to_be_present_in_element((By.ID, "ticket-status"), "claimed"))
         assert "我要投诉楼下工地晚上施工太吵了" in browser.page_source and "13812345678" in browser.page_source
