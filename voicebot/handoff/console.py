@@ -125,13 +125,13 @@ async def queue_ws(request: web.Request) -> web.WebSocketResponse:
     with st.store.bus.subscribe() as events:
         await ws.send_str(json.dumps(await _snapshot(request, agent)))
         reader = asyncio.ensure_future(ws.receive())
-        getter: asyncio.Future[Any] | None = None
+        getter: asyncio.Task[Any] | None = None
         try:
             while not ws.closed:
-                getter = get = asyncio.ensure_future(events.get())
-                done, _ = await asyncio.wait({reader, get}, return_when=asyncio.FIRST_COMPLETED)
+                getter = asyncio.ensure_future(events.get())
+                done, _ = await asyncio.wait({reader, getter}, return_when=asyncio.FIRST_COMPLETED)
                 if reader in done:
-                    get.cancel()
+                    getter.cancel()
                     msg = reader.result()
                     if msg.type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.CLOSING, WSMsgType.ERROR):
                         break
