@@ -1,4 +1,4 @@
-"""Shared fixtures for the handoff tests: a fresh database on SQLite and on PostgreSQL."""
+"""Shared fixtures for the handoff tests: a fresh database on SQLite and on PostgreSQL, a running console."""
 
 from __future__ import annotations
 
@@ -9,10 +9,15 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.engine import make_url
 
+from voicebot.handoff.auth import AuthStore
 from voicebot.handoff.base import TicketDraft, TranscriptLine
+from voicebot.handoff.console import create_console_app
 from voicebot.handoff.store import SqlTicketStore
+from voicebot.settings import HandoffSettings, Settings
 
 PG_URL = os.environ.get("VOICEBOT_TEST_PG_URL", "postgresql://root@127.0.0.1:5432/test")
 """An existing PostgreSQL database the tests may use to create and drop their own databases."""
@@ -98,3 +103,41 @@ class ManualNow:
     def __call__(self) -> int:
         """Return the current fake time."""
         return self.t
+
+
+PASSWORD = "correct horse battery"
+"""Every console test user's password."""
+
+
+class Console:
+    """A running console with two users and two tickets (one confidential)."""
+
+    def __init__(self, app: web.Application, store: SqlTicketStore, now: ManualNow, plain: str, secret: str) -> None:
+        self.app, self.store, self.now, self.plain, self.secret = app, store, now, plain, secret
+
+    async def client(self, user: str | None = None) -> TestClient:
+        client = TestClient(TestServer(self.app))
+        await client.start_server()
+        if user is not None:
+            resp = await client.post("/console/login", data={"username": user, "password": PASSWORD},
+                                     allow_redirects=False)
+            assert resp.status == 303, await resp.text()
+        return client
+
+
+@pytest.fixture
+async def console(db_url: str, tmp_path: Path) -> AsyncIterator[Console]:
+    now = ManualNow()
+    store = SqlTicketStore.from_url(db_url, now_ms=now)
+    await store.migrate()
+    auth = AuthStore(store)
+    await auth.add_agent("alice", PASSWORD, "agent")
+    await auth.add_agent("sue", PASSWORD, "supervisor")
+    rec = tmp_path / "call-plain.wav"
+    rec.write_bytes(b"RIFF....WAVEfmt fake")
+    plain = await store.save(draft(call_id="plain", recording_ref=str(rec)))
+    secret = await store.save(draft(call_id="secret", confidential=True, calling_number="13999998888"))
+    settings = Settings(handoff=HandoffSettings(database_url=db_url, agent_hours="always"))
+    app = create_console_app(store, settings, poll_interval_s=0.2)
+    yield Console(app, store, now, plain, secret)
+    await store.close()
