@@ -7,7 +7,8 @@ Directives travel from Rasa as ``custom`` payloads on bot messages:
   then speaks the stored ticket number itself)
 * ``{"directive": "hangup"}``
 * ``{"directive": "ticket_status", "ticket_number": "..."}`` (the bot looks it up and says it)
-* ``{"expect": "number"}`` / ``{"expect": "yes_no"}``: what the bot just asked for
+* ``{"expect": "number"}`` / ``{"expect": "yes_no"}``: what kind of answer the bot just asked for
+* ``{"asked": "location"}``: which field the bot just asked for (else the tracker's ``requested_slot``)
 * ``{"intent": "...", "faq_topic": "...", "slots": {...}}``: what the engine understood (records and QA)
 """
 
@@ -72,6 +73,9 @@ class BotTurn:
     ``yes_no``, or ``None``. Sent by Rasa as a custom payload ``{"expect": "number"}``."""
     faq_topic: str | None = None
     """The FAQ topic answered (``faq/office_hours``...), when this turn answered one."""
+    asked: str | None = None
+    """The field the bot just asked for (``location``, ``callback_phone``, ``complaint_confirmed``...): a custom
+    payload ``{"asked": NAME}``, else the dialogue's ``requested_slot``; ``None`` when it asked for nothing."""
 
 
 class DialogueEngine(Protocol):

@@ -60,6 +60,7 @@ def parse_messages(messages: Any) -> BotTurn:
     directives: list[Directive] = []
     expect: str | None = None
     faq_topic: str | None = None
+    asked: str | None = None
     for message in messages:
         if not isinstance(message, dict):
             raise DialogueError("rasa-bad-response", f"expected a message object, got {message!r}")
@@ -73,19 +74,28 @@ def parse_messages(messages: Any) -> BotTurn:
                 directives.append(directive)
             expect = custom.get("expect", expect)
             faq_topic = custom.get("faq_topic", faq_topic)
-    return BotTurn(tuple(utterances), tuple(directives), expect=expect, faq_topic=faq_topic)
+            asked = custom.get("asked", asked)
+    return BotTurn(tuple(utterances), tuple(directives), expect=expect, faq_topic=faq_topic, asked=asked)
 
 
 def tracker_facts(tracker: Any) -> tuple[str | None, dict[str, Any]]:
     """Return the caller's latest intent (``faq/<topic>`` for FAQ) and the filled caller slots from a tracker."""
+    intent, slots, _ = tracker_state(tracker)
+    return intent, slots
+
+
+def tracker_state(tracker: Any) -> tuple[str | None, dict[str, Any], str | None]:
+    """Return the latest intent, the filled caller slots and the slot the bot asks for (``requested_slot``)."""
     if not isinstance(tracker, dict):
-        return None, {}
+        return None, {}, None
     users = [e for e in tracker.get("events") or [] if isinstance(e, dict) and e.get("event") == "user"]
     parsed = (users[-1].get("parse_data") or {}) if users else (tracker.get("latest_message") or {})
     found = parsed.get("intent") or {}
     intent = found.get("full_retrieval_intent_name") or found.get("name")
-    slots = {k: v for k, v in (tracker.get("slots") or {}).items() if v is not None and k not in INTERNAL_SLOTS}
-    return intent, slots
+    raw = tracker.get("slots") or {}
+    slots = {k: v for k, v in raw.items() if v is not None and k not in INTERNAL_SLOTS}
+    requested = raw.get("requested_slot")
+    return intent, slots, str(requested) if requested else None
 
 
 class RasaClient:
@@ -119,10 +129,11 @@ class RasaClient:
         turn = parse_messages(messages)
         if not self._fetch_tracker:
             return turn
-        intent, slots = await self._facts(url, call_id)
-        return BotTurn(turn.utterances, turn.directives, intent, slots, turn.expect, turn.faq_topic)
+        intent, slots, requested = await self._facts(url, call_id)
+        asked = turn.asked or requested
+        return BotTurn(turn.utterances, turn.directives, intent, slots, turn.expect, turn.faq_topic, asked)
 
-    async def _facts(self, url: str, call_id: str) -> tuple[str | None, dict[str, Any]]:
+    async def _facts(self, url: str, call_id: str) -> tuple[str | None, dict[str, Any], str | None]:
         try:
             tracker = await self._request(
                 "GET", f"{url}/conversations/{quote(call_id, safe='')}/tracker?include_events=AFTER_RESTART", call_id
@@ -130,8 +141,8 @@ class RasaClient:
         except DialogueError as err:
             # The turn itself succeeded; intent and slots are for records only.
             log.warning("call %s: tracker lookup failed (%s); turn recorded without intent", call_id, err.code)
-            return None, {}
-        return tracker_facts(tracker)
+            return None, {}, None
+        return tracker_state(tracker)
 
     async def _request(self, method: str, url: str, call_id: str, json_body: Any = None) -> Any:
         try:

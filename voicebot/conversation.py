@@ -157,7 +157,10 @@ class Conversation:
     def _record_turn(self, turn: BotTurn, dialogue_ms: int) -> None:
         names = tuple(type(d).__name__.lower() for d in turn.directives)
         self._record.events.append(
-            BotReplied(self._now(), turn.utterances, turn.intent, names, dialogue_ms, turn.faq_topic, dict(turn.slots))
+            BotReplied(
+                self._now(), turn.utterances, turn.intent, names, dialogue_ms, turn.faq_topic, dict(turn.slots),
+                turn.asked,
+            )
         )
         self._record.slots.update({k: v for k, v in turn.slots.items() if v is not None})
         self.state.intent = turn.intent or self.state.intent

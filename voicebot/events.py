@@ -80,6 +80,8 @@ class BotReplied(CallEvent):
     """The FAQ topic answered, if any (``faq/office_hours``)."""
     slots: dict[str, Any] = field(default_factory=dict)
     """The dialogue's slots after this turn."""
+    asked: str | None = None
+    """The field the bot asked for in this turn (``location``...; ``in_danger`` for the safety question)."""
 
 
 @dataclass(frozen=True, slots=True)
