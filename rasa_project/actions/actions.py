@@ -13,11 +13,11 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import complaint_logic, parsing, texts
+from actions import answers, complaint_logic, parsing, texts, ticket
+from actions.form_state import BOOKKEEPING_SLOTS, COMPLAINT_SLOTS, DETAIL_SLOTS
 
-COMPLAINT_SLOTS = ("complaint_category", "location", "incident_time", "description", "callback_phone", "confidential")
-HANDOFF_SLOTS = (*COMPLAINT_SLOTS, "ticket_number")
-RESET_SLOTS = (*COMPLAINT_SLOTS, "complaint_confirmed", "correction_pending")
+HANDOFF_SLOTS = (*COMPLAINT_SLOTS, *DETAIL_SLOTS, "ticket_number")
+RESET_SLOTS = (*COMPLAINT_SLOTS, *DETAIL_SLOTS, *BOOKKEEPING_SLOTS)
 
 
 def metadata(tracker: Tracker) -> dict[str, Any]:
@@ -36,8 +36,15 @@ def intent_of(tracker: Tracker) -> str | None:
 
 
 def filled_slots(tracker: Tracker) -> dict[str, Any]:
-    """Return the slots filled so far that an agent needs (for a handoff ticket)."""
-    return {name: tracker.get_slot(name) for name in HANDOFF_SLOTS if tracker.get_slot(name) is not None}
+    """Return the slots filled so far that an agent needs (for a handoff ticket), in the ticket's field names."""
+    slots = {name: tracker.get_slot(name) for name in HANDOFF_SLOTS if tracker.get_slot(name) is not None}
+    return ticket.partial_fields(slots)
+
+
+def safety_verdict(tracker: Tracker) -> str | None:
+    """Return the bot's safety verdict for the latest utterance (``emergency``/``unsure``/``none``), if it sent one."""
+    value = metadata(tracker).get("safety")
+    return str(value) if value else None
 
 
 def agents_available(tracker: Tracker) -> bool:
@@ -59,68 +66,6 @@ def handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, res
     dispatcher.utter_message(response=response)
     dispatcher.utter_message(json_message={"directive": "handoff", "reason": reason, "slots": filled_slots(tracker)})
     return events
-
-
-class ValidateComplaintForm(FormValidationAction):
-    """Fill the complaint form's slots from each utterance (several at once, corrections on read-back)."""
-
-    def name(self) -> str:
-        return "validate_complaint_form"
-
-    async def get_extraction_events(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        message = tracker.latest_message
-        slots = {name: tracker.get_slot(name) for name in (*COMPLAINT_SLOTS, "correction_pending")}
-        result = complaint_logic.extract(
-            message.get("text") or "", intent_of(tracker), list(message.get("entities") or []),
-            tracker.get_slot("requested_slot"), slots,
-        )
-        for response in result.responses:
-            dispatcher.utter_message(response=response)
-        return [SlotSet(name, value) for name, value in result.slots.items()]
-
-    async def get_validation_events(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        # Extraction already validated; return the slots set this turn so the form sees them.
-        return [SlotSet(name, value) for name, value in tracker.slots_to_validate().items()]
-
-
-class AskComplaintConfirmed(Action):
-    """Read the complaint back (phone digit by digit, one-sentence summary) and ask for confirmation."""
-
-    def name(self) -> str:
-        return "action_ask_complaint_confirmed"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        language = lang(tracker)
-        if tracker.get_slot("correction_pending"):
-            dispatcher.utter_message(response="utter_ask_correction")
-            return []
-        slots = {name: tracker.get_slot(name) for name in COMPLAINT_SLOTS}
-        dispatcher.utter_message(
-            response="utter_complaint_readback",
-            summary=texts.summary(slots, language),
-            phone=texts.phone_readback(slots["callback_phone"], language),
-            confidential=texts.confidential_text(slots["confidential"], language),
-        )
-        dispatcher.utter_message(json_message={"expect": "yes_no"})
-        return []
-
-
-class SubmitComplaint(Action):
-    """Emit the ticket directive for a confirmed complaint (the bot stores it and speaks its number)."""
-
-    def name(self) -> str:
-        return "action_submit_complaint"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        slots = {name: tracker.get_slot(name) for name in (*COMPLAINT_SLOTS, "lang")}
-        dispatcher.utter_message(response="utter_complaint_submitting")
-        fields = complaint_logic.ticket_fields(slots, metadata(tracker))
-        dispatcher.utter_message(json_message={"directive": "file_ticket", "fields": fields})
-        return [SlotSet(name, None) for name in RESET_SLOTS]
 
 
 class ValidateTicketStatusForm(FormValidationAction):
@@ -170,16 +115,23 @@ class Handoff(Action):
 
 
 class Emergency(Action):
-    """Tell the caller at once to hang up and dial 119 (fire, gas), 120 (medical) or 110 (police)."""
+    """Tell the caller at once to dial 119 (fire, gas), 120 (medical) or 110 (police); keep the call and the form.
+
+    The bot's own pre-check (voicebot/safety.py) decides what is an emergency and sends its verdict as message
+    metadata ``safety``: when it says ``none`` (a complaint that merely mentions an ambulance, a fire exit, the police),
+    the words are a complaint, and the complaint form takes them.
+    """
 
     def name(self) -> str:
         return "action_emergency"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if safety_verdict(tracker) == "none":
+            return [FollowupAction("complaint_form")]
         kind = parsing.emergency_kind(tracker.latest_message.get("text") or "")
         dispatcher.utter_message(response=f"utter_emergency_{kind}")
-        dispatcher.utter_message(json_message={"directive": "hangup"})
-        return [SlotSet(name, None) for name in RESET_SLOTS]
+        dispatcher.utter_message(response="utter_emergency_continue")
+        return []
 
 
 def previous_turn_actions(tracker: Tracker) -> list[str]:
@@ -190,6 +142,17 @@ def previous_turn_actions(tracker: Tracker) -> list[str]:
     return [e.get("name") for e in tracker.events[users[-2] : users[-1]] if e.get("event") == "action"]
 
 
+def previous_turn_misunderstood(tracker: Tracker) -> bool:
+    """Return whether the caller's previous utterance was not understood (fallback, or noise inside the form)."""
+    users = [i for i, e in enumerate(tracker.events) if e.get("event") == "user"]
+    if len(users) < 2:
+        return False
+    turn = tracker.events[users[-2] : users[-1]]
+    return any(e.get("event") == "action" and e.get("name") == "action_fallback" for e in turn) or any(
+        e.get("event") == "slot" and e.get("name") == "misunderstood_last" and e.get("value") for e in turn
+    )
+
+
 class Fallback(Action):
     """Ask the caller to rephrase; the second misunderstanding in a row goes to a human."""
 
@@ -197,11 +160,27 @@ class Fallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if "action_fallback" in previous_turn_actions(tracker):
-            events = handoff(dispatcher, tracker, "misunderstood", "utter_handoff_misunderstood")
-            return [*events, FollowupAction("action_listen")]
-        dispatcher.utter_message(response="utter_please_rephrase")
-        return []
+        text = tracker.latest_message.get("text") or ""
+        if not tracker.active_loop.get("name") and looks_like_complaint(text):
+            # A complaint told in one breath (problem + place + time) that the classifier could not place.
+            return [FollowupAction("complaint_form")]
+        return misunderstood(dispatcher, tracker)
+
+
+def looks_like_complaint(text: str) -> bool:
+    """Return whether the words state a problem to be handled (a category word plus a place or a long account)."""
+    if answers.is_gibberish(text) or parsing.category(text) is None:
+        return False
+    return parsing.substantive(text) or (parsing.has_hanzi(text) and parsing.place_words(text) is not None)
+
+
+def misunderstood(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Ask the caller to rephrase; the second misunderstanding in a row goes to a human."""
+    if previous_turn_misunderstood(tracker):
+        events = handoff(dispatcher, tracker, "misunderstood", "utter_handoff_misunderstood")
+        return [*events, FollowupAction("action_listen")]
+    dispatcher.utter_message(response="utter_please_rephrase")
+    return [SlotSet("misunderstood_last", True)]
 
 
 class Goodbye(Action):
@@ -255,7 +234,10 @@ class AffirmDeny(Action):
         return "action_affirm_deny"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        yes = intent_of(tracker) == "affirm"
+        said = answers.yes_no(tracker.latest_message.get("text") or "")
+        if said.gibberish:
+            return misunderstood(dispatcher, tracker)  # noise is never a yes (nor a no that hangs up)
+        yes = said.value if said.value is not None else intent_of(tracker) == "affirm"
         if tracker.get_slot("callback_offered"):
             if yes:
                 fields = {**filled_slots(tracker), "kind": "callback", "lang": lang(tracker)}

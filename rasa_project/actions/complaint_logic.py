@@ -1,7 +1,10 @@
 """The complaint form's slot logic as a pure function (unit-tested without Rasa).
 
-One caller utterance can fill several slots ("朝阳区建国路工地每天晚上施工太吵"); answers to the read-back
-question are confirmations, denials or corrections ("不对 是一三九……", "no, the address is ...").
+One caller utterance can fill several slots ("朝阳区建国路工地每天晚上施工太吵"). Each answer is checked for its type
+before it is stored; a failed answer is asked again once in other words, then kept as free text with a flag for the
+agent. Corrections work at any moment ("不对 最后几位是…", "地址说错了 是…", "no wait, it's Elm Road"): the named slot,
+or the one filled last, is corrected and the caller hears the new value. Noise is never "yes": it is a
+misunderstanding, and two in a row reach a person.
 """
 
 from __future__ import annotations
@@ -9,13 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from actions import parsing
+from actions import answers, parsing
+from actions.fields import FieldReader, Value
+from actions.form_state import FormState, flagged
 
 # Intents that leave the form (handled by rules after the form rejects the utterance).
-ESCAPE_INTENTS = frozenset({"request_human", "emergency", "goodbye", "repeat", "silence"})
-FREE_TEXT_SLOTS = ("location", "incident_time", "description")
-# Intents that cannot be an answer to "where?" or "when?".
-NOT_AN_ANSWER = frozenset({"faq", "check_ticket_status", "out_of_scope", "greet", "thank", "affirm", "deny"})
+ESCAPE_INTENTS = frozenset({"request_human", "goodbye", "repeat", "silence"})
+# Intents that cannot be an answer to "where?" or "when?" when nothing of that type is in the words.
+NOT_AN_ANSWER = frozenset({"faq", "check_ticket_status", "out_of_scope", "greet", "thank"})
+TYPED_SLOTS = ("location", "incident_time", "callback_phone")
+YES_NO_SLOTS = ("confidential", "complaint_confirmed")
 
 
 @dataclass
@@ -24,114 +30,192 @@ class Extraction:
 
     slots: dict[str, Any] = field(default_factory=dict)
     """Slot updates (a ``None`` value clears a slot so the form asks again)."""
-    responses: list[str] = field(default_factory=list)
-    """Responses to utter first (e.g. ``utter_invalid_phone``)."""
+    responses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    """Responses to utter first, with their template variables (e.g. ``("utter_corrected", {...})``)."""
+    handoff: bool = False
+    """The second misunderstanding in a row: hand the call to a person with what was collected."""
 
 
-def _entity(entities: list[dict[str, Any]], name: str) -> str | None:
-    values = [str(e.get("value")) for e in entities if e.get("entity") == name and e.get("value")]
-    return " ".join(values) if values else None
+class ComplaintForm:
+    """Turns one caller utterance into slot updates for the complaint form."""
 
+    def __init__(self, reader: FieldReader) -> None:
+        self._read = reader
 
-def explicit_fields(text: str, entities: list[dict[str, Any]]) -> dict[str, Any]:
-    """Return the fields the utterance states explicitly (entities, cues, keywords, digits)."""
-    found: dict[str, Any] = {}
-    cat = parsing.canonical_category(_entity(entities, "complaint_category")) or parsing.category(text)
-    if cat:
-        found["complaint_category"] = cat
-    place = parsing.location_cue(text) or _entity(entities, "location")
-    if not place and parsing.has_hanzi(text):
-        place = parsing.place_words(text)
-    if place:
-        found["location"] = place
-    when = parsing.incident_time(text) or _entity(entities, "incident_time")
-    if when:
-        found["incident_time"] = when
-    phone = parsing.phone_number(text)
-    if phone:
-        found["callback_phone"] = phone
-    elif parsing.wants_anonymous(text):
-        found["callback_phone"] = "anonymous"
-    secret = parsing.confidentiality(text)
-    if secret is not None:
-        found["confidential"] = secret
-    return found
-
-
-def extract(
-    text: str, intent: str | None, entities: list[dict[str, Any]], requested: str | None, slots: dict[str, Any]
-) -> Extraction:
-    """Return the slot updates for one caller utterance while the complaint form runs."""
-    out = Extraction()
-    if intent in ESCAPE_INTENTS or not text.strip() or text.startswith("/"):
+    def extract(self, text: str, intent: str | None, state: FormState) -> Extraction:
+        """Return the slot updates for one caller utterance while the complaint form runs."""
+        out = Extraction()
+        if intent in ESCAPE_INTENTS or not text.strip() or text.startswith("/"):
+            return out
+        if answers.is_gibberish(text):
+            return self._misunderstood(state)
+        out.slots["misunderstood_last"] = False
+        found = self._read.all_fields(text, state.lang, state.base_time)
+        requested = state.requested
+        if requested == "complaint_confirmed":
+            self._confirmation(text, intent, found, state, out)
+            return out
+        corrected = self._correction(text, found, state, out)
+        if corrected:
+            return out
+        self._fill_volunteered(found, state, out, requested)
+        if requested is None:
+            self._opener(text, intent, state, out)
+        elif requested in TYPED_SLOTS:
+            self._typed_answer(requested, text, intent, found, state, out)
+        elif requested == "description":
+            self._description_answer(text, state, out)
+        elif requested == "complaint_category":
+            self._category_answer(text, found, state, out)
+        elif requested == "confidential":
+            self._confidential_answer(text, found, state, out)
+        if out.slots.get("callback_phone") == "anonymous" and state.slots.get("confidential") is None:
+            out.slots.setdefault("confidential", True)
         return out
-    found = explicit_fields(text, entities)
-    if requested == "complaint_confirmed":
-        return _confirmation(text, intent, found, slots)
-    # Several details in one sentence: fill every empty slot the utterance mentions.
-    for name, value in found.items():
-        if slots.get(name) is None or name == requested:
-            out.slots[name] = value
-    if requested is None and intent == "file_complaint" and slots.get("description") is None:
-        if parsing.substantive(text):
-            out.slots["description"] = text.strip()
-    if requested in ("location", "incident_time") and intent in NOT_AN_ANSWER and not found.get(requested):
-        # A question instead of an answer: the form rejects it and the rules answer it, then ask again.
-        return Extraction({k: v for k, v in out.slots.items() if k != requested})
-    if requested in FREE_TEXT_SLOTS:
-        # The answer to the question asked is the caller's own words (a cue like "地址是" is dropped).
-        cued = parsing.location_cue(text) if requested == "location" else found.get(requested)
-        answer = cued or parsing.clean(text)
-        if answer:
-            out.slots[requested] = answer
-    if requested == "complaint_category" and "complaint_category" not in out.slots and intent not in ("affirm", "deny"):
+
+    # -- misunderstandings -------------------------------------------------------------------------------------
+    def _misunderstood(self, state: FormState) -> Extraction:
+        if state.misunderstood_last:
+            return Extraction({"misunderstood_last": False}, handoff=True)
+        return Extraction({"misunderstood_last": True}, [("utter_not_understood", {})])
+
+    # -- the opener and volunteered details -------------------------------------------------------------------
+    def _fill_volunteered(self, found: dict[str, Value], state: FormState, out: Extraction, requested: str | None) -> None:
+        """Several details in one breath: fill every empty slot the utterance states unambiguously."""
+        for name, value in found.items():
+            if name == requested or name not in state.slots or state.slots.get(name) is not None:
+                continue
+            self._store(name, value, state, out)
+
+    def _opener(self, text: str, intent: str | None, state: FormState, out: Extraction) -> None:
+        kind = self._read.request_type(text)
+        if kind and state.extra.get("request_type") in (None, "complaint"):
+            out.slots["request_type"] = kind
+        if state.slots.get("description") is None and parsing.substantive(text):
+            out.slots["description"] = parsing.clean(text)
+            self._remember_words(out, state, "description", text)
+
+    # -- answers to the question asked ----------------------------------------------------------------------
+    def _typed_answer(
+        self, requested: str, text: str, intent: str | None, found: dict[str, Value], state: FormState, out: Extraction
+    ) -> None:
+        value = found.get(requested)
+        if value is None and requested == "callback_phone" and self._read.wants_anonymous(text):
+            value = Value("anonymous", text)
+        if value is not None:
+            self._store(requested, value, state, out)
+            return
+        if requested in ("location", "incident_time") and answers.says_unknown(text):
+            self._store(requested, Value(answers.compact(text), text), state, out)
+            return
+        misplaced = [name for name in found if name != requested and name in out.slots]
+        if intent in NOT_AN_ANSWER and not misplaced:
+            # A question instead of an answer: the rules answer it, then the form asks again.
+            out.slots.pop("misunderstood_last", None)
+            return
+        if state.reasked == requested:
+            # Asked twice: keep the caller's own words for the agent, flagged as unchecked.
+            words = parsing.clean(answers.compact(text))
+            if requested == "callback_phone":
+                digits = parsing.digit_string(text)
+                words = digits or words
+            if words:
+                out.slots[requested] = words
+                self._remember_words(out, state, requested, text)
+                out.slots["flags"] = flagged(state, out, requested, "unverified")
+                out.slots["reasked"] = None
+            return
+        # Not an answer of the right type (a number when asked "when?", a refusal when asked "where?"): ask once more.
+        out.slots["reasked"] = requested
+        out.slots[requested] = None
+        if requested == "callback_phone" and parsing.partial_digits(text):
+            out.responses.append(("utter_invalid_phone", {}))
+
+    def _description_answer(self, text: str, state: FormState, out: Extraction) -> None:
+        words = parsing.clean(answers.compact(text))
+        if words:
+            out.slots["description"] = words
+            self._remember_words(out, state, "description", text)
+
+    def _category_answer(self, text: str, found: dict[str, Value], state: FormState, out: Extraction) -> None:
+        if "complaint_category" in out.slots:
+            return
         out.slots["complaint_category"] = "other"
-        if slots.get("description") is None:
-            out.slots["description"] = text.strip()
-    if requested == "callback_phone" and "callback_phone" not in out.slots and parsing.partial_digits(text):
-        out.slots["callback_phone"] = None
-        out.responses.append("utter_invalid_phone")
-    if requested == "confidential" and "confidential" not in out.slots and intent in ("affirm", "deny"):
-        out.slots["confidential"] = intent == "affirm"
-    if out.slots.get("callback_phone") == "anonymous" and slots.get("confidential") is None:
-        out.slots.setdefault("confidential", True)
-    return out
+        if state.slots.get("description") is None and "description" not in out.slots:
+            out.slots["description"] = parsing.clean(answers.compact(text))
+            self._remember_words(out, state, "description", text)
 
+    def _confidential_answer(self, text: str, found: dict[str, Value], state: FormState, out: Extraction) -> None:
+        if "confidential" in out.slots:
+            return
+        said = answers.yes_no(text)
+        if said.value is None:
+            out.slots["reasked"] = "confidential"
+            return
+        out.slots["confidential"] = said.value
 
-def _confirmation(text: str, intent: str | None, found: dict[str, Any], slots: dict[str, Any]) -> Extraction:
-    out = Extraction()
-    corrections = {k: v for k, v in found.items() if v != slots.get(k)}
-    if corrections:
-        out.slots.update(corrections)
-        out.slots["complaint_confirmed"] = None
-        out.slots["correction_pending"] = False
-    elif intent == "affirm":
-        out.slots["complaint_confirmed"] = True
-        out.slots["correction_pending"] = False
-    elif intent == "deny":
-        out.slots["complaint_confirmed"] = None
-        out.slots["correction_pending"] = True
-    elif slots.get("correction_pending") and parsing.clean(text):
-        # "Which part is wrong?" answered with new words: they replace the description.
-        out.slots["description"] = parsing.clean(text)
-        out.slots["complaint_confirmed"] = None
-        out.slots["correction_pending"] = False
-    return out
+    # -- the read-back -----------------------------------------------------------------------------------------
+    def _confirmation(
+        self, text: str, intent: str | None, found: dict[str, Value], state: FormState, out: Extraction
+    ) -> None:
+        if self._correction(text, found, state, out, readback=True):
+            out.slots["complaint_confirmed"] = None
+            out.slots["correction_pending"] = False
+            return
+        said = answers.yes_no(text)
+        if said.value is True and answers.correction_cue(text) is None:
+            out.slots["complaint_confirmed"] = True
+            out.slots["correction_pending"] = False
+        elif said.value is False or answers.correction_cue(text) is not None:
+            out.slots["complaint_confirmed"] = None
+            out.slots["correction_pending"] = True
+        elif state.correction_pending and parsing.clean(answers.compact(text)):
+            # "Which part is wrong?" answered with new words and no field: they replace the description.
+            out.slots["description"] = parsing.clean(answers.compact(text))
+            self._remember_words(out, state, "description", text)
+            out.slots["complaint_confirmed"] = None
+            out.slots["correction_pending"] = False
+        else:
+            out.slots["complaint_confirmed"] = None
 
+    # -- corrections at any moment ---------------------------------------------------------------------------
+    def _correction(
+        self, text: str, found: dict[str, Value], state: FormState, out: Extraction, readback: bool = False
+    ) -> bool:
+        """Apply "不对 …是…" / "no wait, it's …" to the named slot (or the one filled last); True if applied."""
+        cue = answers.correction_cue(text)
+        target = self._read.named_field(text, state.lang)
+        if cue is None and not (readback and target and target in found):
+            return False
+        rest = answers.after_correction(text) if cue else text
+        target = target or self._read.field_of(rest, state.lang) or state.last_filled
+        if target is None or target not in state.slots:
+            return False
+        if target == state.requested and not readback:
+            return False  # a self-correction inside the answer itself: the answer's own reading handles it
+        value = self._read.corrected(target, rest, state.slots.get(target), state.lang, state.base_time)
+        if value is None or state.slots.get(target) is None:
+            return False
+        self._store(target, value, state, out)
+        out.slots["flags"] = flagged(state, out, target, "corrected")
+        if not readback:
+            out.responses.append(("utter_corrected", {"field_label": self._read.label(target, state.lang),
+                                                      "value": self._read.spoken(target, value, state.lang)}))
+        return True
 
-def ticket_fields(slots: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
-    """Return the ``file_ticket`` directive's fields for a confirmed complaint."""
-    phone = slots.get("callback_phone")
-    anonymous = phone == "anonymous"
-    return {
-        "kind": "complaint",
-        "complaint_category": slots.get("complaint_category") or "other",
-        "location": slots.get("location"),
-        "incident_time": slots.get("incident_time"),
-        "description": slots.get("description"),
-        "callback_phone": None if anonymous else phone,
-        "anonymous": anonymous,
-        "confidential": bool(slots.get("confidential")) or anonymous,
-        "calling_number": metadata.get("calling_number") or None,
-        "lang": slots.get("lang"),
-    }
+    # -- storing ---------------------------------------------------------------------------------------------
+    def _store(self, name: str, value: Value, state: FormState, out: Extraction) -> None:
+        out.slots[name] = value.value
+        self._remember_words(out, state, name, value.words)
+        for key, extra in value.extra.items():
+            out.slots[key] = extra
+        out.slots["last_filled"] = name
+        if state.reasked == name:
+            out.slots["reasked"] = None
+
+    @staticmethod
+    def _remember_words(out: Extraction, state: FormState, name: str, words: str) -> None:
+        merged = dict(state.words)
+        merged.update(out.slots.get("field_words") or {})
+        merged[name] = words.strip()
+        out.slots["field_words"] = merged

@@ -29,9 +29,10 @@ SUFFIXES = {"zh-CN": ["", "啊", "呢", ""], "en-US": ["", " please", "", " than
 FORM_EXITS = {
     "request_human": "action_handoff",
     "out_of_scope": "action_handoff",
-    "emergency": "action_emergency",
     "goodbye": "action_goodbye",
 }
+# An emergency inside a form does not leave it: the form's validation gives the number and the form goes on
+# (the bot's own pre-check usually answers real emergencies before Rasa sees them: docs/workorder.md).
 # Intents answered inside an active form, which then asks its question again.
 FORM_INTERJECTIONS = {
     "faq": "utter_faq",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from actions import actions
+from actions import actions, form_actions
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -71,12 +71,20 @@ def test_deny_outside_a_question_ends_the_call() -> None:
     assert responses(messages) == ["utter_goodbye"] and customs(messages) == [{"directive": "hangup"}]
 
 
-def test_emergency_numbers() -> None:
+def test_emergency_numbers_then_the_call_goes_on() -> None:
     for text, response in (("我家着火了", "utter_emergency_fire"), ("有人晕倒了", "utter_emergency_medical"),
                            ("煤气漏了", "utter_emergency_gas"), ("我被抢劫了", "utter_emergency_police")):
-        messages, _ = run(actions.Emergency(), tracker(text, "emergency"))
-        assert responses(messages) == [response]
-        assert customs(messages) == [{"directive": "hangup"}]
+        messages, events = run(actions.Emergency(), tracker(text, "emergency", metadata={"safety": "emergency"}))
+        assert responses(messages) == [response, "utter_emergency_continue"]
+        assert customs(messages) == []  # no hang-up: the caller can go on or reach a person
+        assert events == []  # nothing collected so far is dropped
+
+
+def test_a_complaint_the_bot_judged_no_emergency_goes_to_the_complaint_form() -> None:
+    track = tracker("救护车每天半夜鸣笛太吵了", "emergency", metadata={"safety": "none"})
+    messages, events = run(actions.Emergency(), track)
+    assert messages == []
+    assert events == [{"event": "followup", "timestamp": None, "name": "complaint_form"}]
 
 
 def _turn(intent: str, *names: str) -> list[dict[str, Any]]:
@@ -116,12 +124,16 @@ def test_repeat_says_the_previous_turn_again() -> None:
 def test_readback_and_submit() -> None:
     filled = {"complaint_category": "noise", "location": "幸福小区三号楼", "incident_time": "昨天晚上",
               "description": "装修太吵", "callback_phone": "13900001234", "confidential": True}
-    messages, _ = run(actions.AskComplaintConfirmed(), tracker("需要", "affirm", filled))
+    messages, _ = run(form_actions.AskComplaintConfirmed(), tracker("需要", "affirm", filled))
     assert messages[0]["response"] == "utter_complaint_readback"
     assert messages[0]["phone"] == "幺三九 零零零零 幺二三四"
     assert messages[0]["summary"] == "昨天晚上在幸福小区三号楼的噪音问题 装修太吵"
-    assert customs(messages) == [{"expect": "yes_no"}]
-    messages, events = run(actions.SubmitComplaint(), tracker("对", "affirm", filled, metadata={"calling_number": "1"}))
+    assert customs(messages) == [{"expect": "yes_no", "asked": "complaint_confirmed"}]
+    messages, _ = run(form_actions.SubmitComplaint(), tracker("对", "affirm", filled))
+    assert messages == []  # not confirmed (the form ended for another reason): nothing is filed
+    filled["complaint_confirmed"] = True
+    messages, events = run(form_actions.SubmitComplaint(),
+                           tracker("对", "affirm", filled, metadata={"calling_number": "1"}))
     (ticket,) = customs(messages)
     assert ticket["directive"] == "file_ticket"
     assert ticket["fields"]["location"] == "幸福小区三号楼" and ticket["fields"]["calling_number"] == "1"
@@ -136,5 +148,5 @@ def test_ticket_status_directive() -> None:
 def test_validate_complaint_form_fills_several_slots() -> None:
     track = tracker("我要投诉朝阳区建国路那边工地每天晚上施工太吵", "file_complaint")
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(actions.ValidateComplaintForm().get_extraction_events(dispatcher, track, DOMAIN))
+    events = asyncio.run(form_actions.ValidateComplaintForm().get_extraction_events(dispatcher, track, DOMAIN))
     assert {e["name"]: e["value"] for e in events}["location"] == "朝阳区建国路"

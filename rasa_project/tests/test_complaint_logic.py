@@ -1,103 +1,107 @@
-"""The complaint form's slot logic: several details at once, free-text answers, read-back corrections."""
+"""The complaint form's slot logic: checked answers, re-asks, corrections anywhere, noise is never yes."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from actions import complaint_logic as logic
+from actions.complaint_logic import ComplaintForm, Extraction
+from actions.fields import FieldReader
+from actions.form_state import COMPLAINT_SLOTS, FormState
 
-EMPTY: dict[str, Any] = {name: None for name in (
-    "complaint_category", "location", "incident_time", "description", "callback_phone", "confidential",
-    "correction_pending")}
-
-
-def slots(**values: Any) -> dict[str, Any]:
-    return {**EMPTY, **values}
+FORM = ComplaintForm(FieldReader())
 
 
-def test_several_details_in_one_sentence() -> None:
+def state(requested: str | None = None, lang: str = "zh-CN", **values: Any) -> FormState:
+    slots = {name: values.pop(name, None) for name in COMPLAINT_SLOTS}
+    return FormState(slots=slots, requested=requested, lang=lang, extra={}, **values)
+
+
+def say(text: str, requested: str | None = None, intent: str = "inform", **values: Any) -> Extraction:
+    lang = "en-US" if text.isascii() else "zh-CN"
+    return FORM.extract(text, intent, state(requested, lang, **values))
+
+
+def test_several_details_in_one_sentence_keep_the_callers_words() -> None:
     text = "我要投诉朝阳区建国路那边工地每天晚上施工太吵"
-    out = logic.extract(text, "file_complaint", [], None, slots())
-    assert out.slots == {"complaint_category": "noise", "location": "朝阳区建国路", "incident_time": "每天晚上",
-                         "description": text}
-
-
-def test_entities_win_and_english_opener() -> None:
-    entities = [{"entity": "location", "value": "main street"}, {"entity": "complaint_category", "value": "noise"}]
-    text = "the construction site on main street is noisy every night"
-    out = logic.extract(text, "file_complaint", entities, None, slots())
-    assert out.slots["location"] == "main street"
+    out = say(text, intent="file_complaint")
     assert out.slots["complaint_category"] == "noise"
-    assert out.slots["incident_time"] == "every night"
-    assert out.slots["description"] == text
+    assert "朝阳区建国路" in out.slots["location"]
+    assert out.slots["incident_time"] == "每天晚上"
+    assert "施工太吵" in out.slots["description"]
+    assert out.slots["field_words"]["location"] == text
 
 
-def test_free_text_answer_to_the_question_asked() -> None:
-    out = logic.extract("在人民公园门口", "inform", [], "location", slots(complaint_category="noise"))
-    assert out.slots == {"location": "人民公园门口"}
-    out = logic.extract("um it was about three days ago i think", "inform", [], "incident_time", slots())
-    assert out.slots["incident_time"] == "three days ago"
+def test_a_phone_number_given_when_asked_when_is_not_a_time() -> None:
+    out = say("幺三八 幺二三四 五六七八", "incident_time", complaint_category="noise", location="建国路")
+    assert out.slots.get("incident_time") is None
+    assert out.slots["callback_phone"] == "13812345678"
+    assert out.slots["reasked"] == "incident_time"  # asked once more, in other words
 
 
-def test_escape_intents_and_questions_are_not_answers() -> None:
-    assert logic.extract("转人工", "request_human", [], "location", slots()).slots == {}
-    assert logic.extract("公积金怎么提取", "faq", [], "location", slots()).slots == {}
-    # A description may sound like a question: it is still the caller's description.
-    out = logic.extract("停水三天了没人管", "faq", [], "description", slots())
-    assert out.slots["description"] == "停水三天了没人管"
+def test_a_refusal_to_give_a_number_is_not_a_location() -> None:
+    out = say("i'd rather stay anonymous", "location", complaint_category="noise")
+    assert out.slots.get("location") is None
+    assert out.slots["callback_phone"] == "anonymous"
+    assert out.slots["reasked"] == "location"
 
 
-def test_unknown_category_is_other() -> None:
-    out = logic.extract("说不清楚反正就是有问题", "inform", [], "complaint_category", slots())
-    assert out.slots["complaint_category"] == "other"
+def test_a_second_failed_answer_is_kept_as_flagged_free_text() -> None:
+    out = say("就那边吧 你们去了就知道", "location", reasked="location", complaint_category="noise")
+    assert out.slots["location"] == "就那边吧你们去了就知道"
+    assert out.slots["flags"] == [{"field": "location", "code": "unverified"}]
 
 
-def test_phone_valid_partial_and_anonymous() -> None:
-    assert logic.extract("一三九零零零零一二三四", "inform", [], "callback_phone", slots()).slots == {
-        "callback_phone": "13900001234"}
-    partial = logic.extract("一三九零零", "inform", [], "callback_phone", slots())
-    assert partial.slots == {"callback_phone": None} and partial.responses == ["utter_invalid_phone"]
-    anon = logic.extract("我不想留电话", "deny", [], "callback_phone", slots())
-    assert anon.slots == {"callback_phone": "anonymous", "confidential": True}
-    assert logic.extract("嗯嗯嗯", "inform", [], "callback_phone", slots()).slots == {}
+def test_a_correction_right_after_the_phone_number() -> None:
+    out = say("不对不对 最后四位是五六七九", "confidential", callback_phone="13812345678",
+              last_filled="callback_phone", complaint_category="noise", location="建国路")
+    assert out.slots["callback_phone"] == "13812345679"
+    assert ("utter_corrected", {"field_label": "电话", "value": "幺三八 幺二三四 五六七九"}) in out.responses
+    assert {"field": "callback_phone", "code": "corrected"} in out.slots["flags"]
 
 
-def test_confidential_from_yes_no_and_words() -> None:
-    assert logic.extract("需要", "affirm", [], "confidential", slots()).slots == {"confidential": True}
-    assert logic.extract("不用", "deny", [], "confidential", slots()).slots == {"confidential": False}
-    assert logic.extract("帮我保密", "inform", [], "confidential", slots()).slots == {"confidential": True}
+def test_a_correction_names_its_field_in_english() -> None:
+    out = say("no wait the phone number is one three nine one two three four five six seven eight", "confidential",
+              callback_phone="13812345678", location="elm road", last_filled="callback_phone")
+    assert out.slots["callback_phone"] == "13912345678"
 
 
-FULL = slots(complaint_category="noise", location="幸福小区三号楼", incident_time="昨天晚上", description="装修太吵",
-             callback_phone="13900001234", confidential=False)
+def test_noise_is_never_yes_and_two_in_a_row_reach_a_person() -> None:
+    for noise in ("呃 啊 啊", "嗯啊哦", "hmm hmm", "uh", "[noise]"):
+        first = say(noise, "complaint_confirmed")
+        assert first.slots.get("complaint_confirmed") is None, noise
+        assert first.slots["misunderstood_last"] is True and not first.handoff
+        second = say(noise, "complaint_confirmed", misunderstood_last=True)
+        assert second.handoff, noise
 
 
-def test_readback_confirmed() -> None:
-    out = logic.extract("对", "affirm", [], "complaint_confirmed", FULL)
-    assert out.slots == {"complaint_confirmed": True, "correction_pending": False}
+def test_a_real_yes_confirms_and_a_plain_mm_is_yes_in_mandarin() -> None:
+    assert say("对 没错", "complaint_confirmed").slots["complaint_confirmed"] is True
+    assert say("嗯", "complaint_confirmed").slots["complaint_confirmed"] is True
+    assert say("yeah that's right", "complaint_confirmed").slots["complaint_confirmed"] is True
 
 
-def test_readback_correction_in_the_same_breath() -> None:
-    out = logic.extract("不对是一三九零零零零一二三五", "deny", [], "complaint_confirmed", FULL)
-    assert out.slots == {"callback_phone": "13900001235", "complaint_confirmed": None, "correction_pending": False}
-    out = logic.extract("no the address is five finance street", "deny", [], "complaint_confirmed",
-                        {**FULL, "location": "main street"})
-    assert out.slots["location"] == "five finance street" and out.slots["complaint_confirmed"] is None
+def test_a_no_at_the_readback_asks_what_to_correct() -> None:
+    out = say("不对", "complaint_confirmed")
+    assert out.slots["correction_pending"] is True and out.slots["complaint_confirmed"] is None
 
 
-def test_readback_deny_then_correction() -> None:
-    out = logic.extract("不对", "deny", [], "complaint_confirmed", FULL)
-    assert out.slots == {"complaint_confirmed": None, "correction_pending": True}
-    pending = {**FULL, "correction_pending": True}
-    out = logic.extract("地址是幸福小区五号楼", "inform", [], "complaint_confirmed", pending)
-    assert out.slots == {"location": "幸福小区五号楼", "complaint_confirmed": None, "correction_pending": False}
-    out = logic.extract("其实是楼下在装修", "inform", [], "complaint_confirmed", pending)
-    assert out.slots["description"] == "其实是楼下在装修"
+def test_a_readback_correction_replaces_the_named_field() -> None:
+    out = say("地址说错了 是学院路", "complaint_confirmed", location="建国路", complaint_category="noise")
+    assert "学院路" in out.slots["location"] and out.slots["complaint_confirmed"] is None
 
 
-def test_ticket_fields() -> None:
-    fields = logic.ticket_fields({**FULL, "lang": "zh-CN"}, {"calling_number": "13800001111"})
-    assert fields["kind"] == "complaint" and fields["callback_phone"] == "13900001234"
-    assert fields["anonymous"] is False and fields["calling_number"] == "13800001111"
-    anon = logic.ticket_fields({**FULL, "callback_phone": "anonymous"}, {})
-    assert anon["callback_phone"] is None and anon["anonymous"] is True and anon["confidential"] is True
+def test_confidentiality_needs_a_real_answer() -> None:
+    assert say("不用", "confidential").slots["confidential"] is False
+    assert say("要保密", "confidential").slots["confidential"] is True
+    out = say("嗯嗯啊", "confidential")
+    assert "confidential" not in out.slots and out.slots["misunderstood_last"] is True
+
+
+def test_anonymous_callers_are_confidential() -> None:
+    out = say("我不想留电话", "callback_phone")
+    assert out.slots["callback_phone"] == "anonymous" and out.slots["confidential"] is True
+
+
+def test_questions_are_not_answers() -> None:
+    assert say("公积金怎么提取", "location", intent="faq").slots == {}
+    assert say("转人工", "location", intent="request_human").slots == {}
