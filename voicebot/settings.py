@@ -109,6 +109,20 @@ class HandoffSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class WorkOrderSettings:
+    """The 12345 work order's operator files (docs/workorder.md); empty: the samples in voicebot/workorder/data."""
+
+    taxonomy: str = ""
+    """诉求类型, categories and sub-categories with keywords (YAML)."""
+    deadlines: str = ""
+    """Urgency levels (一般/紧急/特急), 办理时限, working days and urgency cues (YAML)."""
+    gazetteer: str = ""
+    """The city's 区/县, 街道/镇 and 社区 with aliases (YAML; the sample is Beijing)."""
+    routing: str = ""
+    """Category x district -> 承办单位 rules with wildcard fallbacks (YAML)."""
+
+
+@dataclass(frozen=True, slots=True)
 class ServerSettings:
     """``voicebot serve``."""
 
@@ -158,6 +172,8 @@ class Settings:
     """Call behaviour."""
     handoff: HandoffSettings = field(default_factory=HandoffSettings)
     """Tickets and agents."""
+    workorder: WorkOrderSettings = field(default_factory=WorkOrderSettings)
+    """Work-order operator files."""
     server: ServerSettings = field(default_factory=ServerSettings)
     """Server."""
 
