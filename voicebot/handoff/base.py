@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from voicebot.workorder.model import WorkOrder
+
 
 @dataclass(frozen=True, slots=True)
 class TranscriptLine:
@@ -54,6 +56,8 @@ class TicketDraft:
     """Where the call's recording is kept."""
     started_at_ms: int = 0
     """Wall-clock epoch ms when the call started."""
+    work_order: WorkOrder | None = None
+    """The 12345 work order built from ``fields`` (complaint, handoff and callback tickets)."""
 
 
 class TicketStore(Protocol):

@@ -36,10 +36,36 @@ tickets = Table(
     Column("callback_number", String(64)),
     Column("notes", Text, nullable=False, default=""),
     Column("purged_at", BigInteger),
+    # The work order (migration 0002; NULL for tickets without one: partial and bot-resolved calls)
+    Column("request_type", String(16)),
+    Column("category", String(64)),
+    Column("subcategory", String(64)),
+    Column("urgency", String(16)),
+    Column("deadline_at", BigInteger),
+    Column("district", String(64)),
+    Column("street", String(64)),
+    Column("community", String(64)),
+    Column("area_resolved", Boolean),
+    Column("department", String(128)),
+    Column("work_order", JSON),
     Index("ix_tickets_status_queued", "status", "queued_at"),
     Index("ix_tickets_updated", "updated_at"),
+    Index("ix_tickets_department", "department"),
 )
 """One ticket per call; times are epoch milliseconds (portable between SQLite and PostgreSQL)."""
+
+ticket_changes = Table(
+    "ticket_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("field", String(64), nullable=False),
+    Column("old", Text),
+    Column("new", Text),
+    Column("actor", String(64), nullable=False),
+    Column("at", BigInteger, nullable=False),
+)
+"""Field-change history: who changed which work-order or complaint field from what to what."""
 
 ticket_history = Table(
     "ticket_history",

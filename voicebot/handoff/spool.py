@@ -32,6 +32,7 @@ from sqlalchemy.engine import make_url
 from voicebot.errors import TicketError
 from voicebot.handoff.base import TicketDraft, TranscriptLine
 from voicebot.handoff.ticket import log_number, new_number
+from voicebot.workorder.model import WorkOrder
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ def decode_entry(line: str) -> SpoolEntry:
     raw: dict[str, Any] = dict(data["draft"])
     raw["transcript"] = tuple(TranscriptLine(**t) for t in raw.get("transcript", ()))
     raw["faq_topics"] = tuple(raw.get("faq_topics", ()))
+    raw["work_order"] = WorkOrder.from_json(raw["work_order"]) if raw.get("work_order") else None
     return SpoolEntry(str(data["id"]), str(data["number"]), TicketDraft(**raw))
 
 

@@ -13,11 +13,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from voicebot.errors import TicketError
+from voicebot.handoff import changes
 from voicebot.handoff.base import TicketDraft
 from voicebot.handoff.db import make_engine, migrate
+from voicebot.handoff.drafts import draft_values, merge_draft
 from voicebot.handoff.notify import TicketBus, TicketChanged
 from voicebot.handoff.schema import ticket_history, tickets
-from voicebot.handoff.ticket import StatusChange, Ticket, log_number, new_number, ticket_from_row
+from voicebot.handoff.ticket import FieldChange, StatusChange, Ticket, log_number, new_number, ticket_from_row
 
 log = logging.getLogger(__name__)
 
@@ -28,50 +30,6 @@ NOTIFY_CHANNEL = "voicebot_tickets"
 def wall_ms() -> int:
     """Return the wall-clock time in epoch milliseconds."""
     return int(time.time() * 1000)
-
-
-def _draft_values(draft: TicketDraft) -> dict[str, Any]:
-    return {
-        "kind": draft.kind,
-        "language": draft.language,
-        "channel": draft.channel,
-        "calling_number": draft.calling_number,
-        "called_number": draft.called_number,
-        "protocol_call_id": draft.protocol_call_id,
-        "intent": draft.intent,
-        "fields": dict(draft.fields),
-        "faq_topics": list(draft.faq_topics),
-        "transcript": [{"at_ms": t.at_ms, "speaker": t.speaker, "text": t.text} for t in draft.transcript],
-        "handoff_reason": draft.handoff_reason,
-        "confidential": bool(draft.confidential or draft.fields.get("confidential")),
-        "recording_ref": draft.recording_ref,
-        "started_at": draft.started_at_ms,
-    }
-
-
-def _merge(old: Any, new: dict[str, Any]) -> dict[str, Any]:
-    """Merge a newer draft into the stored row: drafts grow during a call, so nothing known is lost."""
-    m = old._mapping
-    merged = dict(new)
-    if new["kind"] == "partial" and m["kind"] != "partial":
-        merged["kind"] = m["kind"]  # a cut-off call never downgrades a filed complaint or handoff
-    merged["fields"] = {**(m["fields"] or {}), **new["fields"]}
-    merged["faq_topics"] = list(dict.fromkeys([*(m["faq_topics"] or []), *new["faq_topics"]]))
-    if len(new["transcript"]) < len(m["transcript"] or []):
-        merged["transcript"] = m["transcript"]
-    for key in (
-        "intent",
-        "handoff_reason",
-        "recording_ref",
-        "channel",
-        "calling_number",
-        "called_number",
-        "protocol_call_id",
-    ):
-        merged[key] = new[key] or m[key]
-    merged["confidential"] = bool(new["confidential"] or m["confidential"])
-    merged["started_at"] = new["started_at"] or m["started_at"]
-    return merged
 
 
 class SqlTicketStore:
@@ -118,7 +76,7 @@ class SqlTicketStore:
 
         ``number`` is tried first for a new ticket (a number the caller already heard, e.g. from the spool).
         """
-        values = _draft_values(draft)
+        values = draft_values(draft)
         try:
             async with self.engine.begin() as conn:
                 number, status = await self._save(conn, draft.call_id, values, number)
@@ -164,7 +122,7 @@ class SqlTicketStore:
     async def _update_existing(
         self, conn: AsyncConnection, old: Any, values: dict[str, Any], now: int
     ) -> tuple[str, str]:
-        merged = _merge(old, values)
+        merged = merge_draft(old, values, await changes.edited_fields(conn, old.id))
         status = old.status
         if merged["kind"] == "callback" and status == "new":
             status = "callback_due"
@@ -207,7 +165,8 @@ class SqlTicketStore:
                 select(ticket_history).where(ticket_history.c.ticket_id == row.id).order_by(ticket_history.c.id)
             )
             history = tuple(StatusChange(h.status, h.at, h.actor, h.note) for h in hist)
-        return ticket_from_row(row, history)
+            edits = await changes.load(conn, row.id)
+        return ticket_from_row(row, history, edits)
 
     async def get_by_call(self, call_id: str) -> Ticket | None:
         """Return the ticket of a call, or ``None``."""
@@ -244,21 +203,40 @@ class SqlTicketStore:
 
     async def edit(
         self, number: str, actor: str, *, notes: str | None = None, fields: dict[str, Any] | None = None
-    ) -> None:
-        """Update an agent's notes and complaint fields."""
+    ) -> tuple[FieldChange, ...]:
+        """Update an agent's notes and complaint fields; return the recorded changes."""
+        values: dict[str, Any] = {}
+        if notes is not None:
+            values["notes"] = notes
+        return await self.update(number, actor, values, fields or {})
+
+    async def update(
+        self, number: str, actor: str, values: dict[str, Any], fields: dict[str, Any] | None = None
+    ) -> tuple[FieldChange, ...]:
+        """Change ticket columns (work order, notes) and complaint fields, recording who changed what.
+
+        ``values`` must already be checked (``voicebot.workorder.edit.check_edit``); unchanged ones are skipped.
+        """
         async with self.engine.begin() as conn:
             row = (await conn.execute(select(tickets).where(tickets.c.number == number).with_for_update())).first()
             if row is None:
                 raise TicketError("ticket-not-found", f"no ticket {number}")
-            values: dict[str, Any] = {"updated_at": self.now_ms()}
-            if notes is not None:
-                values["notes"] = notes
-            if fields is not None:
-                values["fields"] = {**(row.fields or {}), **fields}
-            await conn.execute(update(tickets).where(tickets.c.id == row.id).values(**values))
+            m = row._mapping
+            diffs = changes.diff(dict(m), values)
+            diffs += changes.diff(dict(m["fields"] or {}), fields or {}, "fields.")
+            diffs = [d for d in diffs if d[0] not in changes.DERIVED]
+            if not diffs:
+                return ()
+            now = self.now_ms()
+            update_values = {k: v for k, v in values.items() if changes.as_text(v) != changes.as_text(m[k])}
+            if fields:
+                update_values["fields"] = {**(m["fields"] or {}), **fields}
+            await conn.execute(update(tickets).where(tickets.c.id == row.id).values(**update_values, updated_at=now))
+            recorded = tuple(await changes.record(conn, row.id, diffs, actor, now))
             await self.announce(conn, number, row.status)
-        log.info("ticket %s edited by %s", log_number(number), actor)
+        log.info("ticket %s: %s changed by %s", log_number(number), ", ".join(c.field for c in recorded), actor)
         self.notify(number, row.status)
+        return recorded
 
     async def change_marker(self) -> tuple[int, int]:
         """Return (ticket count, newest change) to let pollers notice changes made by other processes."""

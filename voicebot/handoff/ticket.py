@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from voicebot.handoff.base import TranscriptLine
+from voicebot.handoff.workorder_columns import work_order_of
+from voicebot.workorder.model import WorkOrder
 
 STATUSES = ("new", "queued", "claimed", "resolved", "callback_due")
 """Every ticket status, in the usual order of a ticket's life."""
@@ -42,6 +44,26 @@ class StatusChange:
     """``bot``, an agent's user name, or ``api:<token name>``."""
     note: str
     """Free text (callback number, resolution...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One entry of a ticket's field-change history (work order, complaint fields, notes)."""
+
+    field: str
+    """``department``, ``urgency``... (work order), ``fields.<key>`` (complaint field) or ``notes``."""
+    old: str | None
+    """Value before (text; ``None`` if unset)."""
+    new: str | None
+    """Value after."""
+    actor: str
+    """An agent's user name, or ``api:<token name>``."""
+    at_ms: int
+    """Epoch ms."""
+
+    def to_json(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        return {"field": self.field, "old": self.old, "new": self.new, "actor": self.actor, "at_ms": self.at_ms}
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,22 +122,31 @@ class Ticket:
     """Agent notes."""
     purged_at: int | None
     """Epoch ms retention removed transcript and recording."""
+    work_order: WorkOrder | None = None
+    """The 12345 work order (``None`` for partial and bot-resolved calls until an agent fills it in)."""
     history: tuple[StatusChange, ...] = ()
     """Status history, oldest first (filled when a single ticket is loaded)."""
+    changes: tuple[FieldChange, ...] = ()
+    """Field-change history, oldest first (filled when a single ticket is loaded)."""
 
     def to_json(self, *, history: bool = True) -> dict[str, Any]:
         """Return a JSON-ready dict (full personal data: only for authorised readers)."""
-        data: dict[str, Any] = {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "history"}
+        skip = ("history", "changes", "work_order")
+        data: dict[str, Any] = {name: getattr(self, name) for name in self.__dataclass_fields__ if name not in skip}
         data["faq_topics"] = list(self.faq_topics)
         data["transcript"] = [{"at_ms": t.at_ms, "speaker": t.speaker, "text": t.text} for t in self.transcript]
+        data["work_order"] = self.work_order.to_json() if self.work_order else None
         if history:
             data["history"] = [
                 {"status": h.status, "at_ms": h.at_ms, "actor": h.actor, "note": h.note} for h in self.history
             ]
+            data["changes"] = [c.to_json() for c in self.changes]
         return data
 
 
-def ticket_from_row(row: Any, history: tuple[StatusChange, ...] = ()) -> Ticket:
+def ticket_from_row(
+    row: Any, history: tuple[StatusChange, ...] = (), changes: tuple[FieldChange, ...] = ()
+) -> Ticket:
     """Build a ``Ticket`` from a ``tickets`` row."""
     m = row._mapping
     return Ticket(
@@ -145,5 +176,7 @@ def ticket_from_row(row: Any, history: tuple[StatusChange, ...] = ()) -> Ticket:
         callback_number=m["callback_number"],
         notes=m["notes"],
         purged_at=m["purged_at"],
+        work_order=work_order_of(m),
         history=history,
+        changes=changes,
     )
