@@ -1,0 +1,118 @@
+"""Mandarin times: jionlp time NER + ``parse_time`` relative to the call's time.
+
+``parse_time_zh(libs, "嗯 昨天 晚上 十点多", base)`` -> words ``昨天晚上十点多``, norm ``point 2026-11-30T22:00:00 ..
+22:59:59``. ``每天晚上`` is ``recurring`` (jionlp's ``time_period``), ``十点以后`` an open ``span``, ``两个星期了`` a
+``duration`` up to the call. Vague answers (刚才, 这几天, 一直这样) are times without a normalised form. A phone
+number is not a time, although jionlp reads 三八 in 幺三八... as 8 March.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from actions import extracted
+from actions.extracted import TimeAnswer, TimeNorm
+from actions.nlp_libs import NlpLibs
+from actions.spoken_digits import ZH_NUMERAL, longest_digits
+
+LEAD_INS = ("时间是", "时间", "就是在", "发生在", "是在", "就在", "在", "是", "那个", "就是", "就", "嗯", "呃", "额", "啊",
+            "哦", "然后")
+INNER_FILLERS = ("那个", "就是", "嗯", "呃", "额", "啊")
+# Words that carry no time ("天天都这样": the time is 天天).
+NO_INFO = ("都是这样", "都这样", "一直这样", "老这样", "总这样", "就这样", "吧", "呢", "呀")
+# Spoken forms written the way an agent writes them (the caller's meaning is kept).
+SPOKEN = (("天天", "每天"), ("每晚", "每天晚上"), ("夜夜", "每天夜里"))
+# Answers that say when without a date (jionlp cannot place them).
+VAGUE = ("刚才", "刚刚", "方才", "最近", "近来", "这几天", "这两天", "前几天", "前两天", "这段时间", "前段时间", "这阵子",
+         "一直", "经常", "老是", "总是", "每次", "有时候", "平时", "好久", "很久", "之前", "以前", "那天", "一段时间",
+         "半天", "现在", "正在", "马上", "天天", "每天", "上个月", "上个星期", "上周", "去年", "前年", "年初", "月初", "月底")
+TIME_UNITS = "点号日月年天分秒时周星期晚早午夜"
+NUMERALS_ONLY = re.compile(rf"^[\d{ZH_NUMERAL}]+$")
+HOUSE_NUMBER = re.compile(rf"^[\d{ZH_NUMERAL}]+号$")
+DELTA_UNITS = {"year": 365.0, "month": 30.0, "day": 1.0, "hour": 1 / 24, "minute": 1 / 1440, "second": 1 / 86400}
+
+
+def clean_time_zh(text: str) -> str:
+    """Return the caller's time words without spaces, lead-ins, fillers and empty phrases (天天 -> 每天)."""
+    out = re.sub(r"[\s，,。.！!？?、]+", "", text)
+    for spoken, written in SPOKEN:
+        out = out.replace(spoken, written)
+    for phrase in NO_INFO:
+        if out != phrase:
+            out = out.replace(phrase, "")
+    changed = True
+    while changed:
+        changed = False
+        for lead in sorted(LEAD_INS, key=len, reverse=True):
+            if out.startswith(lead) and len(out) > len(lead):
+                out, changed = out[len(lead) :], True
+    for filler in INNER_FILLERS:
+        out = out.replace(filler, "")
+    return out
+
+
+def _iso(value: str | None) -> str | None:
+    if not value or value in ("inf", "-inf"):
+        return None
+    return value.replace(" ", "T")
+
+
+def _is_time_entity(entity: dict[str, Any], text: str) -> bool:
+    """Digits alone (三八 in 幺三八...) are no time; nor is a house number after a place name (学院路二十八号)."""
+    if NUMERALS_ONLY.match(entity["text"]):
+        return False
+    start = entity["offset"][0]
+    return not (HOUSE_NUMBER.match(entity["text"]) and start > 0 and text[start - 1] not in "月")
+
+
+def _norm(entity: dict[str, Any], base: datetime) -> TimeNorm | None:
+    detail = entity.get("detail") or {}
+    kind, when = detail.get("type"), detail.get("time")
+    if kind == "time_point" and isinstance(when, list):
+        return TimeNorm("point", _iso(when[0]), _iso(when[1]))
+    if kind == "time_span" and isinstance(when, list):
+        return TimeNorm("span", _iso(when[0]), _iso(when[1]))
+    if kind == "time_period" and isinstance(when, dict):
+        point = (when.get("point") or {}).get("time") or [None, None]
+        return TimeNorm("recurring", _iso(point[0]), _iso(point[1]))
+    if kind == "time_delta" and isinstance(when, dict):
+        days = sum(float(when.get(unit) or 0) * factor for unit, factor in DELTA_UNITS.items())
+        start = base - timedelta(days=days)
+        return TimeNorm("duration", start.isoformat(timespec="seconds"), base.isoformat(timespec="seconds"))
+    return None
+
+
+def _combine(norms: list[TimeNorm]) -> TimeNorm:
+    """One normalised time for several expressions (中午 / 晚上): the earliest start to the latest end."""
+    if len(norms) == 1:
+        return norms[0]
+    kind = "recurring" if any(n.kind == "recurring" for n in norms) else norms[0].kind
+    starts = [n.start for n in norms if n.start]
+    ends = [n.end for n in norms if n.end]
+    open_end = any(n.end is None for n in norms)
+    return TimeNorm(kind, min(starts) if starts else None, None if open_end or not ends else max(ends))
+
+
+def parse_time_zh(libs: NlpLibs, text: str, base: datetime | None = None) -> TimeAnswer:
+    """Return the time in a Mandarin answer, normalised relative to ``base`` (the call's time; default now)."""
+    heard = text.strip()
+    words = clean_time_zh(heard)
+    if not words:
+        return TimeAnswer(False, None, None, heard, extracted.EMPTY)
+    if len(longest_digits(words)) >= 5 and not any(unit in words for unit in TIME_UNITS):
+        return TimeAnswer(False, None, None, heard, extracted.DIGITS)
+    when = base or datetime.now()
+    found = libs.jionlp().ner.extract_time(words, time_base=when.timestamp(), with_parsing=True)
+    norms = [n for e in found if _is_time_entity(e, words) and (n := _norm(e, when)) is not None]
+    if norms:
+        return TimeAnswer(True, words, _combine(norms), heard)
+    if any(word in words for word in VAGUE):
+        return TimeAnswer(True, words, None, heard, extracted.UNPARSED)
+    return TimeAnswer(False, None, None, heard, extracted.NOT_A_TIME)
+
+
+def is_time_zh(libs: NlpLibs, text: str, base: datetime | None = None) -> bool:
+    """Return whether a Mandarin text says when (a phone number or a place does not)."""
+    return parse_time_zh(libs, text, base).ok
