@@ -1,4 +1,4 @@
-"""``voicebot rasa setup|train|serve|test|nlu-report``: the Rasa assistant's environment, models and checks."""
+"""``voicebot rasa ...``: the Rasa assistant's environment, models and checks (setup, train, serve, test, reports)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 from voicebot.errors import DialogueError
+from voicebot.qa import dialogue_command
 from voicebot.rasa_supervisor import RASA_DIR, RasaSupervisor
 from voicebot.settings import load_settings
 
@@ -72,7 +73,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``voicebot rasa setup|train|serve|test|nlu-report``."""
+    """Add ``voicebot rasa setup|train|serve|test|nlu-report|dialogue-report``."""
     parser = subparsers.add_parser("rasa", help="set up, train, serve and test the Rasa assistant")
     actions = parser.add_subparsers(dest="rasa_command", metavar="ACTION", required=True)
 
@@ -96,3 +97,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     report.add_argument("langs", nargs="*", default=list(LANGS), metavar="LANG")
     report.add_argument("--json", help="also write the figures to this JSON file")
     report.set_defaults(func=_nlu_report)
+
+    dialogue_command.register(actions)

@@ -96,7 +96,8 @@ async def _ticket_of(store: SqlTicketStore, call_id: str) -> dict[str, Any] | No
 
 
 @contextlib.asynccontextmanager
-async def _rasa(settings: Settings, start: bool) -> AsyncIterator[None]:
+async def rasa_servers(settings: Settings, start: bool) -> AsyncIterator[None]:
+    """Run the Rasa servers from rasa_project/.venv while the block runs when ``start`` (else nothing)."""
     if start:
         ports = {lang: port_of(url, 5005) for lang, url in settings.dialogue.rasa_urls.items()}
         actions = port_of(settings.dialogue.action_server_url, 5055)
@@ -108,7 +109,8 @@ async def _rasa(settings: Settings, start: bool) -> AsyncIterator[None]:
     yield
 
 
-async def _check_rasa(engines_dialogue: Any, languages: set[str], settings: Settings) -> None:
+async def check_rasa(engines_dialogue: Any, languages: set[str], settings: Settings) -> None:
+    """Raise ``rasa-unreachable`` when a language's Rasa server does not answer."""
     health = getattr(engines_dialogue, "health", None)
     if health is None:
         return
@@ -131,14 +133,14 @@ async def replay(args: argparse.Namespace, scenarios: Sequence[Scenario]) -> Run
         reference: list[str] | None = [] if args.asr == "reference" else None
         stand_in = args.dialogue == "stand-in"
         async with (
-            _rasa(settings, args.start_rasa and not stand_in),
+            rasa_servers(settings, args.start_rasa and not stand_in),
             open_engines(settings, reference_texts=reference, prerender=not stand_in) as runtime,
         ):
             engines = runtime.engines
             if stand_in:
                 engines = dataclasses.replace(engines, dialogue=StandInDialogue(args.rasa_project))
             else:
-                await _check_rasa(engines.dialogue, languages, settings)
+                await check_rasa(engines.dialogue, languages, settings)
             store = sql_store(engines.tickets)
             setup = ReplaySetup(
                 engines=engines,

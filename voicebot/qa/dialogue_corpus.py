@@ -121,8 +121,8 @@ def _fail(where: str, code: str, message: str) -> CorpusError:
 
 
 def _line(value: Any, where: str) -> CallerLine:
-    if isinstance(value, bool) or value is None:
-        raise _fail(where, "corpus-bad-turn", f"a turn must be text, dtmf:DIGITS or {{text, gibberish}}, got {value!r}")
+    if isinstance(value, bool) or value is None:  # YAML reads a bare yes/no/on/off as a boolean
+        raise _fail(where, "corpus-bad-turn", f"a turn must be text, got {value!r}: quote words like \"yes\"")
     if isinstance(value, int | float):
         value = str(value)
     if isinstance(value, str):
