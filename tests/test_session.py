@@ -141,7 +141,7 @@ async def test_emergency_is_told_to_dial_at_once() -> None:
     dialogue = ScriptedDialogue([])
     call = await run_file_call([CallerTurn(tone(1000))], engines(["我家着火了"], dialogue), SETTINGS, file_line_info())
     spoken = [e.text for e in call.record.of(BotStartedSpeaking)]
-    assert prompt("emergency", "zh-CN") in spoken and dialogue.asked == []
+    assert prompt("emergency_fire", "zh-CN") in spoken and dialogue.asked == []
 
 
 async def test_silence_reprompts_then_ends_politely() -> None:

@@ -16,10 +16,11 @@ from voicebot.events import BotReplied, CallRecord, ErrorOccurred, HandoffReques
 from voicebot.handoff.base import TicketStore
 from voicebot.holding import Holding
 from voicebot.line import Line
-from voicebot.listener import CallerInput, Failed, Heard, HungUp, Pressed, Silent
+from voicebot.listener import CallerInput, Failed, HungUp, Pressed, Silent
 from voicebot.playback import Speaker
 from voicebot.prompts import prompt, status_words
-from voicebot.safety import is_emergency, wants_human
+from voicebot.safety import Kind, wants_human
+from voicebot.safety_check import Outgoing, SafetyCheck, SafetyStep
 from voicebot.settings import SessionSettings
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ class Conversation:
         self.state = TurnState()
         self._no_input = 0
         self._failures = 0
+        self._safety = SafetyCheck()
 
     def _now(self) -> int:
         return int(self._clock.now_ms())
@@ -113,23 +115,46 @@ class Conversation:
         self._no_input = 0
         if isinstance(item, Pressed) and item.digits == "0":
             return await self.hand_off("dtmf-0", {})
-        text = item.digits if isinstance(item, Pressed) else item.text
-        if isinstance(item, Heard):
-            if wants_human(text):
-                return await self.hand_off("caller-request", {})
-            if is_emergency(text):
-                self._record.events.append(BotReplied(self._now(), (prompt("emergency", self._lang),), "emergency"))
-                await self._speaker.say(prompt("emergency", self._lang))
-                return None
-        return await self._ask_dialogue(text)
+        if isinstance(item, Pressed):  # keys instead of an answer to the danger question: the kept words go first
+            return await self._send((*self._safety.flush(), Outgoing(item.digits, "none")))
+        if wants_human(item.text):  # a person always wins
+            return await self.hand_off("caller-request", {})
+        return await self._safe(self._safety.step(item.text))
 
-    async def _ask_dialogue(self, text: str) -> str | None:
+    async def _safe(self, step: SafetyStep) -> str | None:
+        """Act on the safety step: advise, ask whether anyone is in danger, or send the words on."""
+        if step.advise:
+            await self._advise(step.kind)
+            return None
+        if step.ask:
+            question = prompt("in_danger", self._lang)
+            self._record.events.append(BotReplied(self._now(), (question,), asked="in_danger"))
+            await self._speaker.say(question)
+            return None
+        return await self._send(step.send)
+
+    async def _send(self, outgoing: tuple[Outgoing, ...]) -> str | None:
+        for item in outgoing:
+            outcome = await self._ask_dialogue(item.text, item.safety)
+            if outcome is not None:
+                return outcome
+        return None
+
+    async def _advise(self, kind: Kind | None) -> None:
+        """Tell the caller the number at once, then that they can go on (an open form resumes) or reach a person."""
+        texts = (prompt(f"emergency_{kind}" if kind else "emergency", self._lang), prompt("emergency_more", self._lang))
+        self._record.events.append(BotReplied(self._now(), texts, "emergency"))
+        for text in texts:
+            if not await self._speaker.say(text):
+                return  # the caller barged in: their new words decide what happens next
+
+    async def _ask_dialogue(self, text: str, safety: str) -> str | None:
         self.state.thinking = True
         began = time.perf_counter()
         try:
             async with self._clock.busy(), asyncio.timeout(self._dialogue_timeout_s):
                 turn, _ = await asyncio.gather(
-                    self._dialogue.respond(self._record.call_id, text, self._lang, self._metadata()),
+                    self._dialogue.respond(self._record.call_id, text, self._lang, self._metadata(safety)),
                     self._save_ticket("partial", {}),
                 )
         except TimeoutError:
@@ -147,9 +172,11 @@ class Conversation:
                 return None  # the caller barged in: their new words decide what happens next
         return await self._apply(turn)
 
-    def _metadata(self) -> dict[str, Any]:
+    def _metadata(self, safety: str) -> dict[str, Any]:
         info = self._line.info
-        metadata: dict[str, Any] = {"lang": self._lang, "calling_number": info.calling_number, "channel": info.protocol}
+        metadata: dict[str, Any] = {
+            "lang": self._lang, "calling_number": info.calling_number, "channel": info.protocol, "safety": safety,
+        }
         if self._holding is not None:
             metadata.update(self._holding.agents_metadata())
         return metadata

@@ -36,6 +36,31 @@ PROMPTS: dict[str, dict[str, str]] = {
         "zh-CN": "如遇紧急情况，请立即挂机拨打：火警119，报警110，急救120。",
         "en-US": "If this is an emergency, hang up now and dial 119 for fire, 110 for police, or 120 for an ambulance.",
     },
+    "emergency_fire": {
+        "zh-CN": "这是紧急情况，请马上挂断电话，拨打火警119，并尽快离开危险区域。",
+        "en-US": "This is an emergency. Hang up now and dial 119 for the fire service, and get away from the danger.",
+    },
+    "emergency_gas": {
+        "zh-CN": "这是紧急情况，请不要开关电器，不要用明火，打开门窗，离开房间后马上拨打119。",
+        "en-US": "This is an emergency. Do not touch any switches or flames, open the windows, leave the room "
+        "and dial 119.",
+    },
+    "emergency_medical": {
+        "zh-CN": "这是紧急情况，请马上挂断电话，拨打120急救电话。",
+        "en-US": "This is an emergency. Hang up now and dial 120 for an ambulance.",
+    },
+    "emergency_police": {
+        "zh-CN": "这是紧急情况，请马上挂断电话，拨打110报警。",
+        "en-US": "This is an emergency. Hang up now and dial 110 for the police.",
+    },
+    "emergency_more": {
+        "zh-CN": "如果还有其他事情请继续说，需要人工请说转人工。",
+        "en-US": "If there is anything else, go on; say agent for a person.",
+    },
+    "in_danger": {
+        "zh-CN": "您现在有人身危险吗？",
+        "en-US": "Is anyone in danger right now?",
+    },
     "goodbye": {
         "zh-CN": "感谢您的来电，再见。",
         "en-US": "Thank you for calling. Goodbye.",

@@ -1,0 +1,54 @@
+"""Reading the caller's answer to the bot's own question "is anyone in danger right now?"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from voicebot.safety.cues import TABLES
+from voicebot.safety.scoring import classify, normalise, script
+from voicebot.safety.verdict import SafetyVerdict
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What the answer says."""
+
+    danger: bool
+    """True when the caller says someone is in danger (yes, or the answer itself is an emergency)."""
+    verdict: SafetyVerdict
+    """The classifier's verdict on the answer itself (its kind may name the danger: "有 人晕倒了")."""
+    rest: str
+    """What the answer says beyond yes/no, for the dialogue engine ("" when nothing: "没有", "no thanks")."""
+
+
+def read_answer(text: str) -> Answer:
+    """Read an answer to "is anyone in danger?": yes/danger words or an emergency -> danger; anything else not.
+
+    Meaningless sounds ("呃啊啊", "hmm hmm") are never a yes.
+    """
+    verdict = classify(text)
+    normal = normalise(text)
+    table = TABLES[script(normal)]
+    said = re.sub(table.filler, "", normal).strip()
+    if verdict.level == "emergency":
+        return Answer(True, verdict, "")
+    no = re.match(table.no, said)
+    if no is None and re.search(table.no_anywhere, said) is None and re.match(table.yes, said):
+        return Answer(True, verdict, "")
+    if no is not None:
+        said = said[no.end() :]
+    said = re.sub(table.filler, "", " ".join(re.sub(table.no_anywhere, "", said).split())).strip()
+    if not said or re.fullmatch(table.courtesy, said):
+        return Answer(False, verdict, "")
+    return Answer(False, verdict, _original_words(text, said))
+
+
+def _original_words(text: str, rest: str) -> str:
+    """Return the caller's own words that ``rest`` (their normalised tail) stands for, spacing and case kept."""
+    words = text.split()
+    for start in range(len(words)):
+        tail = " ".join(words[start:])
+        if normalise(tail) == rest:
+            return tail
+    return rest

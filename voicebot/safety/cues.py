@@ -1,0 +1,255 @@
+"""The safety classifier's knowledge, as data: cue tables per language (see scoring.py for how they combine).
+
+Texts are normalised before matching (scoring.normalise): Chinese has every space and punctuation mark removed,
+English is lower-case with contractions expanded (``can't`` -> ``cannot``, ``'s`` -> `` is``).
+
+- ``spans`` are matched in order and consume what they match, so a longer or earlier cue hides the words inside it:
+  a *mask* (``消防通道``, ``fire exit``, ``gas bill``, ``油烟``) takes a hazard word out of play and may itself
+  defuse (its weight counts against an emergency); a *hazard* names a danger of a kind with a strength: 3 = harm
+  happening (着火了, not breathing), 2 = harm likely (摔倒, fighting, knife), 1 = a hazard concept alone (烟, gas
+  smell, someone lying there). Service names (救护车, police) are masked unless asked for (快叫救护车, call the police).
+- ``urgent`` cues (正在 快 救救 right now, hurry, scared) add; ``defuse`` cues (投诉 每天 上次 吵 堵 never, every
+  night, last week, siren) subtract. Both are matched on what the spans left.
+- ``no``/``yes``/``filler`` read the answer to the bot's own question "is anyone in danger right now?".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from voicebot.safety.verdict import Kind
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A consuming cue: a mask (kind None, ``hazard`` False) or a hazard of a kind."""
+
+    pattern: str
+    """A regular expression over the normalised text."""
+    weight: int
+    """Hazard strength (1-3), or for a mask how much it defuses (0: only hides the words)."""
+    kind: Kind | None = None
+    """The hazard's kind (None: a mask, or a bare cry for help such as 救命)."""
+    hazard: bool = False
+    """True for a hazard, False for a mask."""
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """A non-consuming cue: urgency (positive weight) or complaint framing (negative weight)."""
+
+    pattern: str
+    """A regular expression over the text the spans left."""
+    weight: int
+    """Added to the score (urgency) or subtracted (negative: defusing)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CueTable:
+    """All cues of one language."""
+
+    spans: tuple[Span, ...]
+    """Masks and hazards, in matching order."""
+    signals: tuple[Signal, ...]
+    """Urgency and complaint framing."""
+    filler: str
+    """Leading filler words of an answer (嗯 呃 就是 / um well)."""
+    no: str
+    """An answer that says nobody is in danger (matched at the start of the answer, after fillers)."""
+    no_anywhere: str
+    """Words that say so anywhere in the answer (都没事 / everyone is fine)."""
+    yes: str
+    """An answer that says someone is in danger (matched at the start, after fillers)."""
+    courtesy: str
+    """What is left of an answer that carries no content of its own (谢谢 / thanks)."""
+
+
+def mask(pattern: str, defuse: int = 0) -> Span:
+    """A mask: hides ``pattern`` from the hazard cues; ``defuse`` counts against an emergency."""
+    return Span(pattern, defuse)
+
+
+def hazard(kind: Kind | None, weight: int, pattern: str) -> Span:
+    """A hazard of ``kind`` with strength ``weight`` (1-3)."""
+    return Span(pattern, weight, kind, True)
+
+
+ZH = CueTable(
+    spans=(
+        # asking for a service is the emergency itself; naming it is not (below, masked)
+        hazard("fire", 3, r"(叫|打|喊|派)(一下|个|一辆|辆)?(消防车|消防队|消防|119|幺幺九|一一九)"),
+        hazard("medical", 3, r"(叫|打|喊|派|需要|来)(一下|个|一辆|辆)?(救护车|120|幺二零|一二零|急救)(?!站|中心)"),
+        hazard("police", 3, r"(快|赶紧|马上|帮我|帮忙)(打电话)?(报警|报个警)"),
+        hazard("police", 3, r"(叫|打|喊|派)(一下|个)?(警察|110|幺幺零|一一零)"),
+        hazard(None, 3, r"救命|快来人|来人啊"),
+        # said not to be dangerous
+        mask(r"没(有)?人(受伤|出事|有事)|没(有)?(着火|起火|危险)|不是着火|人(都)?没事|都没事", 3),
+        mask(r"到现在|快递|快餐|快捷|快车|快速|很快|加快|尽快|着急|着凉"),
+        mask(r"打不着火?|点不着火?|打(电话|扫|扰|车|卡|开|听|印|针|折|算)"),
+        # fire words that are no fire
+        mask(r"火灾隐患|消防隐患|安全隐患|隐患", 2),
+        mask(r"消防(通道|车道|栓|设施|检查|站|队|员|车|门|器材|演练|部门|中队|安全)?", 1),
+        mask(r"烟花|烟火|鞭炮|炮竹|爆竹", 2),
+        mask(r"油烟|抽烟|吸烟|烟头|香烟|二手烟|烟草|烟酒|烟囱|烟道", 2),
+        mask(r"烧烤|烤串|烧纸|烧香|烧垃圾|焚烧|烧秸秆|烧树叶|做饭|炒菜", 2),
+        mask(r"灭火器|火车站?|火锅|火腿|火柴|打火机|火葬|火化|发火|上火"),
+        mask(r"火气|火爆|火箭|火烧云|火龙果|炉火|柴火|烤火|火候|火电|火山"),
+        # gas, medical and police words that are no emergency
+        mask(r"(煤气|燃气|天然气|液化气)(费|公司|表|卡|价格?|缴费|充值|开通|安装|报装|涨价|检查|改造)"),
+        mask(r"血压|血糖|献血|验血|抽血|血常规|血型|血站|急救站|急救中心|医院|诊所"),
+        mask(r"派出所|警察局|公安局|交警|警务|警官|警车|警笛|警报|警察"),
+        mask(r"民警|救护车|消防|110|119|120|幺幺零|幺幺九|幺二零"),
+        mask(r"吵架|骂人|吵闹", 1),
+        mask(r"老鼠|耗子|蟑螂|臭虫|蚊子|苍蝇|虫子|白蚁", 2),
+        # fire and gas
+        hazard("gas", 3, r"(煤气|燃气|天然气|液化气)(罐|瓶|管道?|灶|阀门?)?(泄漏|泄露|漏了|漏气|在漏|喷|爆)"),
+        hazard("gas", 3, r"漏气|喷气"),
+        hazard("gas", 2, r"泄漏|泄露"),
+        hazard("gas", 1, r"(煤气|燃气|天然气|液化气)(的)?(味|气味)|臭鸡蛋(的)?味|煤气|燃气|天然气|液化气"),
+        hazard("fire", 3, r"着火|失火|起火|火灾|大火|火(很|好|特别|越来越)大"),
+        hazard("fire", 3, r"火势|火苗|火光|烧起来|烧着了|着了火|着起来|冒烟了"),
+        hazard("fire", 3, r"冒黑烟|浓烟|(全|都)是烟|好多烟|满(屋子?|楼道?)(的)?烟|爆炸"),
+        hazard("police", 3, r"(锁|困|关)在(车|汽车|小车)里"),
+        hazard("fire", 2, r"被困|困在|烟(很|好|特别)大"),
+        hazard("fire", 1, r"烧焦|焦味|糊味|烧糊|烟味|烟雾|冒烟|烟|火"),
+        # crime and violence
+        hazard("police", 3, r"抢劫|打劫|抢(了|我|走|东西|钱|包)|砍人|砍伤|杀人"),
+        hazard("police", 3, r"捅(了|人|伤)|闯进|撬(门|锁|窗)|正在偷|在偷"),
+        hazard("police", 3, r"家暴|打我|打人了|被打|打起来了|跳楼|跳河|绑架|劫持"),
+        hazard("police", 3, r"拐走|拐卖|威胁我|要杀|持刀|拿(着)?刀|动刀子?|有枪"),
+        hazard("police", 2, r"打架|打起来|打人|小偷|跟踪|跟着我|砸门|砸(我|车|东西)|刀"),
+        hazard("police", 1, r"偷|报警"),
+        # someone hurt
+        hazard("medical", 3, r"晕倒|昏倒|昏迷|不省人事|叫不醒|没(有)?了?呼吸|不呼吸|没气了|喘不上气|喘不过气|呼吸困难"),
+        hazard("medical", 3, r"心脏病(犯|发作)|心梗|心脏骤停|中风|抽搐|休克|大出血"),
+        hazard("medical", 3, r"流(了)?(好多|很多|一地|不少)?(的)?血|血流不止"),
+        hazard("medical", 3, r"出血|流血|溺水|落水|淹着|中毒|吃错药|割腕|自杀|倒在(地|路|床|家|门|楼)"),
+        hazard("medical", 3, r"(摔倒|摔下来|摔下去|掉下来|跌倒|坠楼|被车撞|撞倒)了|坠楼"),
+        hazard("medical", 2, r"摔倒|摔下来|摔伤|掉下来|跌倒|起不来|受伤|撞了|车祸|晕了|头晕|发高烧|烧伤|烫伤|骨折"),
+        hazard("medical", 1, r"躺(着|在)|好几天没(见|出门|看到|看见|露面|开门|动静)"),
+        hazard("medical", 1, r"敲门(也)?(不应|没人应|没反应|不开)|血"),
+    ),
+    signals=(
+        Signal(r"正在|现在|快|赶紧|马上|立刻|突然|刚才|刚刚|还在|怎么办|不止|不停|越来越", 1),
+        Signal(r"很浓|好浓|特别浓|特别冲|很冲|好大|很大|特别大|好多", 1),
+        Signal(r"救救|快来|害怕|吓死|吓坏", 2),
+        Signal(r"投诉|反映|举报|建议|咨询|问一下|想问|问问|请问", -2),
+        Signal(r"每天|天天|每晚|每次|老是|总是|经常|常常|整天|一到晚上", -2),
+        Signal(r"一直|好几天|几天了|好久", -1),
+        Signal(r"上次|以前|去年|上个月|上周|昨天|前天|前几天|之前|那次|过去|着过|烧过", -3),
+        Signal(r"吵|噪音|鸣笛|声音|扰民", -2),
+        Signal(r"堵|占|挡|乱停", -2),
+        Signal(r"没人管|不来|不管|没用|不理|没人修|没修|不修|没人处理|没(有)?处理|不处理|太慢|拖着|没人打扫", -2),
+        Signal(r"坏了|过期|收费|态度|物业|不合理", -1),
+    ),
+    filler=r"^(嗯|呃|啊|哦|噢|喂|唉|那个|这个|就是|我说|是这样的?|对了|但是|不过|只是|其实)+",
+    no=r"^(没有人有事|没人有事|没有危险|没危险|没有|没事|没|不是|不会|不危险|没人|不用|还好|安全|暂时没有|应该没有|没什么|不要紧)",
+    no_anywhere=r"(都|人)没事|没(有)?(人)?(身)?危险|没人受伤|都(很)?(好|安全)",
+    yes=r"^(有(?!点)|是|对|危险|救命|快|要|需要)",
+    courtesy=r"^(谢谢|好的|好|行|嗯|对|是|没了|没有了)*$",
+)
+
+EN = CueTable(
+    spans=(
+        # asking for a service is the emergency itself; naming it is not (below, masked)
+        hazard("fire", 3, r"\b(send|call|get|need) (the |a |some )?(fire (brigade|department|truck|engine|service)s?"
+               r"|firefighters|fire fighters)\b|\b(call|dial) (one one nine|119)\b"),
+        hazard("medical", 3, r"\b(send|call|get|need|want) (me |us |him |her )?(an? |the )?ambulances?\b"
+               r"|\b(call|dial) (one two zero|120)\b"),
+        hazard("police", 3, r"\b(send|call|get|need) (the |some )?(police|cops)\b|\b(call|dial) (one one zero|110)\b"),
+        hazard(None, 3, r"\bhelp help\b|\b(somebody|someone|anybody|anyone) help\b|\bcall for help\b"),
+        # said not to be dangerous
+        mask(r"\b(no one|nobody|noone) (is |was |got |has been )?(hurt|injured|in danger)\b|\bnot on fire\b"
+             r"|\bno fire\b|\bno danger\b|\b(everyone|everybody) is (fine|ok|okay|safe)\b", 3),
+        mask(r"\b(can|could|would) you (please )?help\b|\bhelp (me )?(with|find|understand|check)\b|\bhelpful\b"
+             r"|\bhelpline\b|\bjust (want|wanted|wondering|calling|to)\b|\bkilling me\b|\bsick (of|and tired)\b"),
+        # fire words that are no fire
+        mask(r"\bfire (hazard|risk)s?\b", 2),
+        mask(r"\bfire (exit|escape|door|alarm|hydrant|extinguisher|station|department|brigade|service|truck|engine"
+             r"|lane|safety|inspection|code|drill|fighter)s?\b|\bfired\b|\bfireplace\b|\bceasefire\b|\bfirefighters?\b"
+             r"|\b(smoke|fire) (alarm|detector)s?\b|\bemergency (exit|lane|light|stair|door|service|number)s?\b"),
+        mask(r"\bfireworks?\b|\bfirecrackers?\b", 2),
+        mask(r"\bsmok(es|ing|er|ers)\b|\bcigarettes?\b|\bcigars?\b|\bvap(e|es|ing)\b|\bbarbecues?\b|\bbbq\b"
+             r"|\bgrill(s|ing)?\b|\bcooking\b|\bchimneys?\b|\bexhausts?\b|\bincense\b"
+             r"|\bburn(s|ing|ed|t)? (the |their )?(garbage|trash|rubbish|leaves|waste|plastic|paper)\b", 2),
+        # gas, medical and police words that are no emergency
+        mask(r"\bgas (bill|company|meter|price|station|fee|payment|account|supply|supplier|tank|mileage)s?\b"
+             r"|\bgasoline\b|\btear gas\b"),
+        mask(r"\bblood (pressure|test|donation|donor|bank|sugar|type|drive)s?\b|\bhospitals?\b|\bclinics?\b"),
+        mask(r"\b(the )?police\b|\bcops?\b|\bambulances?\b|\bparamedics?\b|\b(one one zero|one one nine|one two zero"
+             r"|110|119|120)\b"),
+        mask(r"\brats?\b|\bmice\b|\bmouse\b|\bcockroach(es)?\b|\broaches\b|\bbed ?bugs\b|\bpests\b|\btermites\b", 2),
+        # crime and violence
+        hazard("police", 3, r"\b(locked|trapped|stuck|left) in (a|the|my|his|her|their) (hot )?car\b"),
+        hazard("police", 3, r"\bbeing (attacked|robbed|mugged|followed|stabbed|beaten|hit|chased)\b|\battacking\b"
+               r"|\battacked (me|us|him|her)\b|\b(broke|breaking|break|broken) in(to)?\b|\bburglars?\b"
+               r"|\brobb(ing|ery|ed)\b|\bmugg(ed|ing)\b|\bstabb(ed|ing)\b|\bshoot(ing|s)?\b|\bguns?\b"),
+        hazard("police", 3, r"\bbeating (me|us|him|her|a|my|his|the|someone|somebody|up)\b|\bhitting (me|her|him|my)\b"
+               r"|\bthreatening (me|us|to kill)\b|\bkidnapp\w*|\bgrabbed my\b|\bsnatched\b|\bwith an? (knife|gun"
+               r"|weapon|machete)\b|\bkill (me|us|him|her)\b|\bjump(ing)? (off|from) (the|a) (roof|bridge|building)\b"),
+        hazard("police", 2, r"\bfight(ing|s)?\b|\bknives\b|\bknife\b|\bstealing\b|\bthie(f|ves)\b|\bfollowing me\b"
+               r"|\bstalking\b|\bthreaten\w*|\bbanging on (my|the) door\b|\bintruders?\b|\bviolent\b|\bassault\w*"),
+        hazard("police", 1, r"\bstolen\b|\bstole\b"),
+        # fire and gas
+        hazard("gas", 3, r"\bgas\b( \w+){0,3} (is |are )?leak(ing|s)?\b|\bleaking gas\b|\bgas leak(s|ing)?\b"
+               r"|\bgas explosion\b"),
+        hazard("gas", 1, r"\b(smell|smells|smelling|smelled|smelt) (of |like )?gas\b|\bgas smell\b|\brotten eggs?\b"
+               r"|\bgas\b"),
+        hazard("fire", 1, r"\bthere (was|were) a fire\b|\bhad a fire\b"),
+        hazard("fire", 3, r"\bon fire\b|\bcaught fire\b|\bcatch(es|ing)? fire\b|\bset fire\b|\bset on fire\b"
+               r"|\b(is|are|was|were) burning\b|\bburn(ing|t|ed)? down\b|\bflames?\b|\bblaze\b|\binferno\b"
+               r"|\bexplo(sion|ded|de)\b|\bfire fire\b"),
+        hazard("fire", 3, r"\bsmoke (is )?(pouring|billowing|coming out|filling|everywhere)\b|\b(full of|filled with"
+               r"|thick|black) smoke\b|\b(there is|there are) (a )?(big |huge |house )?fire\b|\ba fire (in|at|on)\b"
+               r"|\bhouse fire\b"),
+        hazard("fire", 2, r"\btrapped\b|\bstuck in (the |a )?(lift|elevator)\b"),
+        hazard("fire", 1, r"\b(smell|smells|smelling|smelled|smelt) (of |like )?(something |smoke |plastic )?"
+               r"burn(ing|t)?\b|\bburning smell\b|\bsmoke\b|\bsmoky\b|\bsmoulder\w*|\bsmolder\w*|\bfire\b"
+               r"|\bburning\b|\bsparks?\b"),
+        # someone hurt
+        hazard("medical", 3, r"\bunconscious\b|\bnot breathing\b|\bcannot breathe\b|\bstopped breathing\b|\bno pulse\b"
+               r"|\bheart attack\b|\bcardiac arrest\b|\bstroke\b|\bcollaps(ed|ing)\b|\bfaint(ed|ing)\b|\bpassed out\b"
+               r"|\bblack(ed)? out\b|\bbleed(ing|s)?\b|\boverdos\w+|\btoo many pills\b|\bdrown(ing|ed|s)?\b"),
+        hazard("medical", 3, r"\bchoking\b|\bseizure\b|\bnot moving\b|\bnot responding\b|\bunresponsive\b"
+               r"|\b(will|does|did) not wake up\b|\bcannot wake (him|her|them)( up)?\b|\bpoison(ed|ing)\b"
+               r"|\bsuicide\b|\bdying\b|\bhit by a (car|bus|truck|van|motorbike|bike)\b|\brun over\b"),
+        hazard("medical", 2, r"\bfell\b|\bfallen\b|\bcannot get up\b|\bhurt\b|\binjur(ed|y|ies)\b|\bdizzy\b"
+               r"|\bcrash(ed)?\b|\baccident\b|\bbroken (leg|arm|neck|bone|hip)\b|\bburns\b"),
+        hazard("medical", 1, r"\blying (on|in) (the )?(floor|ground|road|street|pavement|sidewalk|park|stairs|grass)\b"
+               r"|\blying there\b|\b(has|have|had) not (seen|heard from) (my|the|our|her|him|them)( \w+){0,3}"
+               r"( for (\w+ )?days)?\b|\b(not|never) answer(ed|ing|s)? (the|her|his|their|my) (door|phone)"
+               r"( for (\w+ )?days)?\b|\bblood\b"),
+        hazard(None, 2, r"\bemergency\b"),
+    ),
+    signals=(
+        Signal(r"\b(right )?now\b|\bhelp\b|\bhurry\b|\bquick(ly)?\b|\bimmediately\b|\basap\b|\bjust\b|\bget out\b"
+               r"|\bstill (inside|in|there|here|going)\b|\bspreading\b|\bgetting worse\b|\bwhat (do|should) i do\b"
+               r"|\boh (my )?god\b", 1),
+        Signal(r"\ba lot\b|\bso much\b|\breally strong\b|\bvery strong\b|\beverywhere\b|\bbadly\b|\bheavily\b", 1),
+        Signal(r"\bplease come\b|\bcome quick(ly)?\b|\bsend (someone|somebody|help)\b|\b(i am|we are) (scared"
+               r"|afraid|terrified)\b|\bterrified\b", 2),
+        Signal(r"\bcomplain\w*|\bask(ing)?\b|\bquestion\b|\bwondering\b|\bhow (do|can) i\b", -2),
+        Signal(r"\breport\w*", -1),
+        Signal(r"\bevery\b|\balways\b|\bnever\b|\bconstantly\b|\busually\b|\boften\b|\bregularly\b|\brepeatedly\b"
+               r"|\ball the time\b|\bkeeps?\b|\bkept\b|\bfor (a |two |three |several |many |a few )?(weeks|months"
+               r"|years)\b", -2),
+        Signal(r"\blast (week|month|year|time|night|summer|winter|weekend|monday|tuesday|wednesday|thursday|friday"
+               r"|saturday|sunday)\b|\byesterday\b|\bago\b|\bthe other day\b|\bin the past\b|\bearlier this\b", -3),
+        Signal(r"\bsirens?\b|\bnoise\b|\bnoisy\b|\bloud\b|\bshouting\b|\byelling\b", -2),
+        Signal(r"\bblock(ed|ing|s)?\b|\bparked\b|\bparking\b|\bobstruct\w*", -2),
+        Signal(r"\bnobody (cares|came|comes|fixed|cleaned|does)\b|\b(did|does|do) nothing\b|\bnot (been )?fixed\b"
+               r"|\b(has|have) not been (fixed|repaired|cleaned)\b|\bnot (come|coming|came)\b", -2),
+        Signal(r"\bbroken\b|\brepair\w*|\bfix\w*|\brude\b|\bridiculous\b|\bunacceptable\b|\bannoying\b", -1),
+        Signal(r"\bbills?\b|\bcharged?\b|\bfees?\b|\bprices?\b|\bsalary\b|\brefund\b|\bdangerous\b", -1),
+    ),
+    filler=r"^((um+|uh+|er+|erm|hmm+|mm+|oh|well|so|okay|ok|like|i mean|but|just|actually|sorry)\b\s*)+",
+    no=r"^(no|nope|nah|not really|not at all|nobody|no one|noone|none|i do not think so|not right now|not now"
+    r"|(we|i) (are|am) (fine|ok|okay|safe|alright))\b",
+    no_anywhere=r"\b((we|i|everyone|everybody|they|he|she|it|all|we all) )?(is|are|am) (all )?(fine|ok|okay|safe"
+    r"|alright|all right)\b|\bno danger\b|\bnot in danger\b",
+    yes=r"^(yes|yeah|yep|yup|yea|ya|sure|please|help|definitely|i think so|absolutely|of course|danger)\b",
+    courtesy=r"^((thanks|thank you|okay|ok|fine|good|great|nothing|that is all|bye)\b\s*)*$",
+)
+
+TABLES: dict[str, CueTable] = {"zh": ZH, "en": EN}
+"""Cue tables by script: ``zh`` for text with Hanzi, ``en`` otherwise."""
