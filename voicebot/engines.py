@@ -29,6 +29,7 @@ from voicebot.metrics import CallMetrics, queue_length_of
 from voicebot.prompts import LANGUAGES, fixed_prompts
 from voicebot.session import CallSession, Engines, final_kind
 from voicebot.settings import PROJECT_ROOT, Settings, project_path
+from voicebot.workorder.book import load_book
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,7 @@ async def open_engines(
     ``reference_texts`` replaces speech recognition with those texts, one per caller utterance
     (dialogue checks without a model). Missing models or voices fail here, before any call.
     """
+    book = load_book(settings.workorder)  # bad operator files fail here, naming file and entry
     async with contextlib.AsyncExitStack() as stack:
         recognizers: dict[str, Recognizer]
         if reference_texts is not None or settings.asr.engine == "reference":
@@ -133,6 +135,6 @@ async def open_engines(
         vad_factory: Callable[[], WebRtcVad] = lambda: WebRtcVad(aggressiveness)  # noqa: E731
         queue = HandoffQueue(store, AgentHours.parse(settings.handoff.agent_hours, settings.handoff.timezone))
         agent_target = settings.server.agent_uri or "agents"
-        engines = Engines(recognizers, synth, dialogue, spool, vad_factory, agent_target, queue)
+        engines = Engines(recognizers, synth, dialogue, spool, vad_factory, agent_target, queue, book)
         metrics = CallMetrics(queue_length=queue_length_of(queue), spooled=lambda: spool.pending)
         yield Runtime(engines, settings, metrics)

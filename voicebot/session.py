@@ -26,6 +26,7 @@ from voicebot.listener import CallerInput, Listener
 from voicebot.playback import Speaker
 from voicebot.settings import SessionSettings
 from voicebot.ticketing import draft_ticket
+from voicebot.workorder.book import WorkOrderBook
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,8 @@ class Engines:
     """Where transfers go (SIP URI, queue name)."""
     queue: WaitingQueue | None = None
     """The agents' queue; without one, a handoff transfers at once (or promises a callback)."""
+    workorder: WorkOrderBook | None = None
+    """The work order's operator files; without them tickets carry no work order."""
 
 
 def segmenter_config(settings: SessionSettings, expect: str | None = None) -> SegmenterConfig:
@@ -177,6 +180,7 @@ class CallSession:
             fields,
             intent=state.intent if state else None,
             faq_topics=tuple(state.faq_topics) if state else (),
+            book=self.engines.workorder,
         )
         async with self._ticket_lock:  # one save at a time per call keeps the stored kind monotonic
             try:

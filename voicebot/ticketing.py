@@ -8,6 +8,8 @@ from typing import Any
 from voicebot.events import CallRecord, HandoffRequested
 from voicebot.handoff.base import TicketDraft, TranscriptLine
 from voicebot.line import LineInfo
+from voicebot.workorder.book import WorkOrderBook
+from voicebot.workorder.builder import WORK_ORDER_KINDS, build_work_order
 
 
 def draft_ticket(
@@ -19,11 +21,18 @@ def draft_ticket(
     fields: dict[str, Any] | None = None,
     intent: str | None = None,
     faq_topics: tuple[str, ...] = (),
+    book: WorkOrderBook | None = None,
 ) -> TicketDraft:
-    """Return a ticket draft holding everything said so far (idempotent per call: same call id)."""
+    """Return a ticket draft holding everything said so far (idempotent per call: same call id).
+
+    With the operator files (``book``), complaint, handoff and callback tickets carry their work order.
+    """
     merged: dict[str, Any] = dict(record.slots)
     merged.update(fields or {})
     handoffs = record.of(HandoffRequested)
+    started = started_at_ms or int(time.time() * 1000)
+    kept = {k: v for k, v in merged.items() if v is not None}
+    work_order = build_work_order(book, kept, started) if book and kind in WORK_ORDER_KINDS else None
     return TicketDraft(
         call_id=info.call_id,
         kind=kind,
@@ -33,10 +42,11 @@ def draft_ticket(
         called_number=info.called_number,
         protocol_call_id=info.protocol_call_id,
         intent=intent,
-        fields={k: v for k, v in merged.items() if v is not None},
+        fields=kept,
         faq_topics=faq_topics,
         transcript=tuple(TranscriptLine(at, who, text) for at, who, text in record.transcript()),
         handoff_reason=handoffs[-1].reason if handoffs else None,
         confidential=bool(merged.get("confidential")),
-        started_at_ms=started_at_ms or int(time.time() * 1000),
+        started_at_ms=started,
+        work_order=work_order,
     )

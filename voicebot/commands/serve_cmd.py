@@ -86,7 +86,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         tickets = runtime.engines.tickets
         store = tickets.store if isinstance(tickets, SpooledTicketStore) else tickets
         assert isinstance(store, SqlTicketStore), "open_engines builds the SQL ticket store"
-        setup_console(app, store, settings)  # the same store the calls write: tickets show up at once
+        # the same store the calls write (tickets show up at once) and the operator files the engines loaded
+        setup_console(app, store, settings, book=runtime.engines.workorder)
         setup_metrics(app, runtime.metrics)
         runner = web.AppRunner(app, shutdown_timeout=settings.server.shutdown_grace_s + 10)
         await runner.setup()

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
 from aiohttp import web
 
+from voicebot.errors import TicketError
 from voicebot.handoff.auth import ApiClient
 from voicebot.handoff.guard import state
 from voicebot.handoff.ticket import STATUSES
+from voicebot.handoff.workorder_api import (
+    FIELD_CHANGE_SCHEMA,
+    TICKET_PATCH_SCHEMA,
+    WORK_ORDER_SCHEMA,
+    bad_request,
+    patch_body,
+    ticket_json,
+)
+from voicebot.handoff.workorder_edit import apply_edit
+from voicebot.workorder.errors import WorkOrderValueError
 
 log = logging.getLogger(__name__)
 
 _TICKET_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "required": ["number", "call_id", "kind", "status", "transcript", "history"],
+    "required": ["number", "call_id", "kind", "status", "transcript", "work_order"],
     "properties": {
         "number": {"type": "string", "description": "Speakable 8-digit ticket number"},
         "call_id": {"type": "string"},
@@ -48,7 +60,14 @@ _TICKET_SCHEMA: dict[str, Any] = {
         "callback_number": {"type": ["string", "null"]},
         "notes": {"type": "string"},
         "purged_at": {"type": ["integer", "null"]},
+        "work_order": {"oneOf": [{"$ref": "#/components/schemas/WorkOrder"}, {"type": "null"}]},
+        "changes": {
+            "type": "array",
+            "description": "Who changed which field (single ticket only)",
+            "items": {"$ref": "#/components/schemas/FieldChange"},
+        },
         "history": {
+            "description": "Status history (single ticket only)",
             "type": "array",
             "items": {
                 "type": "object",
@@ -86,7 +105,12 @@ def openapi(prefix: str) -> dict[str, Any]:
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "description": "Token from `voicebot agents token NAME`"}
             },
-            "schemas": {"Ticket": _TICKET_SCHEMA},
+            "schemas": {
+                "Ticket": _TICKET_SCHEMA,
+                "WorkOrder": WORK_ORDER_SCHEMA,
+                "FieldChange": FIELD_CHANGE_SCHEMA,
+                "TicketPatch": TICKET_PATCH_SCHEMA,
+            },
         },
         "paths": {
             "/tickets": {
@@ -126,14 +150,30 @@ def openapi(prefix: str) -> dict[str, Any]:
             "/tickets/{number}": {
                 "get": {
                     "operationId": "getTicket",
-                    "summary": "One ticket with transcript and history",
+                    "summary": "One ticket with transcript, work order, status history and field changes",
                     "parameters": [number],
                     "responses": {
                         "200": {"description": "The ticket", "content": {"application/json": {"schema": ticket_ref}}},
                         "404": {"description": "No such ticket"},
                         **_ERRORS,
                     },
-                }
+                },
+                "patch": {
+                    "operationId": "updateTicket",
+                    "summary": "Correct the work order (e.g. the department), complaint fields or notes (write token)",
+                    "parameters": [number],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TicketPatch"}}},
+                    },
+                    "responses": {
+                        "200": {"description": "Updated", "content": {"application/json": {"schema": ticket_ref}}},
+                        "400": {"description": "Body is not a JSON object of the documented shape"},
+                        "404": {"description": "No such ticket"},
+                        "422": {"description": "A value the operator files do not know (code workorder-bad-value)"},
+                        **_ERRORS,
+                    },
+                },
             },
             "/tickets/{number}/resolve": {
                 "post": {
@@ -195,7 +235,8 @@ async def list_tickets(request: web.Request) -> web.Response:
     tickets = await state(request).store.list(
         statuses=[status] if status else None, updated_since_ms=since, limit=limit, by_update=True
     )
-    return web.json_response({"tickets": [t.to_json(history=False) for t in tickets]})
+    book = state(request).workorder
+    return web.json_response({"tickets": [ticket_json(t, book, history=False) for t in tickets]})
 
 
 async def get_ticket(request: web.Request) -> web.Response:
@@ -204,7 +245,7 @@ async def get_ticket(request: web.Request) -> web.Response:
     ticket = await state(request).store.get(request.match_info["number"])
     if ticket is None:
         raise web.HTTPNotFound(text='{"error": "no such ticket"}', content_type="application/json")
-    return web.json_response(ticket.to_json())
+    return web.json_response(ticket_json(ticket, state(request).workorder))
 
 
 async def resolve_ticket(request: web.Request) -> web.Response:
@@ -223,7 +264,29 @@ async def resolve_ticket(request: web.Request) -> web.Response:
     await st.queue.resolve(number, f"api:{client.name}", str(body.get("note", "")))
     ticket = await st.store.get(number)
     assert ticket is not None
-    return web.json_response(ticket.to_json())
+    return web.json_response(ticket_json(ticket, st.workorder))
+
+
+async def patch_ticket(request: web.Request) -> web.Response:
+    """Correct a ticket's work order, complaint fields or notes from the case system."""
+    client = await _client(request, "write")
+    st = state(request)
+    number = request.match_info["number"]
+    if await st.store.status(number) is None:
+        raise web.HTTPNotFound(text='{"error": "no such ticket"}', content_type="application/json")
+    try:
+        body = await request.json()
+    except ValueError as err:
+        raise bad_request("body must be JSON") from err
+    try:
+        await apply_edit(st.store, st.workorder, number, f"api:{client.name}", patch_body(body))
+    except WorkOrderValueError as err:
+        return web.json_response({"error": err.message, "code": err.code}, status=422)
+    except TicketError as err:
+        raise web.HTTPNotFound(text=json.dumps({"error": err.message}), content_type="application/json") from err
+    ticket = await st.store.get(number)
+    assert ticket is not None
+    return web.json_response(ticket_json(ticket, st.workorder))
 
 
 def setup_api(app: web.Application, prefix: str) -> None:
@@ -231,4 +294,5 @@ def setup_api(app: web.Application, prefix: str) -> None:
     app.router.add_get(prefix + "/openapi.json", spec)
     app.router.add_get(prefix + "/tickets", list_tickets)
     app.router.add_get(prefix + "/tickets/{number}", get_ticket)
+    app.router.add_patch(prefix + "/tickets/{number}", patch_ticket)
     app.router.add_post(prefix + "/tickets/{number}/resolve", resolve_ticket)

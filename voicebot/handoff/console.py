@@ -21,7 +21,10 @@ from voicebot.handoff.queue import HandoffQueue
 from voicebot.handoff.retention import recording_path, retention_ctx
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.handoff.throttle import LoginThrottle
+from voicebot.handoff.workorder_edit import TicketEdit, apply_edit
 from voicebot.settings import Settings
+from voicebot.workorder.book import WorkOrderBook, load_book
+from voicebot.workorder.errors import WorkOrderValueError
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +159,8 @@ async def ticket_page(request: web.Request) -> web.Response:
     """Show a ticket with full details."""
     agent = await require(request)
     ticket = await open_ticket(request, agent)
-    return web.Response(text=views.ticket_page(agent, ticket, state(request).prefix), content_type="text/html")
+    st = state(request)
+    return web.Response(text=views.ticket_page(agent, ticket, st.prefix, st.workorder), content_type="text/html")
 
 
 async def recording(request: web.Request) -> web.StreamResponse:
@@ -180,9 +184,9 @@ async def _act(request: web.Request, action: Callable[[Agent, str], object]) -> 
         result = action(agent, ticket.number)
         if asyncio.iscoroutine(result):
             await result
-    except TicketError as err:
+    except (TicketError, WorkOrderValueError) as err:
         fresh = await open_ticket(request, agent)
-        html = views.ticket_page(agent, fresh, state(request).prefix, flash=err.message)
+        html = views.ticket_page(agent, fresh, state(request).prefix, state(request).workorder, flash=err.message)
         return web.Response(status=409, text=html, content_type="text/html")
     raise _to_ticket(request, ticket.number)
 
@@ -205,13 +209,13 @@ async def callback(request: web.Request) -> web.Response:
 
 
 async def edit(request: web.Request) -> web.Response:
-    """Save notes and complaint fields."""
+    """Save notes, complaint fields and work-order corrections (each change recorded with the agent's name)."""
     form = await request.post()
     fields = {k.removeprefix("field_"): str(v) for k, v in form.items() if k.startswith("field_")}
-    notes = str(form.get("notes", ""))
-    return await _act(
-        request, lambda agent, number: state(request).store.edit(number, agent.username, notes=notes, fields=fields)
-    )
+    work_order = {k.removeprefix("wo_"): str(v) for k, v in form.items() if k.startswith("wo_")}
+    change = TicketEdit(notes=str(form.get("notes", "")), fields=fields, work_order=work_order)
+    st = state(request)
+    return await _act(request, lambda agent, number: apply_edit(st.store, st.workorder, number, agent.username, change))
 
 
 async def claim_next(request: web.Request) -> web.Response:
@@ -245,10 +249,16 @@ def setup_console(
     session_ttl_s: float = 8 * 3600,
     poll_interval_s: float = 1.0,
     retention_interval_s: float = 3600.0,
+    book: WorkOrderBook | None = None,
 ) -> ConsoleState:
-    """Mount the console and the REST API on ``app`` (the store must already be migrated)."""
+    """Mount the console and the REST API on ``app`` (the store must already be migrated).
+
+    ``book``: the work order's operator files as the engines loaded them (standalone: loaded from ``settings``).
+    """
     queue = HandoffQueue(store, AgentHours.parse(settings.handoff.agent_hours, settings.handoff.timezone))
-    st = ConsoleState(store, queue, AuthStore(store), prefix, api_prefix, session_ttl_s, LoginThrottle(store.now_ms))
+    book = book or load_book(settings.workorder)
+    throttle = LoginThrottle(store.now_ms)
+    st = ConsoleState(store, queue, AuthStore(store), prefix, api_prefix, session_ttl_s, throttle, book)
     app[CONSOLE] = st
     app.router.add_get(prefix, root)
     app.router.add_get(prefix + "/login", login_form)

@@ -12,6 +12,7 @@ from voicebot.handoff.queue import HandoffQueue
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.handoff.throttle import LoginThrottle
 from voicebot.handoff.ticket import Ticket
+from voicebot.workorder.book import WorkOrderBook
 
 COOKIE = "voicebot_console"
 """Session cookie name (HttpOnly, SameSite=Strict)."""
@@ -35,6 +36,8 @@ class ConsoleState:
     """Session lifetime."""
     throttle: LoginThrottle
     """Failed-login counter (lockout after repeated failures)."""
+    workorder: WorkOrderBook
+    """The work order's operator files (labels, departments, checks of agents' corrections)."""
     sockets: set[web.WebSocketResponse] = field(default_factory=set)
     """Open live-queue WebSockets (closed on shutdown so the server stops promptly)."""
 

@@ -10,7 +10,9 @@ from typing import Any
 from voicebot.handoff.auth import Agent
 from voicebot.handoff.queue import QueueStats
 from voicebot.handoff.ticket import Ticket, spoken_groups
+from voicebot.handoff.workorder_views import FORM, changes_section, work_order_section
 from voicebot.redact import mask
+from voicebot.workorder.book import WorkOrderBook
 
 _STYLE = """
 body{font-family:system-ui,"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;margin:0;background:#f4f6f8}
@@ -123,7 +125,7 @@ def _field_rows(fields: dict[str, Any]) -> str:
     )
 
 
-def ticket_page(agent: Agent, t: Ticket, prefix: str, flash: str = "") -> str:
+def ticket_page(agent: Agent, t: Ticket, prefix: str, book: WorkOrderBook, flash: str = "") -> str:
     """Return an opened ticket: full personal data, transcript, recording, actions."""
     base = f"{prefix}/tickets/{t.number}"
     transcript = "".join(
@@ -166,10 +168,11 @@ def ticket_page(agent: Agent, t: Ticket, prefix: str, flash: str = "") -> str:
         f"{escape(t.claimed_by or '-')} · callback number {escape(t.callback_number or '-')}</p></section>"
         f'<div class="cols"><div><section><h2>Transcript</h2><ul class="transcript">{transcript}</ul></section>'
         f"<section><h2>Recording</h2>{audio}</section></div><div>"
-        f'<section><h2>Complaint</h2><form method="post" action="{base}/edit">{_field_rows(t.fields)}'
+        f"{work_order_section(book, t)}"
+        f'<section><h2>Complaint</h2><form method="post" action="{base}/edit" id="{FORM}">{_field_rows(t.fields)}'
         f'<p><label>Notes<br><textarea name="notes" id="notes" rows="3" cols="50">{escape(t.notes)}</textarea>'
         '</label></p><button id="save">Save</button></form></section>'
-        f"<section><h2>History</h2><ul>{history}</ul></section></div></div>"
+        f"<section><h2>History</h2><ul>{history}</ul></section>{changes_section(book, t)}</div></div>"
     )
     return page(f"Ticket {t.number}", body, agent, prefix)
 
