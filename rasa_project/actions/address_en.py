@@ -21,7 +21,8 @@ from actions.spoken_digits import en_number_words, longest_digits
 LEAD_INS = ("the address is", "my address is", "the location is", "the place is", "it's the", "i live at",
             "i live on", "i live in", "we live at", "we live on", "we live in", "it happened at", "it happened on",
             "it happened in", "it's at", "it is at", "it's on", "it is on", "it's in", "it is in", "it's", "it is",
-            "its", "um", "uh", "er", "erm", "so", "well", "okay", "ok", "yes", "yeah", "oh", "like", "the")
+            "its", "um", "uh", "er", "erm", "so", "well", "okay", "ok", "yes", "yeah", "oh", "like", "no", "sorry",
+            "actually", "the")
 FILLERS = frozenset({"um", "uh", "er", "erm", "like"})
 # Phrase boundaries: a street is tagged apart from the words before and after it.
 BOUNDARY = re.compile(r"\s*(?:,|\b(?:on|at|in|near|by|of|outside|opposite|behind|beside|off|and|next to|across from"
@@ -51,7 +52,7 @@ class _Phrase:
 
 def clean_en(text: str) -> str:
     """Return lower-case words without lead-ins ("it's at", "my address is") and fillers; numbers as digits."""
-    out = re.sub(r"[^\w\s',-]", " ", text.lower())
+    out = re.sub(r"[^\w\s']", " ", text.lower())
     out = " ".join(w for w in out.split() if w not in FILLERS)
     changed = True
     while changed:
@@ -87,7 +88,7 @@ def _classify(libs: NlpLibs, phrase: str) -> _Phrase | None:
         w in STREET_TYPES for w in words
     ):
         return _Phrase(phrase, "street")
-    if labels & UNIT_LABELS and any(w in UNIT_WORDS and n.isdigit() for w, n in zip(words, words[1:])):
+    if labels & UNIT_LABELS and any(w in UNIT_WORDS and n.isdigit() for w, n in zip(words, words[1:], strict=False)):
         return _Phrase(phrase, "unit")
     if any(w in COMPOUND_WORDS for w in words[1:]) or (words[0] in COMPOUND_WORDS and any(c.isdigit() for c in phrase)):
         return _Phrase(phrase, "compound")

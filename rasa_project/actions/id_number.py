@@ -21,7 +21,7 @@ PROVINCES = frozenset({
     "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43",
     "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82", "83", "91",
 })
-X_WORDS = re.compile(r"艾克斯|爱克斯|叉|\bex\b|\bx\b", re.IGNORECASE)
+X_WORDS = re.compile(r"艾克斯|爱克斯|叉|(?<![a-z])e?x(?![a-z])", re.IGNORECASE)
 ID_CUES = ("身份证", "证件号", "id number", "id card", "identity card", "identity number", "resident id")
 REASONS = ("wrong-length", "bad-check-digit", "bad-birth-date", "bad-region", "bad-character")
 
@@ -54,7 +54,7 @@ def mask_id(number: str) -> str:
 
 def check_digit(first17: str) -> str:
     """Return the GB 11643 check character for the first 17 digits."""
-    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
     return CHECK_CODES[total % 11]
 
 

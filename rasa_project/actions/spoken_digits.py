@@ -37,6 +37,8 @@ TAIL_CUE = re.compile(rf"(?:最后|最後|后|末|尾号?)\s*{COUNT}\s*位(?:数
                       rf"|\bthe last {COUNT}(?: digits?| numbers?)?(?: is| are| should be)?\b|\blast {COUNT}\b")
 HEAD_CUE = re.compile(rf"(?:前|头)\s*{COUNT}\s*位(?:数)?(?:是|应该是|改成)?"
                       rf"|\bthe first {COUNT}(?: digits?| numbers?)?(?: is| are| should be)?\b|\bfirst {COUNT}\b")
+CUE = re.compile(f"{TAIL_CUE.pattern}|{HEAD_CUE.pattern}")
+
 ZH_NUMERAL = "零〇一二两三四五六七八九十百千幺洞拐"
 # Units after which a Chinese numeral is a house/building/room number.
 HOUSE_UNIT = re.compile(rf"([{ZH_NUMERAL}]+)(?=号楼|号院|号门|号|室|栋|幢|楼|层|单元|排|弄|座|户|期|门洞|区|巷)")
@@ -120,7 +122,7 @@ def longest_digits(text: str) -> str:
 
 def read_digits(text: str) -> DigitAnswer:
     """Return the digits of an answer, applying self-corrections said inside it."""
-    segments = CORRECTION.split(text.lower())
+    segments = _segments(text)
     digits = longest_digits(segments[0])
     corrected = False
     for segment in segments[1:]:
@@ -132,11 +134,17 @@ def read_digits(text: str) -> DigitAnswer:
 
 def apply_correction(old: str, text: str) -> DigitAnswer:
     """Return ``old`` changed by a correction said later ("最后四位是五六七九", "the last four are 5 6 7 9")."""
-    segments = CORRECTION.split(text.lower())
+    segments = _segments(text)
     digits = old
     for segment in segments:
         digits = _fold(digits, segment)
     return DigitAnswer(digits=digits, words=text.strip(), corrected=digits != old)
+
+
+def _segments(text: str) -> list[str]:
+    """Split an answer where the caller takes something back ("不对", "no sorry") or names digits ("最后四位")."""
+    marked = CUE.sub("|\\g<0>", text.lower())
+    return [part for piece in marked.split("|") for part in CORRECTION.split(piece)]
 
 
 def _fold(old: str, segment: str) -> str:

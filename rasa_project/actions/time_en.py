@@ -43,8 +43,8 @@ PART_HOURS = {"early": (4, 8), "morning": (6, 12), "noon": (12, 14), "afternoon"
 PM_PARTS = frozenset({"afternoon", "evening", "night"})
 CLOCK = re.compile(r"\b(?:half past (\d{1,2})|quarter past (\d{1,2})|quarter to (\d{1,2})"
                    r"|(?:at )?(\d{1,2})(?::(\d{2}))?\s*(?:(am|pm|a m|p m)\b|o'?clock\b)?)")
-DURATION = re.compile(r"\b(?:for|the (?:past|last))\s+(?:a |an |(\d+|a few|a couple of) )?(day|week|month|year|hour)s?\b"
-                      r"|\b(\d+) (day|week|month|year)s? now\b")
+DURATION = re.compile(r"\b(?:for|the (?:past|last))\s+(?:a |an |(\d+|a few|a couple of) )?"
+                      r"(day|week|month|year|hour)s?\b|\b(\d+) (day|week|month|year)s? now\b")
 SINCE = re.compile(r"\b(since|after|from)\b")
 DATE_WORDS = frozenset({
     "today", "yesterday", "tomorrow", "ago", "day", "days", "week", "weeks", "month", "months", "year", "years",

@@ -17,17 +17,18 @@ from actions.extracted import TimeAnswer, TimeNorm
 from actions.nlp_libs import NlpLibs
 from actions.spoken_digits import ZH_NUMERAL, longest_digits
 
-LEAD_INS = ("时间是", "时间", "就是在", "发生在", "是在", "就在", "在", "是", "那个", "就是", "就", "嗯", "呃", "额", "啊",
-            "哦", "然后")
+LEAD_INS = tuple("时间是 时间 就是在 发生在 是在 就在 在 是 那个 就是 就 嗯 呃 额 啊 哦 然后".split())
 INNER_FILLERS = ("那个", "就是", "嗯", "呃", "额", "啊")
 # Words that carry no time ("天天都这样": the time is 天天).
 NO_INFO = ("都是这样", "都这样", "一直这样", "老这样", "总这样", "就这样", "吧", "呢", "呀")
 # Spoken forms written the way an agent writes them (the caller's meaning is kept).
 SPOKEN = (("天天", "每天"), ("每晚", "每天晚上"), ("夜夜", "每天夜里"))
 # Answers that say when without a date (jionlp cannot place them).
-VAGUE = ("刚才", "刚刚", "方才", "最近", "近来", "这几天", "这两天", "前几天", "前两天", "这段时间", "前段时间", "这阵子",
-         "一直", "经常", "老是", "总是", "每次", "有时候", "平时", "好久", "很久", "之前", "以前", "那天", "一段时间",
-         "半天", "现在", "正在", "马上", "天天", "每天", "上个月", "上个星期", "上周", "去年", "前年", "年初", "月初", "月底")
+VAGUE = tuple(
+    "刚才 刚刚 方才 最近 近来 这几天 这两天 前几天 前两天 这段时间 前段时间 这阵子 一直 经常 老是 "
+    "总是 每次 有时候 平时 好久 很久 之前 以前 那天 一段时间 半天 现在 正在 马上 天天 每天 上个月 "
+    "上个星期 上周 去年 前年 年初 月初 月底".split()
+)
 TIME_UNITS = "点号日月年天分秒时周星期晚早午夜"
 NUMERALS_ONLY = re.compile(rf"^[\d{ZH_NUMERAL}]+$")
 HOUSE_NUMBER = re.compile(rf"^[\d{ZH_NUMERAL}]+号$")
