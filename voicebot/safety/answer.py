@@ -23,7 +23,7 @@ class Answer:
 
 
 def read_answer(text: str) -> Answer:
-    """Read an answer to "is anyone in danger?": yes/danger words or an emergency -> danger; anything else not.
+    """Read an answer to "is anyone in danger?": yes, danger words, a hazard or an emergency -> danger; else not.
 
     Meaningless sounds ("呃啊啊", "hmm hmm") are never a yes.
     """
@@ -34,7 +34,8 @@ def read_answer(text: str) -> Answer:
     if verdict.level == "emergency":
         return Answer(True, verdict, "")
     no = re.match(table.no, said)
-    if no is None and re.search(table.no_anywhere, said) is None and re.match(table.yes, said):
+    denied = no is not None or re.search(table.no_anywhere, said) is not None
+    if not denied and _says_danger(said, verdict, table.yes, table.danger):
         return Answer(True, verdict, "")
     if no is not None:
         said = said[no.end() :]
@@ -42,6 +43,11 @@ def read_answer(text: str) -> Answer:
     if not said or re.fullmatch(table.courtesy, said):
         return Answer(False, verdict, "")
     return Answer(False, verdict, _original_words(text, said))
+
+
+def _says_danger(said: str, verdict: SafetyVerdict, yes: str, danger: str) -> bool:
+    """A yes, words of danger, or a hazard described again (the answer to "is anyone in danger?")."""
+    return bool(re.match(yes, said) or re.search(danger, said)) or verdict.level == "unsure"
 
 
 def _original_words(text: str, rest: str) -> str:

@@ -60,6 +60,8 @@ class CueTable:
     """Words that say so anywhere in the answer (都没事 / everyone is fine)."""
     yes: str
     """An answer that says someone is in danger (matched at the start, after fillers)."""
+    danger: str
+    """Words anywhere in an answer that say someone is in danger (还在屋里 / still inside, dizzy)."""
     courtesy: str
     """What is left of an answer that carries no content of its own (谢谢 / thanks)."""
 
@@ -84,7 +86,7 @@ ZH = CueTable(
         hazard(None, 3, r"救命|快来人|来人啊"),
         # said not to be dangerous
         mask(r"没(有)?人(受伤|出事|有事)|没(有)?(着火|起火|危险)|不是着火|人(都)?没事|都没事", 3),
-        mask(r"到现在|快递|快餐|快捷|快车|快速|很快|加快|尽快|着急|着凉"),
+        mask(r"到现在|快递|快餐|快捷|快车|快速|很快|加快|尽快|着急|着凉|偷偷|偷工减料|小偷小摸"),
         mask(r"打不着火?|点不着火?|打(电话|扫|扰|车|卡|开|听|印|针|折|算)"),
         # fire words that are no fire
         mask(r"火灾隐患|消防隐患|安全隐患|隐患", 2),
@@ -130,8 +132,8 @@ ZH = CueTable(
         hazard("medical", 1, r"敲门(也)?(不应|没人应|没反应|不开)|血"),
     ),
     signals=(
-        Signal(r"正在|现在|快|赶紧|马上|立刻|突然|刚才|刚刚|还在|怎么办|不止|不停|越来越", 1),
-        Signal(r"很浓|好浓|特别浓|特别冲|很冲|好大|很大|特别大|好多", 1),
+        Signal(r"正在|现在|快|赶紧|马上|立刻|突然|刚才|刚刚|还在|怎么办|咋整|咋办|咋弄|不止|不停|越来越", 1),
+        Signal(r"(很|好|特别|贼|老|非常)(浓|冲|大)|好多", 1),
         Signal(r"救救|快来|害怕|吓死|吓坏", 2),
         Signal(r"投诉|反映|举报|建议|咨询|问一下|想问|问问|请问", -2),
         Signal(r"每天|天天|每晚|每次|老是|总是|经常|常常|整天|一到晚上", -2),
@@ -140,12 +142,15 @@ ZH = CueTable(
         Signal(r"吵|噪音|鸣笛|声音|扰民", -2),
         Signal(r"堵|占|挡|乱停", -2),
         Signal(r"没人管|不来|不管|没用|不理|没人修|没修|不修|没人处理|没(有)?处理|不处理|太慢|拖着|没人打扫", -2),
-        Signal(r"坏了|过期|收费|态度|物业|不合理", -1),
+        Signal(r"坏了|过期|收费|态度|物业|不合理|担心|不安全", -1),
+        Signal(r"(说了?|讲了?)(也|都)不听", -2),
+        Signal(r"容易|迟早|万一|要是|如果|一旦|会不会|怕出事", -3),
     ),
     filler=r"^(嗯|呃|啊|哦|噢|喂|唉|那个|这个|就是|我说|是这样的?|对了|但是|不过|只是|其实)+",
     no=r"^(没有人有事|没人有事|没有危险|没危险|没有|没事|没|不是|不会|不危险|没人|不用|还好|安全|暂时没有|应该没有|没什么|不要紧)",
     no_anywhere=r"(都|人)没事|没(有)?(人)?(身)?危险|没人受伤|都(很)?(好|安全)",
-    yes=r"^(有(?!点)|是|对|危险|救命|快|要|需要)",
+    yes=r"^(有(?!点)|是|对|危险|救命|快|要|需要|那可不|可不|当然|肯定|真的)",
+    danger=r"还在(屋|家|里|楼|房)|在里面|出不来|困住|被困|晕|难受|头疼|喘不|受伤|流血|越来越(大|浓|重|多)",
     courtesy=r"^(谢谢|好的|好|行|嗯|对|是|没了|没有了)*$",
 )
 
@@ -169,6 +174,7 @@ EN = CueTable(
              r"|lane|safety|inspection|code|drill|fighter)s?\b|\bfired\b|\bfireplace\b|\bceasefire\b|\bfirefighters?\b"
              r"|\b(smoke|fire) (alarm|detector)s?\b|\bemergency (exit|lane|light|stair|door|service|number)s?\b"),
         mask(r"\bfireworks?\b|\bfirecrackers?\b", 2),
+        mask(r"\bfire (me|him|her|us|them|people|workers|staff)\b"),
         mask(r"\bsmok(es|ing|er|ers)\b|\bcigarettes?\b|\bcigars?\b|\bvap(e|es|ing)\b|\bbarbecues?\b|\bbbq\b"
              r"|\bgrill(s|ing)?\b|\bcooking\b|\bchimneys?\b|\bexhausts?\b|\bincense\b"
              r"|\bburn(s|ing|ed|t)? (the |their )?(garbage|trash|rubbish|leaves|waste|plastic|paper)\b", 2),
@@ -194,7 +200,7 @@ EN = CueTable(
         hazard("gas", 3, r"\bgas\b( \w+){0,3} (is |are )?leak(ing|s)?\b|\bleaking gas\b|\bgas leak(s|ing)?\b"
                r"|\bgas explosion\b"),
         hazard("gas", 1, r"\b(smell|smells|smelling|smelled|smelt) (of |like )?gas\b|\bgas smell\b|\brotten eggs?\b"
-               r"|\bgas\b"),
+               r"|\b(strange|weird|funny|odd|chemical) (smell|odou?r)\b|\bgas\b"),
         hazard("fire", 1, r"\bthere (was|were) a fire\b|\bhad a fire\b"),
         hazard("fire", 3, r"\bon fire\b|\bcaught fire\b|\bcatch(es|ing)? fire\b|\bset fire\b|\bset on fire\b"
                r"|\b(is|are|was|were) burning\b|\bburn(ing|t|ed)? down\b|\bflames?\b|\bblaze\b|\binferno\b"
@@ -223,7 +229,8 @@ EN = CueTable(
     ),
     signals=(
         Signal(r"\b(right )?now\b|\bhelp\b|\bhurry\b|\bquick(ly)?\b|\bimmediately\b|\basap\b|\bjust\b|\bget out\b"
-               r"|\bstill (inside|in|there|here|going)\b|\bspreading\b|\bgetting worse\b|\bwhat (do|should) i do\b"
+               r"|\bstill (inside|in|there|here|going)\b|\bspreading\b|\bgetting (worse|stronger|bigger)\b"
+               r"|\bwhat (do|should) i do\b"
                r"|\boh (my )?god\b", 1),
         Signal(r"\ba lot\b|\bso much\b|\breally strong\b|\bvery strong\b|\beverywhere\b|\bbadly\b|\bheavily\b", 1),
         Signal(r"\bplease come\b|\bcome quick(ly)?\b|\bsend (someone|somebody|help)\b|\b(i am|we are) (scared"
@@ -240,7 +247,12 @@ EN = CueTable(
         Signal(r"\bnobody (cares|came|comes|fixed|cleaned|does)\b|\b(did|does|do) nothing\b|\bnot (been )?fixed\b"
                r"|\b(has|have) not been (fixed|repaired|cleaned)\b|\bnot (come|coming|came)\b", -2),
         Signal(r"\bbroken\b|\brepair\w*|\bfix\w*|\brude\b|\bridiculous\b|\bunacceptable\b|\bannoying\b", -1),
-        Signal(r"\bbills?\b|\bcharged?\b|\bfees?\b|\bprices?\b|\bsalary\b|\brefund\b|\bdangerous\b", -1),
+        Signal(r"\bbills?\b|\bcharged?\b|\bfees?\b|\bprices?\b|\bsalary\b|\brefund\b|\bdangerous\b|\bagain\b", -1),
+        Signal(r"\b(could|would|might) (easily )?(be|happen|fall|catch|start|get|cause|kill|hurt|explode|burn)\b"
+               r"|\bif (it|one|they|something|anything|this|that|someone|somebody) (catches|catch|goes|go|starts|start"
+               r"|falls|fall|explodes|explode|happens|happen)\b|\bwhat if\b|\bin case\b|\bsooner or later\b"
+               r"|\bone day\b", -3),
+        Signal(r"\bworried\b", -1),
     ),
     filler=r"^((um+|uh+|er+|erm|hmm+|mm+|oh|well|so|okay|ok|like|i mean|but|just|actually|sorry)\b\s*)+",
     no=r"^(no|nope|nah|not really|not at all|nobody|no one|noone|none|i do not think so|not right now|not now"
@@ -248,6 +260,8 @@ EN = CueTable(
     no_anywhere=r"\b((we|i|everyone|everybody|they|he|she|it|all|we all) )?(is|are|am) (all )?(fine|ok|okay|safe"
     r"|alright|all right)\b|\bno danger\b|\bnot in danger\b",
     yes=r"^(yes|yeah|yep|yup|yea|ya|sure|please|help|definitely|i think so|absolutely|of course|danger)\b",
+    danger=r"\bstill (inside|in there|in the)\b|\btrapped\b|\bcannot get out\b|\bdizzy\b|\bhurt\b|\binjured\b"
+    r"|\bheadache\b|\bfeel(s|ing)? sick\b|\bgetting (stronger|worse|bigger)\b",
     courtesy=r"^((thanks|thank you|okay|ok|fine|good|great|nothing|that is all|bye)\b\s*)*$",
 )
 
