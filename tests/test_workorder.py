@@ -16,9 +16,9 @@ from voicebot.workorder.taxonomy import BOT_CATEGORIES, REQUEST_TYPES
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def at(*args: int) -> int:
+def at(year: int, month: int, day: int, hour: int, minute: int) -> int:
     """Return epoch ms of a Beijing wall-clock time."""
-    return int(dt.datetime(*args, tzinfo=SHANGHAI).timestamp() * 1000)  # type: ignore[misc]
+    return int(dt.datetime(year, month, day, hour, minute, tzinfo=SHANGHAI).timestamp() * 1000)
 
 
 def local(ms: int) -> dt.datetime:
