@@ -19,14 +19,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from actions.address_en import parse_address_en  # noqa: E402
-from actions.address_zh import parse_address_zh  # noqa: E402
-from actions.id_number import volunteered_id  # noqa: E402
-from actions.nlp_libs import NlpLibs  # noqa: E402
-from actions.phone import phone_in_words  # noqa: E402
-from actions.spoken_digits import read_digits  # noqa: E402
-from actions.time_en import parse_time_en  # noqa: E402
-from actions.time_zh import parse_time_zh  # noqa: E402
+from actions.address_en import parse_address_en
+from actions.address_zh import parse_address_zh
+from actions.id_number import volunteered_id
+from actions.nlp_libs import NlpLibs
+from actions.phone import phone_in_words
+from actions.spoken_digits import read_digits
+from actions.time_en import parse_time_en
+from actions.time_zh import parse_time_zh
 
 BASE = datetime(2026, 12, 1, 15, 30)
 SAMPLES = {
