@@ -30,6 +30,8 @@ PLACE_WORD = re.compile(
     r"|超市|市场|学校|小学|中学|大学|医院|车站|地铁站|站|桥|号楼|楼|栋|幢|单元|室|号院|院|号(?!码)|门口|工地"
     r"|饭店|餐馆|酒店|宾馆|社区|街道|园区|公司|厂|区|县)"
 )
+# Where the complaint itself starts after the place ("学院路28号饭馆 油烟太大", "工地 天天施工").
+DESCRIPTION = re.compile(r"太|很|特别|非常|老是|总是|一直|经常|天天|每天|没人|有人|严重|乱[扔丢堆停倒]")
 HOUSE_NUMBER_ONLY = re.compile(rf"^[\d{ZH_NUMERAL}]+[号日]$")
 PART_SUFFIXES = tuple("特别行政区 维吾尔自治区 壮族自治区 回族自治区 自治区 自治州 省 市 区 县 街道 镇 乡".split())
 
@@ -63,6 +65,15 @@ def _without_times(libs: NlpLibs, text: str) -> str:
     return out
 
 
+def _without_description(place: str) -> str:
+    """Cut what the caller says about the place after it ("学院路28号饭馆油烟太大" -> "学院路28号饭馆油烟")."""
+    first = PLACE_WORD.search(place)
+    if not first:
+        return place
+    cue = DESCRIPTION.search(place, first.end())
+    return place[: cue.start()].rstrip("的") if cue else place
+
+
 def _said(name: str | None, text: str) -> bool:
     if not name:
         return False
@@ -85,6 +96,7 @@ def parse_address_zh(libs: NlpLibs, text: str) -> Address:
         return Address(False, None, words, AddressParts(), reason=extracted.IS_A_TIME)
     if len(longest_digits(place)) >= 7 and not PLACE_WORD.search(re.sub(r"\d", "", place)):
         return Address(False, None, words, AddressParts(), reason=extracted.DIGITS)
+    place = _without_description(place)
     loc = libs.jionlp().parse_location(place, town_village=True)
     parts = AddressParts(
         province=loc.get("province"),

@@ -27,6 +27,9 @@ def libs() -> NlpLibs:
         ("我们这个小区 三 号 楼", "小区3号楼"),
         ("成都武侯区人民南路四段", "成都武侯区人民南路四段"),
         ("朝阳区建国路 那个工地", "朝阳区建国路工地"),
+        # What the caller says about the place right after it is the description, not the address.
+        ("朝阳区建国路工地 天天晚上施工", "朝阳区建国路工地"),
+        ("学院路二十八号那个饭馆 油烟太大了", "学院路28号饭馆油烟"),
     ],
 )
 def test_address_value_keeps_road_and_number(libs: NlpLibs, text: str, value: str) -> None:
