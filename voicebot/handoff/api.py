@@ -37,6 +37,7 @@ _TICKET_SCHEMA: dict[str, Any] = {
         "channel": {"type": "string"},
         "calling_number": {"type": "string"},
         "called_number": {"type": "string"},
+        "protocol_call_id": {"type": "string", "description": "The switch's call id"},
         "intent": {"type": ["string", "null"]},
         "fields": {"type": "object", "description": "Complaint fields with the caller's words"},
         "faq_topics": {"type": "array", "items": {"type": "string"}},
