@@ -65,8 +65,9 @@ def test_district_is_read_wherever_the_ticket_keeps_it() -> None:
     top = {"district": "海淀区", "fields": {}}
     flat = {"fields": {"district": "海淀区"}}
     parts = {"fields": {"location_parts": {"district": "海淀区", "city": "北京市"}}}
-    order = {"fields": {"work_order": {"area": {"district": {"name": "海淀区", "code": "110108"}}}}}
-    for ticket in (top, flat, parts, order):
+    nested = {"fields": {"extra": {"area": {"district": {"name": "海淀区", "code": "110108"}}}}}
+    order = {"work_order": {"area": {"district": "海淀区"}}, "fields": {"location_parts": {"district": "朝阳区"}}}
+    for ticket in (top, flat, parts, nested, order):  # the work order's area wins over the action server's guess
         assert ticket_value(ticket, "district") == "海淀区", ticket
         assert check_field("district", "海淀区", ticket, "zh-CN").ok
     assert not check_field("district", "朝阳区", parts, "zh-CN").ok

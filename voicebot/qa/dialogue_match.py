@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,7 @@ from text_to_num import alpha2digit
 
 SLACK = {"zh": 4, "en": 2}
 """How much a stored place or time may add to the expected text: zh characters, en words."""
-ALIASES = {"category": ("complaint_category", "category"), "district": ("district",)}
+ALIASES = {"category": ("complaint_category", "category")}
 """Ticket keys a corpus field may be stored under, first found wins."""
 TEXT_FIELDS = ("location", "incident_time", "district")
 """Fields matched as text with slack."""
@@ -50,7 +51,9 @@ def _family(lang: str) -> str:
 
 def _numerals(text: str, family: str) -> str:
     try:
-        return str(cn2an.transform(text, "cn2an")) if family == "zh" else str(alpha2digit(text, "en"))
+        with warnings.catch_warnings():  # cn2an warns about a numeral it cannot place (百 alone) and keeps it
+            warnings.simplefilter("ignore", UserWarning)
+            return str(cn2an.transform(text, "cn2an")) if family == "zh" else str(alpha2digit(text, "en"))
     except (ValueError, KeyError, IndexError):  # cn2an rejects some odd mixes; keep the text as it is
         return text
 
@@ -143,19 +146,34 @@ def _search(data: Any, key: str, depth: int) -> Any:
     return None
 
 
+def _named(value: Any) -> Any:
+    return value.get("name") or value.get("value") if isinstance(value, Mapping) else value
+
+
 def ticket_value(ticket: Mapping[str, Any] | None, name: str) -> Any:
-    """Return the stored value for a corpus field: in the fields, at the top level, or in a nested mapping."""
+    """Return the stored value for a corpus field, wherever the ticket keeps it.
+
+    ``district`` is the one the ticket is routed by: the ticket's own, else its work order's area, else the
+    action server's (``fields.district``, ``fields.location_parts.district``). Other fields: the fields dict,
+    the ticket's top level, then any nested mapping of the fields or the work order.
+    """
     if not ticket:
         return None
     fields = ticket.get("fields") or {}
+    order = ticket.get("work_order") or {}
+    if name == "district":
+        area = order.get("area") if isinstance(order, Mapping) else None
+        for place in (ticket, area, fields, fields.get("location_parts") if isinstance(fields, Mapping) else None):
+            if isinstance(place, Mapping) and place.get("district") not in (None, ""):
+                return _named(place["district"])
     for key in ALIASES.get(name, (name,)):
         for place in (fields, ticket):
             if isinstance(place, Mapping) and place.get(key) not in (None, ""):
-                value = place[key]
-                return value.get("name") or value.get("value") if isinstance(value, Mapping) else value
-        found = _search(fields, key, 3)
-        if found is not None:
-            return found.get("name") or found.get("value") if isinstance(found, Mapping) else found
+                return _named(place[key])
+        for nested in (fields, order):
+            found = _search(nested, key, 3)
+            if found is not None:
+                return _named(found)
     return None
 
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from voicebot.events import BotReplied, CallRecord, HandoffRequested, TicketFiled
+from voicebot.events import BotReplied, CallRecord, HandoffRequested, TicketFiled, Transcribed
 from voicebot.qa.dialogue_match import FieldCheck, check_ticket
 from voicebot.qa.dialogue_runner import DialogueRun
 from voicebot.qa.dialogue_signals import BotTexts, advice_kinds, advice_matches, gibberish_accepted, misunderstandings
@@ -58,6 +58,8 @@ class Verdict:
     """Indexes of gibberish turns taken as yes."""
     error: str | None = None
     """Why the call could not run."""
+    transcript: tuple[str, ...] = ()
+    """The call as lines ``caller: ...`` / ``bot [asked X]: ...`` (for tuning on the development part)."""
 
     @property
     def complaint_expected(self) -> bool:
@@ -119,6 +121,22 @@ def call_outcome(record: CallRecord, ticket_kind: str | None, advice: set[str]) 
     return "other"
 
 
+def transcript_lines(record: CallRecord) -> tuple[str, ...]:
+    """Return the call as text lines: what the caller was heard saying, what the bot answered and asked."""
+    lines: list[str] = []
+    for event in record.events:
+        if isinstance(event, Transcribed):
+            lines.append(f"caller: {event.text}")
+        elif isinstance(event, BotReplied):
+            asked = f" [asked {event.asked}]" if event.asked else ""
+            lines.append(f"bot{asked} ({event.intent or '-'}): {' '.join(event.utterances)}")
+        elif isinstance(event, TicketFiled):
+            lines.append(f"ticket filed: {event.ticket_kind}")
+        elif isinstance(event, HandoffRequested):
+            lines.append(f"handoff: {event.reason}")
+    return tuple(lines)
+
+
 def _turns_to_ticket(run: DialogueRun) -> int | None:
     filed = [e.at_ms for e in run.record.of(TicketFiled) if e.ticket_kind == "complaint"]
     if not filed:
@@ -147,6 +165,7 @@ def judge(run: DialogueRun, texts: BotTexts) -> Verdict:
         gibberish_turns=sum(1 for t in run.turns if t.line.gibberish),
         gibberish_accepted=tuple(gibberish_accepted(run.record, run.turns, d.lang, texts)),
         error=run.error,
+        transcript=transcript_lines(run.record),
     )
 
 

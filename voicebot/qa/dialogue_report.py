@@ -46,6 +46,8 @@ def verdict_dict(v: Verdict) -> dict[str, Any]:
         "emergency_given": list(v.emergency_given), "misunderstandings": v.misunderstandings,
         "gibberish_accepted": list(v.gibberish_accepted), "error": v.error,
         "failures": [{"what": w, "expected": e, "got": g} for w, e, g in v.failures()],
+        # Transcripts of the development part only: the held-out part is looked at through its figures.
+        "transcript": list(v.transcript) if v.split == "dev" else [],
     }  # fmt: skip
 
 
