@@ -22,7 +22,9 @@ INNER_FILLERS = ("那个", "就是", "嗯", "呃", "额", "啊")
 # Words that carry no time ("天天都这样": the time is 天天).
 NO_INFO = ("都是这样", "都这样", "一直这样", "老这样", "总这样", "就这样", "吧", "呢", "呀")
 # Spoken forms written the way an agent writes them (the caller's meaning is kept).
-SPOKEN = (("天天", "每天"), ("每晚", "每天晚上"), ("夜夜", "每天夜里"))
+SPOKEN = (("天天", "每天"), ("每晚", "每天晚上"), ("夜夜", "每天夜里"), ("昨儿个", "昨天"), ("昨儿", "昨天"),
+          ("今儿个", "今天"), ("今儿", "今天"), ("前儿个", "前天"), ("前儿", "前天"), ("晌午", "中午"),
+          ("大半夜", "半夜"))
 # Answers that say when without a date (jionlp cannot place them).
 VAGUE = tuple(
     "刚才 刚刚 方才 最近 近来 这几天 这两天 前几天 前两天 这段时间 前段时间 这阵子 一直 经常 老是 "
@@ -32,6 +34,8 @@ VAGUE = tuple(
 TIME_UNITS = "点号日月年天分秒时周星期晚早午夜"
 NUMERALS_ONLY = re.compile(rf"^[\d{ZH_NUMERAL}]+$")
 HOUSE_NUMBER = re.compile(rf"^[\d{ZH_NUMERAL}]+号$")
+# A complaint is about the past: a weekday or date jionlp puts after the call means the last one before it.
+FUTURE_CUES = ("明天", "后天", "下周", "下个", "下星期", "下礼拜", "以后", "将来", "待会", "等会", "明年", "马上")
 DELTA_UNITS = {"year": 365.0, "month": 30.0, "day": 1.0, "hour": 1 / 24, "minute": 1 / 1440, "second": 1 / 86400}
 
 
@@ -72,7 +76,7 @@ def _norm(entity: dict[str, Any], base: datetime) -> TimeNorm | None:
     detail = entity.get("detail") or {}
     kind, when = detail.get("type"), detail.get("time")
     if kind == "time_point" and isinstance(when, list):
-        return TimeNorm("point", _iso(when[0]), _iso(when[1]))
+        return _in_the_past(TimeNorm("point", _iso(when[0]), _iso(when[1])), entity["text"], base)
     if kind == "time_span" and isinstance(when, list):
         return TimeNorm("span", _iso(when[0]), _iso(when[1]))
     if kind == "time_period" and isinstance(when, dict):
@@ -83,6 +87,33 @@ def _norm(entity: dict[str, Any], base: datetime) -> TimeNorm | None:
         start = base - timedelta(days=days)
         return TimeNorm("duration", start.isoformat(timespec="seconds"), base.isoformat(timespec="seconds"))
     return None
+
+
+def _in_the_past(norm: TimeNorm, text: str, base: datetime) -> TimeNorm:
+    """Move a weekday (周日), day of month (二十号) or date (十二月五号) jionlp placed after the call back before it."""
+    if not norm.start or not norm.end or datetime.fromisoformat(norm.start) <= base or "年" in text:
+        return norm
+    if any(cue in text for cue in FUTURE_CUES):
+        return norm
+    start, end = datetime.fromisoformat(norm.start), datetime.fromisoformat(norm.end)
+    try:
+        if "月" in text:
+            start, end = start.replace(year=start.year - 1), end.replace(year=end.year - 1)
+        elif any(week in text for week in ("周", "星期", "礼拜")):
+            start, end = start - timedelta(days=7), end - timedelta(days=7)
+        elif "号" in text or "日" in text:
+            start, end = _month_before(start), _month_before(end)
+        else:
+            return norm
+    except ValueError:  # 31号 in a month without a 31st
+        return norm
+    return TimeNorm(norm.kind, start.isoformat(timespec="seconds"), end.isoformat(timespec="seconds"))
+
+
+def _month_before(value: datetime) -> datetime:
+    if value.month == 1:
+        return value.replace(year=value.year - 1, month=12)
+    return value.replace(month=value.month - 1)
 
 
 def _combine(norms: list[TimeNorm]) -> TimeNorm:
