@@ -45,8 +45,12 @@ class ComplaintForm:
     def extract(self, text: str, intent: str | None, state: FormState) -> Extraction:
         """Return the slot updates for one caller utterance while the complaint form runs."""
         out = Extraction()
-        if intent in ESCAPE_INTENTS or not text.strip() or text.startswith("/"):
+        if not text.strip() or text.startswith("/"):
             return out
+        if intent in ESCAPE_INTENTS and not (
+            intent == "goodbye" and state.requested in YES_NO_SLOTS and answers.yes_no(text).value is not None
+        ):
+            return out  # "对 就这样" at the read-back is a yes, not a goodbye
         if answers.is_gibberish(text):
             return self._misunderstood(state)
         out.slots["misunderstood_last"] = False
@@ -113,12 +117,18 @@ class ComplaintForm:
             # A question instead of an answer: the rules answer it, then the form asks again.
             out.slots.pop("misunderstood_last", None)
             return
+        if misplaced:
+            # The answer to another question (a time when asked where): stored there; ask this one again.
+            out.slots["reasked"] = requested
+            return
         if state.reasked == requested:
             # Asked twice: keep the caller's own words for the agent, flagged as unchecked.
             words = parsing.clean(answers.compact(text))
             if requested == "callback_phone":
                 digits = parsing.digit_string(text)
-                words = digits or words
+                if len(digits) < 5:
+                    return  # no number at all: the form keeps asking (the caller can also say anonymous)
+                words = digits
             if words:
                 out.slots[requested] = words
                 self._remember_words(out, state, requested, text)
