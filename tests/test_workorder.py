@@ -150,6 +150,8 @@ def test_a_category_can_set_the_lowest_urgency(book: WorkOrderBook) -> None:
         ("朝阳门内大街5号", None, "东城区", "朝阳门街道", None),
         ("宋庄镇小堡村", None, "通州区", "宋庄镇", "小堡村"),
         ("延庆的长城脚下", None, "延庆区", None, None),
+        ("海淀区某某路1号", None, "海淀区", None, None),  # 海淀街道 is not found in 海淀区
+        ("丰台街道东安街头条", None, "丰台区", "丰台街道", None),
     ],
 )
 def test_gazetteer_resolves_districts_streets_and_communities(

@@ -168,11 +168,11 @@ def ticket_page(agent: Agent, t: Ticket, prefix: str, book: WorkOrderBook, flash
         f"{escape(t.claimed_by or '-')} · callback number {escape(t.callback_number or '-')}</p></section>"
         f'<div class="cols"><div><section><h2>Transcript</h2><ul class="transcript">{transcript}</ul></section>'
         f"<section><h2>Recording</h2>{audio}</section></div><div>"
-        f"{work_order_section(book, t)}"
+        f"{work_order_section(book, t)}{changes_section(book, t)}"
         f'<section><h2>Complaint</h2><form method="post" action="{base}/edit" id="{FORM}">{_field_rows(t.fields)}'
         f'<p><label>Notes<br><textarea name="notes" id="notes" rows="3" cols="50">{escape(t.notes)}</textarea>'
         '</label></p><button id="save">Save</button></form></section>'
-        f"<section><h2>History</h2><ul>{history}</ul></section>{changes_section(book, t)}</div></div>"
+        f"<section><h2>History</h2><ul>{history}</ul></section></div></div>"
     )
     return page(f"Ticket {t.number}", body, agent, prefix)
 

@@ -42,8 +42,8 @@ def _select(name: str, choices: list[tuple[str, str]], selected: str | None) -> 
     return f'<select name="wo_{name}" id="wo-{name}" form="{FORM}">{_options(choices, selected)}</select>'
 
 
-def _row(name: str, control: str) -> str:
-    return f"<p><label>{escape(FIELD_NAMES[name])}<br>{control}</label></p>"
+def _row(name: str, control: str, note: str = "") -> str:
+    return f"<p><label>{escape(FIELD_NAMES[name])}{escape(note)}<br>{control}</label></p>"
 
 
 def _subcategories(book: WorkOrderBook, wo: WorkOrder) -> str:
@@ -98,6 +98,7 @@ def work_order_section(book: WorkOrderBook, t: Ticket) -> str:
         _row(
             "deadline_at",
             f'<input type="datetime-local" name="wo_deadline_at" id="wo-deadline_at" form="{FORM}" value="{deadline}">',
+            f" {book.deadlines.timezone}",
         ),  # fmt: skip
         _row(
             "district",
@@ -150,4 +151,6 @@ def _change(book: WorkOrderBook, c: FieldChange) -> str:
 def changes_section(book: WorkOrderBook, t: Ticket) -> str:
     """Return the field-change history (times in the city's time zone, as the deadlines)."""
     items = "".join(_change(book, c) for c in t.changes)
-    return f'<section><h2>Changes</h2><ul id="changes">{items or "<li><em>None yet.</em></li>"}</ul></section>'
+    zone = escape(str(book.deadlines.timezone))
+    items = items or "<li><em>None yet.</em></li>"
+    return f'<section><h2>Changes <small>({zone})</small></h2><ul id="changes">{items}</ul></section>'

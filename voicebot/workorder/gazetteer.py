@@ -156,8 +156,14 @@ class Gazetteer:
         return owner, community
 
 
+SHORTENED = ("社区", "街道")
+"""Suffixes callers leave out: ``幸福二村社区`` is also found as ``幸福二村``, ``三里屯街道`` as ``三里屯``."""
+
+
 def _place(name: Any, aliases: Any, src: Source) -> Place:
-    return Place(files.text(name, src), files.words(aliases, src.at("aliases")))
+    official = files.text(name, src)
+    extra = [official.removesuffix(s) for s in SHORTENED if official.endswith(s) and len(official) - len(s) >= 2]
+    return Place(official, tuple(dict.fromkeys([*files.words(aliases, src.at("aliases")), *extra])))
 
 
 def _communities(value: Any, src: Source) -> tuple[Place, ...]:
@@ -171,7 +177,7 @@ def _communities(value: Any, src: Source) -> tuple[Place, ...]:
             name, aliases = next(iter(item.items()))
             out.append(_place(str(name), aliases, src.at(i)))
         else:
-            out.append(Place(files.text(item, src.at(i)), ()))
+            out.append(_place(item, None, src.at(i)))
     return tuple(out)
 
 
@@ -206,4 +212,13 @@ def load_gazetteer(path: Path) -> Gazetteer:
             owner = seen.setdefault(word.lower(), d.place.name)
             if owner != d.place.name:
                 raise d_src.at(d.place.name).fail(f"name {word!r} also stands for {owner}")
-    return Gazetteer(path, city, districts)
+    return Gazetteer(path, city, tuple(_without_district_names(d, set(seen)) for d in districts))
+
+
+def _without_district_names(district: District, names: set[str]) -> District:
+    """Drop street aliases that are a district's name (海淀街道 shortened to 海淀 would match every 海淀区 place)."""
+    streets = []
+    for st in district.streets:
+        aliases = tuple(a for a in st.place.aliases if a.lower() not in names)
+        streets.append(Street(Place(st.place.name, aliases), st.communities))
+    return District(district.place, tuple(streets))
