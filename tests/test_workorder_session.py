@@ -15,14 +15,14 @@ SETTINGS = SessionSettings(no_input_ms=4000, max_no_input=1)
 BOOK = load_book(WorkOrderSettings())
 
 
-def engines(texts: list[str], dialogue: ScriptedDialogue, tickets: MemoryTickets, with_book: bool = True) -> Engines:
+def engines(texts: list[str], dialogue: ScriptedDialogue, tickets: MemoryTickets) -> Engines:
     return Engines(
         recognizers={"zh-CN": ScriptedRecognizer(texts)},
         synthesizer=ToneSynth(),
         dialogue=dialogue,
         tickets=tickets,
         vad_factory=EnergyVad,
-        workorder=BOOK if with_book else None,
+        workorder=BOOK,
     )
 
 
