@@ -54,7 +54,7 @@ class ComplaintForm:
         if answers.is_gibberish(text):
             return self._misunderstood(state)
         out.slots["misunderstood_last"] = False
-        found = self._read.all_fields(text, state.lang, state.base_time)
+        found = self._read.all_fields(text, state.lang, state.base_time, state.requested)
         requested = state.requested
         if requested == "complaint_confirmed":
             self._confirmation(text, intent, found, state, out)
@@ -87,6 +87,9 @@ class ComplaintForm:
     def _fill_volunteered(self, found: dict[str, Value], state: FormState, out: Extraction, requested: str | None) -> None:
         """Several details in one breath: fill every empty slot the utterance states unambiguously."""
         for name, value in found.items():
+            if name == "id_number" and state.extra.get("id_number") is None:
+                out.slots["id_number"] = value.value  # only ever stored when the caller volunteers it
+                continue
             if name == requested or name not in state.slots or state.slots.get(name) is not None:
                 continue
             self._store(name, value, state, out)

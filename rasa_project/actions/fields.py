@@ -12,7 +12,13 @@ from datetime import datetime
 from typing import Any
 
 from actions import answers, parsing
+from actions.extract import parse_address, parse_time
+from actions.id_number import volunteered_id
+from actions.nlp_libs import NlpLibs
+from actions.phone import phone_in_words
+from actions.place_span_zh import PlaceSpans
 from actions.request_type import request_type
+from actions.spoken_digits import apply_correction
 
 FIELD_LABELS = {
     "zh-CN": {"location": "地址", "incident_time": "时间", "callback_phone": "电话", "description": "情况",
@@ -52,7 +58,15 @@ class Value:
 
 
 class FieldReader:
-    """Reads fields from utterances (one per action server process; holds the libraries' loaded data)."""
+    """Reads fields from utterances (one per action server process; holds the libraries' loaded data).
+
+    Places: jionlp + cn2an (zh, with jieba's tags to find where a place starts and ends in a sentence), usaddress
+    (en). Times: jionlp (zh), dateparser (en). Phone and ID numbers: the validators in ``phone`` and ``id_number``.
+    """
+
+    def __init__(self, libs: NlpLibs | None = None) -> None:
+        self._libs = libs or NlpLibs()
+        self._spans = PlaceSpans(self._libs)
 
     def request_type(self, text: str) -> str | None:
         """Return the request type the caller's framing names, or None."""
@@ -62,40 +76,91 @@ class FieldReader:
         """Return whether the caller declines to leave a number."""
         return parsing.wants_anonymous(text)
 
-    def location(self, text: str, lang: str) -> Value | None:
-        """Return the place in the words, or None when they hold no place."""
-        place = parsing.location_cue(text)
-        if not place and parsing.has_hanzi(text):
-            place = parsing.place_words(text)
-        return Value(place, text) if place else None
+    def location(self, text: str, lang: str, answer: bool = False) -> Value | None:
+        """Return the place in the words, or None when they hold none.
 
-    def incident_time(self, text: str, lang: str, base: datetime | None) -> Value | None:
-        """Return the time expression in the words, or None."""
-        when = parsing.incident_time(text)
-        return Value(when, text) if when else None
+        ``answer``: the words answer "where?" (the place may be generic: 小区门口); otherwise the place must be named
+        (a district, a road, a compound) to be taken from a sentence about something else.
+        """
+        if lang.startswith("zh"):
+            if answer:
+                source = self._spans.trim(text)
+            else:
+                span = self._spans.find(text)
+                if span is None:
+                    return None
+                source = span.text
+            place = parse_address(self._libs, source, lang)
+        else:
+            place = parse_address(self._libs, text, lang)
+            if not answer and place.ok and not re.search(r"\d|road|street|district|avenue|lane|park|building", (
+                    place.value or "").lower()):
+                return None
+        if not place.ok or not place.value:
+            return None
+        return Value(place.value, text, {"location_parts": place.as_fields()["location_parts"]})
+
+    def incident_time(self, text: str, lang: str, base: datetime | None, answer: bool = False) -> Value | None:
+        """Return the time expression in the words (only the time words of a longer sentence), or None."""
+        when = parse_time(self._libs, text, lang, base)
+        if not when.ok or not when.words:
+            return None
+        words = self._time_words(text, lang, when.words, answer)
+        if words is None:
+            return None
+        return Value(words, text, {"incident_time_norm": when.as_fields()["incident_time_norm"]})
+
+    def _time_words(self, text: str, lang: str, cleaned: str, answer: bool) -> str | None:
+        if lang.startswith("zh"):
+            flat = re.sub(r"\s+", "", text)
+            found = [e for e in self._libs.jionlp().ner.extract_time(flat, with_parsing=False)
+                     if not re.fullmatch(r"[\d零〇一二三四五六七八九十两幺]+", e["text"])]
+            if not found:
+                return answers.compact(cleaned) if answer else None
+            start, end = found[0]["offset"][0], found[-1]["offset"][1]
+            while start > 0 and flat[start - 1] in "快约近从自打":
+                start -= 1
+            tail = re.match(r"(?:以后|以来|之后|开始|左右|多|起|了|都有|那会儿)+", flat[end:])
+            return flat[start : end + (tail.end() if tail else 0)]
+        span = parsing.incident_time(text)
+        if span:
+            return span
+        return cleaned if answer else None
 
     def phone(self, text: str, lang: str) -> Value | None:
         """Return a valid phone number in the words, or None."""
-        digits = parsing.phone_number(text)
-        return Value(digits, text, {"phone_kind": None}) if digits else None
+        checked = phone_in_words(text)
+        if not checked.ok or checked.kind == "short":
+            return None
+        return Value(checked.digits, text, {"phone_kind": checked.kind})
 
-    def all_fields(self, text: str, lang: str, base: datetime | None) -> dict[str, Value]:
+    def id_number(self, text: str) -> Value | None:
+        """Return an ID number the caller volunteered (GB 11643 check digit valid), or None."""
+        found = volunteered_id(text)
+        return Value(found.number, text) if found is not None and found.ok else None
+
+    def all_fields(self, text: str, lang: str, base: datetime | None, requested: str | None = None) -> dict[str, Value]:
         """Return every field the utterance states (several details in one breath)."""
         found: dict[str, Value] = {}
         cat = parsing.category(text)
         if cat:
             found["complaint_category"] = Value(cat, text)
-        phone = self.phone(text, lang)
+        ident = self.id_number(text)
+        if ident is not None:
+            found["id_number"] = ident
+        phone = None if ident is not None and requested != "callback_phone" else self.phone(text, lang)
         if phone is not None:
             found["callback_phone"] = phone
         elif self.wants_anonymous(text):
             found["callback_phone"] = Value("anonymous", text)
-        place = self.location(text, lang)
-        if place is not None:
-            found["location"] = place
-        when = self.incident_time(text, lang, base)
-        if when is not None:
-            found["incident_time"] = when
+        if "callback_phone" not in found or requested == "location":
+            place = self.location(text, lang, answer=requested == "location")
+            if place is not None:
+                found["location"] = place
+        if "callback_phone" not in found or requested == "incident_time":
+            when = self.incident_time(text, lang, base, answer=requested == "incident_time")
+            if when is not None:
+                found["incident_time"] = when
         secret = parsing.confidentiality(text)
         if secret is not None:
             found["confidential"] = Value(secret, text)
@@ -111,11 +176,11 @@ class FieldReader:
 
     def field_of(self, text: str, lang: str) -> str | None:
         """Return the field a bare value in the words belongs to (digits: phone; a place; a time), or None."""
-        if parsing.phone_number(text) or self._last_digits(text):
+        if self.phone(text, lang) is not None or self._last_digits(text):
             return "callback_phone"
-        if self.location(text, lang) is not None:
+        if self.location(text, lang, answer=True) is not None:
             return "location"
-        if self.incident_time(text, lang, None) is not None:
+        if self.incident_time(text, lang, None, answer=True) is not None:
             return "incident_time"
         return None
 
@@ -125,17 +190,19 @@ class FieldReader:
             whole = self.phone(text, lang)
             if whole is not None:
                 return whole
+            if not isinstance(old, str) or not old.isdigit():
+                return None
             count = self._last_digits(text)
             digits = parsing.digit_string(text)
-            if isinstance(old, str) and old.isdigit() and digits and len(digits) <= len(old):
-                count = count or len(digits)
-                if count == len(digits):
-                    return Value(old[: len(old) - count] + digits, text, {"phone_kind": None})
-            return None
+            if count and digits and len(digits) == count:
+                return Value(old[: len(old) - count] + digits, text, {"phone_kind": None})
+            fixed = apply_correction(old, text)
+            checked = phone_in_words(fixed.digits)
+            return Value(checked.digits, text, {"phone_kind": checked.kind}) if checked.ok else None
         if target == "location":
-            return self.location(text, lang) or (Value(parsing.clean(text), text) if parsing.clean(text) else None)
+            return self.location(text, lang, answer=True)
         if target == "incident_time":
-            return self.incident_time(text, lang, base)
+            return self.incident_time(text, lang, base, answer=True)
         if target == "complaint_category":
             cat = parsing.category(text)
             return Value(cat, text) if cat else None

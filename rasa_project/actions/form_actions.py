@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -11,19 +10,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import parsing, texts, ticket
+from actions.extract import call_time
 from actions.actions import RESET_SLOTS, handoff, intent_of, lang, metadata, safety_verdict
 from actions.complaint_logic import ComplaintForm
 from actions.fields import FieldReader
 from actions.form_state import BOOKKEEPING_SLOTS, COMPLAINT_SLOTS, DETAIL_SLOTS, state_from_slots
-
-
-def call_time(tracker: Tracker) -> datetime | None:
-    """Return the call's wall time from the bot's metadata (``call_time``, ISO 8601), if it sent one."""
-    value = metadata(tracker).get("call_time")
-    try:
-        return datetime.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
 
 
 class ValidateComplaintForm(FormValidationAction):
@@ -47,7 +38,7 @@ class ValidateComplaintForm(FormValidationAction):
             return [SlotSet("misunderstood_last", False)]
         names = (*COMPLAINT_SLOTS, *DETAIL_SLOTS, *BOOKKEEPING_SLOTS)
         state = state_from_slots({name: tracker.get_slot(name) for name in names},
-                                 tracker.get_slot("requested_slot"), lang(tracker), call_time(tracker))
+                                 tracker.get_slot("requested_slot"), lang(tracker), call_time(metadata(tracker)))
         result = self._form.extract(tracker.latest_message.get("text") or "", intent, state)
         if result.handoff:
             events = handoff(dispatcher, tracker, "misunderstood", "utter_handoff_misunderstood")

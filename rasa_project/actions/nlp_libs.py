@@ -38,6 +38,10 @@ class NlpLibs:
             self._modules[name] = module
         return module
 
+    def load(self, name: str) -> ModuleType:
+        """Return any module by name, imported once (jieba for the place tagger, say)."""
+        return self._load(name)
+
     def jionlp(self) -> ModuleType:
         """Return the ``jionlp`` module (its root-logger tracebacks for unparsable strings are filtered)."""
         root = logging.getLogger()

@@ -149,4 +149,4 @@ def test_validate_complaint_form_fills_several_slots() -> None:
     track = tracker("我要投诉朝阳区建国路那边工地每天晚上施工太吵", "file_complaint")
     dispatcher = CollectingDispatcher()
     events = asyncio.run(form_actions.ValidateComplaintForm().get_extraction_events(dispatcher, track, DOMAIN))
-    assert {e["name"]: e["value"] for e in events}["location"] == "朝阳区建国路"
+    assert {e["name"]: e["value"] for e in events}["location"] == "朝阳区建国路工地"
