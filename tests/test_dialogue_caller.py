@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from dialogue.base import BotTurn, FileTicket, Hangup
-from tests.fakes import EnergyVad, MemoryTickets, ToneSynth, tone
+from tests.fakes import EnergyVad, MemoryTickets, ToneSynth, rasa_down, tone
 from voicebot.qa.dialogue_caller import CallerScript
 from voicebot.qa.dialogue_command import judge_runs
 from voicebot.qa.dialogue_corpus import Dialogue, load_corpus
@@ -150,3 +150,26 @@ def test_the_script_hangs_up_after_its_last_say_and_after_24_turns() -> None:
     looping = CallerScript(dialogue, max_turns=24)
     played = [looping.play("location", i) for i in range(30)]
     assert sum(p is not None for p in played) == 24
+
+
+@dataclass
+class FlakyFormDialogue(FormDialogue):
+    """Unreachable for its first answer (a Rasa restart), then a form like ``FormDialogue``."""
+
+    failed: bool = False
+
+    async def respond(self, call_id: str, text: str, lang: str, metadata: dict[str, Any]) -> BotTurn:
+        """Fail once, then answer."""
+        if not self.failed:
+            self.failed = True
+            raise rasa_down()
+        return await super().respond(call_id, text, lang, metadata)
+
+
+async def test_a_call_hit_by_a_server_outage_is_played_again(tmp_path: Path) -> None:
+    engine = FlakyFormDialogue()
+    [run] = await run_dialogues([_dialogue("t-zh-001")], _setup(engine, tmp_path))
+    assert engine.failed and run.error is None
+    assert run.ticket is not None and run.ticket["kind"] == "complaint"
+    alone = await run_dialogue(_dialogue("t-zh-001"), _setup(FlakyFormDialogue(), tmp_path))
+    assert alone.error is not None and alone.error.startswith("rasa-unreachable")

@@ -57,6 +57,12 @@ def judge_runs(runs: Sequence[DialogueRun], langs: Sequence[str] = ()) -> Dialog
     return DialogueReport(tuple(runs), verdicts, figures, tuple(check_bars(figures, langs)))
 
 
+def show_progress(run: DialogueRun, done: int, total: int) -> None:
+    """Print one line per finished dialogue on stderr."""
+    what = run.error or f"{run.record.outcome or '-'}, ticket {run.ticket.get('kind') if run.ticket else '-'}"
+    print(f"[{done}/{total}] {run.dialogue.id}: {len(run.turns)} turns, {what}", file=sys.stderr, flush=True)
+
+
 async def play_corpus(
     settings: Settings, corpus: Corpus, concurrency: int = 4, start_rasa: bool = False, rate: int = 8000
 ) -> list[DialogueRun]:
@@ -70,7 +76,7 @@ async def play_corpus(
             speech = await speech_clips(rt.engines.synthesizer, langs, rate)
             setup = DialogueSetup(rt.engines, settings.session, speech, Path(tmp), rate)
             print(f"playing {len(corpus.dialogues)} dialogues, {concurrency} at once...", file=sys.stderr, flush=True)
-            return await run_dialogues(corpus.dialogues, setup, concurrency)
+            return await run_dialogues(corpus.dialogues, setup, concurrency, show_progress)
 
 
 HELP = """Play the dialogue corpus (corpus/<lang>/{dev,heldout}*.yaml, see corpus/README.md) through the whole bot:

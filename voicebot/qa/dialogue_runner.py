@@ -13,7 +13,7 @@ import dataclasses
 import shutil
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from voicebot.audio import Clip
 from voicebot.call_runner import file_line_info
 from voicebot.clock import VirtualClock
 from voicebot.errors import VoicebotError
-from voicebot.events import CallRecord
+from voicebot.events import CallRecord, ErrorOccurred
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.qa.dialogue_caller import CallerScript, DialogueCaller, PlayedTurn, SpokenWordsRecognizer
 from voicebot.qa.dialogue_corpus import Dialogue
@@ -33,6 +33,15 @@ from voicebot.settings import SessionSettings
 
 TEMPLATE_DB = "template.sqlite"
 """A migrated empty database in ``store_dir``, copied for each dialogue (alembic migrations must not run at once)."""
+Progress = Callable[["DialogueRun", int, int], None]
+"""Told after each dialogue: its run, how many are done, how many in all (a progress line)."""
+INFRASTRUCTURE_ERRORS = ("rasa-unreachable", "dialogue-empty-turn")
+"""Errors that mean a server was away (Rasa restarting, the action server down), not that the bot misunderstood:
+such a call is played again once the servers answer, and counted as a call that could not run if it fails again."""
+RETRIES = 2
+"""How many times a call hit by a server outage is played again."""
+HEALTH_WAIT_S = 180.0
+"""How long to wait for the Rasa servers to answer again before a retry."""
 SPEECH_TEXT = {"zh-CN": "嗯 是这样的 我跟你说一下", "en-US": "well let me tell you about it"}
 """What the caller's speech clip says (the words the bot hears come from the dialogue, not from the clip)."""
 
@@ -114,6 +123,9 @@ async def run_dialogue(dialogue: Dialogue, setup: DialogueSetup) -> DialogueRun:
             ticker.cancel()
             await asyncio.gather(ticker, return_exceptions=True)
         ticket = await _stored_ticket(store, call_id)
+        outages = [e for e in record.of(ErrorOccurred) if e.code in INFRASTRUCTURE_ERRORS]
+        if outages:
+            error = f"{outages[0].code}: {outages[0].message}"
     except VoicebotError as err:
         error = f"{err.code}: {err.message}"
     finally:
@@ -133,14 +145,39 @@ async def prepare_template(store_dir: Path) -> None:
         await store.close()
 
 
-async def run_dialogues(dialogues: Sequence[Dialogue], setup: DialogueSetup, concurrency: int = 4) -> list[DialogueRun]:
+async def _wait_healthy(setup: DialogueSetup, lang: str) -> None:
+    """Wait until the language's Rasa server answers again (engines without a health check: a short pause)."""
+    health = getattr(setup.engines.dialogue, "health", None)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + HEALTH_WAIT_S
+    while health is not None and loop.time() < deadline:
+        if (await health()).get(lang, False):
+            break
+        await asyncio.sleep(2.0)
+    await asyncio.sleep(3.0)  # the action server restarts beside it
+
+
+async def run_dialogues(
+    dialogues: Sequence[Dialogue], setup: DialogueSetup, concurrency: int = 4, progress: Progress | None = None
+) -> list[DialogueRun]:
     """Play every dialogue, at most ``concurrency`` at once; results come back in corpus order."""
     await prepare_template(setup.store_dir)
     gate = asyncio.Semaphore(max(1, concurrency))
+    done = 0
 
     async def one(dialogue: Dialogue) -> DialogueRun:
+        nonlocal done
         async with gate:
-            return await run_dialogue(dialogue, setup)
+            run = await run_dialogue(dialogue, setup)
+            for _ in range(RETRIES):
+                if run.error is None:
+                    break
+                await _wait_healthy(setup, dialogue.lang)
+                run = await run_dialogue(dialogue, setup)
+        done += 1
+        if progress is not None:
+            progress(run, done, len(dialogues))
+        return run
 
     async with asyncio.TaskGroup() as group:
         tasks = [group.create_task(one(d), name=f"dialogue-{d.id}") for d in dialogues]

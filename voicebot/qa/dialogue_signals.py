@@ -7,7 +7,7 @@ does not hide it):
    with ``emergency``;
 2. a bot utterance equal (after normalising) to one of Rasa's ``utter_emergency_<kind>`` responses in
    ``rasa_project/domain/<lang>.yml`` (gives the kind) or to the bot's own ``emergency`` prompt
-   (``voicebot/prompts.py``, every number at once: kind ``any``);
+   (``voicebot/prompts.py``: ``emergency_<kind>`` gives the kind, ``emergency`` names every number: ``any``);
 3. a bot utterance saying "emergency"/"紧急" together with an emergency number (119/幺幺九: fire or gas,
    110/幺幺零: police, 120/幺二零: medical).
 
@@ -26,6 +26,7 @@ import yaml
 from voicebot.events import BotReplied, BotStartedSpeaking, CallEvent, CallRecord, TicketFiled
 from voicebot.prompts import PROMPTS
 from voicebot.qa.dialogue_caller import PlayedTurn
+from voicebot.qa.dialogue_corpus import EMERGENCIES
 from voicebot.qa.dialogue_match import normalise
 from voicebot.settings import PROJECT_ROOT
 
@@ -76,7 +77,11 @@ def load_bot_texts(domain_dir: Path = DOMAIN_DIR, langs: Sequence[str] = ("zh-CN
     misunderstood: dict[str, frozenset[str]] = {}
     for lang in langs:
         responses = _responses(domain_dir / f"{lang}.yml")
-        kinds = {normalise(PROMPTS["emergency"][lang], lang): ANY} if lang in PROMPTS["emergency"] else {}
+        kinds: dict[str, str] = {}
+        for key, texts_by_lang in PROMPTS.items():  # the bot's own advice: emergency (all numbers), emergency_<kind>
+            kind = ANY if key == "emergency" else key.removeprefix("emergency_")
+            if (kind == ANY or (key.startswith("emergency_") and kind in EMERGENCIES)) and lang in texts_by_lang:
+                kinds[normalise(texts_by_lang[lang], lang)] = kind
         for name, texts in responses.items():
             if name.startswith("utter_emergency_"):
                 kinds.update({normalise(t, lang): name.removeprefix("utter_emergency_") for t in texts})
