@@ -10,7 +10,7 @@ from typing import Any
 
 from voicebot.workorder import files
 from voicebot.workorder.files import Source
-from voicebot.workorder.match import contains
+from voicebot.workorder.match import Haystack, contains
 from voicebot.workorder.model import Area
 
 
@@ -86,7 +86,7 @@ class Gazetteer:
         """
         parts = parts or {}
         values = [str(v) for k, v in parts.items() if v and k in ("district", "town", "detail")]
-        hay = " ".join([location, *values])
+        hay = Haystack(" ".join([location, *values]))
         other_city = str(parts.get("city") or "").removesuffix("市")
         if other_city and other_city in location and not any(contains(other_city, n) for n in self.city.names):
             return Area(None, None, None, False, (), location)
@@ -109,13 +109,13 @@ class Gazetteer:
             location,
         )
 
-    def _strong_district(self, hay: str, part: str, matched: list[str]) -> District | None:
+    def _strong_district(self, hay: Haystack, part: str, matched: list[str]) -> District | None:
         best: tuple[int, District, str] | None = None
         for d in self.districts:
             for word in d.place.names:
                 if not d.is_strong(word) and word != part:
                     continue
-                at = hay.lower().find(word.lower()) if contains(hay, word) else -1
+                at = hay.find(word)
                 if at >= 0 and (best is None or at < best[0]):
                     best = (at, d, word)
         if best is None:
@@ -123,17 +123,17 @@ class Gazetteer:
         matched.append(best[2])
         return best[1]
 
-    def _weak_district(self, hay: str, matched: list[str]) -> District | None:
+    def _weak_district(self, hay: Haystack, matched: list[str]) -> District | None:
         for d in self.districts:
             for word in d.place.names:
-                if contains(hay, word):
+                if hay.has(word):
                     matched.append(word)
                     return d
         return None
 
-    def _find_street(self, hay: str, district: District | None, matched: list[str]) -> Street | None:
+    def _find_street(self, hay: Haystack, district: District | None, matched: list[str]) -> Street | None:
         pool = district.streets if district else tuple(s for d in self.districts for s in d.streets)
-        hits = [(len(w), s, w) for s in pool for w in s.place.names if contains(hay, w)]
+        hits = [(len(w), s, w) for s in pool for w in s.place.names if hay.has(w)]
         if not hits:
             return None
         _, street, word = max(hits, key=itemgetter(0))
@@ -141,14 +141,14 @@ class Gazetteer:
         return street
 
     def _find_community(
-        self, hay: str, district: District | None, street: Street | None, matched: list[str]
+        self, hay: Haystack, district: District | None, street: Street | None, matched: list[str]
     ) -> tuple[Street, Place] | None:
         pool: tuple[Street, ...]
         if street is not None:
             pool = (street,)
         else:
             pool = district.streets if district else tuple(s for d in self.districts for s in d.streets)
-        hits = [(len(w), s, c, w) for s in pool for c in s.communities for w in c.names if contains(hay, w)]
+        hits = [(len(w), s, c, w) for s in pool for c in s.communities for w in c.names if hay.has(w)]
         if not hits:
             return None
         _, owner, community, word = max(hits, key=itemgetter(0))
