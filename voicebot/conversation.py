@@ -176,6 +176,8 @@ class Conversation:
         info = self._line.info
         metadata: dict[str, Any] = {
             "lang": self._lang, "calling_number": info.calling_number, "channel": info.protocol, "safety": safety,
+            # The caller's "昨天晚上" is read against the call's own time (a replay's virtual time too).
+            "call_started": self._clock.wall_now().isoformat(timespec="seconds"),
         }
         if self._holding is not None:
             metadata.update(self._holding.agents_metadata())

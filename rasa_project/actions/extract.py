@@ -23,14 +23,14 @@ CALL_TIME_KEY = "call_started"
 
 
 def call_time(metadata: dict[str, Any] | None) -> datetime:
-    """Return the call's local time from the metadata (``call_started``), or now when absent or unreadable."""
+    """Return the call's wall-clock time from the metadata (``call_started``), or now when absent or unreadable."""
     raw = (metadata or {}).get(CALL_TIME_KEY)
     if isinstance(raw, str):
         try:
             parsed = datetime.fromisoformat(raw)
         except ValueError:
             return datetime.now()
-        return parsed.astimezone().replace(tzinfo=None) if parsed.tzinfo else parsed
+        return parsed.replace(tzinfo=None)  # the wall-clock time where the call happens, as the bot sent it
     return datetime.now()
 
 
