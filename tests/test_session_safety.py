@@ -64,7 +64,7 @@ async def test_a_no_with_more_words_sends_both_in_order_and_is_not_asked_again()
                                  say("好的")])  # fmt: skip
     spoken, replies = await call(["楼道里有股煤气味", "没有 就是 物业 一直 不管", "三号楼 楼道 还有 烟味"], dialogue)
     assert dialogue.asked == ["楼道里有股煤气味", "物业 一直 不管", "三号楼 楼道 还有 烟味"]
-    assert [m["safety"] for m in dialogue.metadata] == ["none", "none", "unsure"]  # the caller said no danger
+    assert [m["safety"] for m in dialogue.metadata] == ["none", "none", "none"]  # the caller said no danger
     assert [r.asked for r in replies].count("in_danger") == 1
 
 

@@ -8,7 +8,11 @@ with a caller utterance.
 - ``unsure``: ask "is anyone in danger right now?" and keep the utterance; the answer decides: danger -> advise;
   anything else -> the kept utterance goes to the dialogue engine (``safety`` none), then whatever more the
   answer says. Never asked twice in a row; once the caller said no, later ``unsure`` utterances are not asked
-  about again in this call (they go on with ``safety`` unsure; an ``emergency`` is still advised at once).
+  about again in this call: they go on with ``safety`` none (the caller said so; an ``emergency`` is still
+  advised at once).
+
+So the dialogue engine only ever sees ``safety`` none: whatever its own NLU makes of the words, the bot has
+already dealt with any danger in them (Rasa's ``action_emergency`` follows the verdict).
 - ``none``: the utterance goes on unchanged.
 """
 
@@ -73,7 +77,7 @@ class SafetyCheck:
         if verdict.level == "unsure" and not self._told_safe:
             self._kept = _Kept(text, verdict)
             return SafetyStep(verdict, ask=True)
-        return SafetyStep(verdict, send=(Outgoing(text, verdict.level),))
+        return SafetyStep(verdict, send=(Outgoing(text, "none"),))
 
     def flush(self) -> tuple[Outgoing, ...]:
         """Give up waiting for the answer (a key press instead): the kept utterance goes on, safety none."""

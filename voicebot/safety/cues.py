@@ -92,12 +92,14 @@ ZH = CueTable(
         mask(r"火灾隐患|消防隐患|安全隐患|隐患", 2),
         mask(r"消防(通道|车道|栓|设施|检查|站|队|员|车|门|器材|演练|部门|中队|安全)?", 1),
         mask(r"烟花|烟火|鞭炮|炮竹|爆竹", 2),
+        mask(r"烟囱(里)?(往外)?冒?(黑|白|浓)?烟?|排气|尾气|抽(了|着|完)?(一|两|几|半)?(根|支|口|包)?(的)?烟", 2),
         mask(r"油烟|抽烟|吸烟|烟头|香烟|二手烟|烟草|烟酒|烟囱|烟道", 2),
         mask(r"烧烤|烤串|烧纸|烧香|烧垃圾|焚烧|烧秸秆|烧树叶|做饭|炒菜", 2),
         mask(r"灭火器|火车站?|火锅|火腿|火柴|打火机|火葬|火化|发火|上火"),
         mask(r"火气|火爆|火箭|火烧云|火龙果|炉火|柴火|烤火|火候|火电|火山"),
         # gas, medical and police words that are no emergency
-        mask(r"(煤气|燃气|天然气|液化气)(费|公司|表|卡|价格?|缴费|充值|开通|安装|报装|涨价|检查|改造)"),
+        mask(r"(煤气|燃气|天然气|液化气)(费|公司|表|卡|价格?|缴费|充值|开通|安装|报装|涨价|检查|改造|灶|热水器"
+             r"|壁挂炉)"),
         mask(r"血压|血糖|献血|验血|抽血|血常规|血型|血站|急救站|急救中心|医院|诊所"),
         mask(r"派出所|警察局|公安局|交警|警务|警官|警车|警笛|警报|警察"),
         mask(r"民警|救护车|消防|110|119|120|幺幺零|幺幺九|幺二零"),
@@ -112,14 +114,15 @@ ZH = CueTable(
         hazard("fire", 3, r"火势|火苗|火光|烧起来|烧着了|着了火|着起来|冒烟了"),
         hazard("fire", 3, r"冒黑烟|浓烟|(全|都)是烟|好多烟|满(屋子?|楼道?)(的)?烟|爆炸"),
         hazard("police", 3, r"(锁|困|关)在(车|汽车|小车)里"),
-        hazard("fire", 2, r"被困|困在|烟(很|好|特别)大"),
+        hazard("fire", 2, r"困人|关人|被困|困在|烟(很|好|特别)大"),
         hazard("fire", 1, r"烧焦|焦味|糊味|烧糊|烟味|烟雾|冒烟|烟|火"),
         # crime and violence
         hazard("police", 3, r"抢劫|打劫|抢(了|我|走|东西|钱|包)|砍人|砍伤|杀人"),
         hazard("police", 3, r"捅(了|人|伤)|闯进|撬(门|锁|窗)|正在偷|在偷"),
         hazard("police", 3, r"家暴|打我|打人了|被打|打起来了|跳楼|跳河|绑架|劫持"),
         hazard("police", 3, r"拐走|拐卖|威胁我|要杀|持刀|拿(着)?刀|动刀子?|有枪"),
-        hazard("police", 2, r"打架|打起来|打人|小偷|跟踪|跟着我|砸门|砸(我|车|东西)|刀"),
+        hazard("police", 3, r"(孩子|小孩|儿子|女儿|老人|人)(走丢|丢了|不见了|走失|失踪)|要跳(下来|下去|楼|河)"),
+        hazard("police", 2, r"走丢|走失|失踪|打架|打起来|打人|小偷|跟踪|跟着我|砸门|砸(我|车|东西)|刀"),
         hazard("police", 1, r"偷|报警"),
         # someone hurt
         hazard("medical", 3, r"晕倒|昏倒|昏迷|不省人事|叫不醒|没(有)?了?呼吸|不呼吸|没气了|喘不上气|喘不过气|呼吸困难"),
@@ -127,7 +130,11 @@ ZH = CueTable(
         hazard("medical", 3, r"流(了)?(好多|很多|一地|不少)?(的)?血|血流不止"),
         hazard("medical", 3, r"出血|流血|溺水|落水|淹着|中毒|吃错药|割腕|自杀|倒在(地|路|床|家|门|楼)"),
         hazard("medical", 3, r"(摔倒|摔下来|摔下去|掉下来|跌倒|坠楼|被车撞|撞倒)了|坠楼"),
-        hazard("medical", 2, r"摔倒|摔下来|摔伤|掉下来|跌倒|起不来|受伤|撞了|车祸|晕了|头晕|发高烧|烧伤|烫伤|骨折"),
+        hazard("medical", 3, r"(人|孩|娃|老人|他|她|我)掉(进|到|在)?(河|水|湖|井|海|池塘)里?|羊水破|要生了|难产|早产"
+                             r"|惊厥"),
+        hazard("medical", 3, r"(孩子|小孩|娃|他|她|人)(在)?抽(了|起来|过去|风)|脸(都)?(发)?紫了"),
+        hazard("medical", 2, r"摔了(一跤)?|动不了|咬人|被(狗|猫)?咬|摔倒|摔下来|摔伤|掉下来|跌倒|起不来|受伤"
+                             r"|撞了|车祸|晕了|头晕|发高烧|烧伤|烫伤|骨折"),
         hazard("medical", 1, r"躺(着|在)|好几天没(见|出门|看到|看见|露面|开门|动静)"),
         hazard("medical", 1, r"敲门(也)?(不应|没人应|没反应|不开)|血"),
     ),
@@ -147,7 +154,8 @@ ZH = CueTable(
         Signal(r"容易|迟早|万一|要是|如果|一旦|会不会|怕出事", -3),
     ),
     filler=r"^(嗯|呃|啊|哦|噢|喂|唉|那个|这个|就是|我说|是这样的?|对了|但是|不过|只是|其实)+",
-    no=r"^(没有人有事|没人有事|没有危险|没危险|没有|没事|没|不是|不会|不危险|没人|不用|还好|安全|暂时没有|应该没有|没什么|不要紧)",
+    no=r"^(没有人有事|没人有事|没有危险|没危险|没有|没事|没|不是|不会|不危险|没人|不用|还好|安全|暂时没有|应该没有"
+       r"|没什么|不要紧)",
     no_anywhere=r"(都|人)没事|没(有)?(人)?(身)?危险|没人受伤|都(很)?(好|安全)",
     yes=r"^(有(?!点)|是|对|危险|救命|快|要|需要|那可不|可不|当然|肯定|真的)",
     danger=r"还在(屋|家|里|楼|房)|在里面|出不来|困住|被困|晕|难受|头疼|喘不|受伤|流血|越来越(大|浓|重|多)",
@@ -179,6 +187,8 @@ EN = CueTable(
              r"|\bgrill(s|ing)?\b|\bcooking\b|\bchimneys?\b|\bexhausts?\b|\bincense\b"
              r"|\bburn(s|ing|ed|t)? (the |their )?(garbage|trash|rubbish|leaves|waste|plastic|paper)\b", 2),
         # gas, medical and police words that are no emergency
+        mask(r"\bgas (stove|cooker|hob|heater|boiler|water heater)s?( \w+){0,2} not (light|work|start|turn on"
+             r"|heat)\w*"),
         mask(r"\bgas (bill|company|meter|price|station|fee|payment|account|supply|supplier|tank|mileage)s?\b"
              r"|\bgasoline\b|\btear gas\b"),
         mask(r"\bblood (pressure|test|donation|donor|bank|sugar|type|drive)s?\b|\bhospitals?\b|\bclinics?\b"),
@@ -193,9 +203,13 @@ EN = CueTable(
         hazard("police", 3, r"\bbeating (me|us|him|her|a|my|his|the|someone|somebody|up)\b|\bhitting (me|her|him|my)\b"
                r"|\bthreatening (me|us|to kill)\b|\bkidnapp\w*|\bgrabbed my\b|\bsnatched\b|\bwith an? (knife|gun"
                r"|weapon|machete)\b|\bkill (me|us|him|her)\b|\bjump(ing)? (off|from) (the|a) (roof|bridge|building)\b"),
-        hazard("police", 2, r"\bfight(ing|s)?\b|\bknives\b|\bknife\b|\bstealing\b|\bthie(f|ves)\b|\bfollowing me\b"
+        hazard("police", 3, r"\b(saying|says|said|threatening|going|wants|trying) (he|she|they)?( will| is going)?"
+               r"( to)? jump\b|\btrying to (open|break|get into|force|kick in) (my|the|our|his|her) (door|window|car"
+               r"|house|flat|apartment|gate)\b"),
+        hazard("police", 2, r"\b(went|gone|is|has gone) missing\b|\bcannot find my (child|son|daughter|kid|baby|mother"
+               r"|father|dad|mum|mom|grandma|grandpa|grandmother|grandfather)\b|\bfight(ing|s)?\b|\bknives\b|\bknife\b"
+               r"|\bstealing\b|\bthie(f|ves)\b|\bfollowing me\b"
                r"|\bstalking\b|\bthreaten\w*|\bbanging on (my|the) door\b|\bintruders?\b|\bviolent\b|\bassault\w*"),
-        hazard("police", 1, r"\bstolen\b|\bstole\b"),
         # fire and gas
         hazard("gas", 3, r"\bgas\b( \w+){0,3} (is |are )?leak(ing|s)?\b|\bleaking gas\b|\bgas leak(s|ing)?\b"
                r"|\bgas explosion\b"),
@@ -206,9 +220,13 @@ EN = CueTable(
                r"|\b(is|are|was|were) burning\b|\bburn(ing|t|ed)? down\b|\bflames?\b|\bblaze\b|\binferno\b"
                r"|\bexplo(sion|ded|de)\b|\bfire fire\b"),
         hazard("fire", 3, r"\bsmoke (is )?(pouring|billowing|coming out|filling|everywhere)\b|\b(full of|filled with"
-               r"|thick|black) smoke\b|\b(there is|there are) (a )?(big |huge |house )?fire\b|\ba fire (in|at|on)\b"
+               r"|thick|black) smoke\b|\b(there is|there are) (a )?(big |huge |house )?fire\b|\b(a )?fire (in|at"
+               r"|on) (the|my|our|a|his|her|their)\b"
                r"|\bhouse fire\b"),
-        hazard("fire", 2, r"\btrapped\b|\bstuck in (the |a )?(lift|elevator)\b"),
+        hazard("fire", 2, r"\btrapped\b|\bstuck in (the |a )?(lift|elevator)\b|\b(lift|elevator) (is |got )?stuck\b"),
+        hazard("fire", 1, r"\b(power|electric|electrical|live) (line|lines|wire|wires|cable|cables)( \w+){0,2} (down"
+                          r"|fell"
+               r"|fallen|sparking)\b"),
         hazard("fire", 1, r"\b(smell|smells|smelling|smelled|smelt) (of |like )?(something |smoke |plastic )?"
                r"burn(ing|t)?\b|\bburning smell\b|\bsmoke\b|\bsmoky\b|\bsmoulder\w*|\bsmolder\w*|\bfire\b"
                r"|\bburning\b|\bsparks?\b"),
@@ -219,7 +237,13 @@ EN = CueTable(
         hazard("medical", 3, r"\bchoking\b|\bseizure\b|\bnot moving\b|\bnot responding\b|\bunresponsive\b"
                r"|\b(will|does|did) not wake up\b|\bcannot wake (him|her|them)( up)?\b|\bpoison(ed|ing)\b"
                r"|\bsuicide\b|\bdying\b|\bhit by a (car|bus|truck|van|motorbike|bike)\b|\brun over\b"),
-        hazard("medical", 2, r"\bfell\b|\bfallen\b|\bcannot get up\b|\bhurt\b|\binjur(ed|y|ies)\b|\bdizzy\b"
+        hazard("medical", 3, r"\bfell (into|in) (the |a )?(river|water|lake|sea|pond|canal|well|pool)\b|\bwater (broke|"
+               r"has broken)\b|\bin labou?r\b|\bgiving birth\b|\bturn(ing|ed|s)? blue\b|\bswallowed (something|a|the)\b"
+               r"|\bconvuls\w+|\bnot waking( up)?\b"),
+        mask(r"\b(tree|branch|branches|pole|sign|billboard|wall|ceiling|tiles?|glass|window|roof|things|stuff|something"
+             r"|it|plaster|bricks?) (has )?(fell|fallen|fall|falls|falling)\b"),
+        hazard("medical", 2, r"\bslipped\b|\bcannot move\b|\bhigh fever\b|\b(biting|bit|bitten)\b|\bfell\b|\bfallen\b"
+                             r"|\bcannot get up\b|\bhurt\b|\binjur(ed|y|ies)\b|\bdizzy\b"
                r"|\bcrash(ed)?\b|\baccident\b|\bbroken (leg|arm|neck|bone|hip)\b|\bburns\b"),
         hazard("medical", 1, r"\blying (on|in) (the )?(floor|ground|road|street|pavement|sidewalk|park|stairs|grass)\b"
                r"|\blying there\b|\b(has|have|had) not (seen|heard from) (my|the|our|her|him|them)( \w+){0,3}"
@@ -229,7 +253,8 @@ EN = CueTable(
     ),
     signals=(
         Signal(r"\b(right )?now\b|\bhelp\b|\bhurry\b|\bquick(ly)?\b|\bimmediately\b|\basap\b|\bjust\b|\bget out\b"
-               r"|\bstill (inside|in|there|here|going)\b|\bspreading\b|\bgetting (worse|stronger|bigger)\b"
+               r"|\bstill (inside|in|there|here|going)\b|\b(people|someone|somebody|kids|children) inside\b"
+               r"|\bspreading\b|\bgetting (worse|stronger|bigger)\b"
                r"|\bwhat (do|should) i do\b"
                r"|\boh (my )?god\b", 1),
         Signal(r"\ba lot\b|\bso much\b|\breally strong\b|\bvery strong\b|\beverywhere\b|\bbadly\b|\bheavily\b", 1),
