@@ -159,6 +159,9 @@ async def test_console_shows_the_work_order_and_an_agent_corrects_it(setup: Setu
     client = setup.client
     resp = await client.post("/console/login", data={"username": "wang.fang", "password": PASSWORD})
     assert resp.status == 200
+    queue = await (await client.get("/console/")).text()
+    row = re.search(rf'<tr data-number="{setup.number}">.*?</tr>', queue)
+    assert row is not None and '<span class="badge">一般</span> 三里屯街道办事处' in row.group(0)
     page = await (await client.get(f"/console/tickets/{setup.number}")).text()
     assert "社会生活噪声" in page and "三里屯街道办事处 (建议 suggested)" in page and "Sanlitun" in page
     assert re.search(r'<option value="social_noise" selected>', page)

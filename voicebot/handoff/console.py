@@ -41,7 +41,7 @@ async def _snapshot(request: web.Request, agent: Agent) -> dict[str, object]:
     stats = await st.queue.stats(_now(request))
     return {
         "type": "queue",
-        "rows": views.queue_rows(tickets, st.prefix, st.store.now_ms()),
+        "rows": views.queue_rows(tickets, st.prefix, st.store.now_ms(), st.workorder),
         "stats": {
             "queue_length": stats.queue_length,
             "longest_wait": views.fmt_wait(stats.longest_wait_s),

@@ -10,7 +10,7 @@ from typing import Any
 from voicebot.handoff.auth import Agent
 from voicebot.handoff.queue import QueueStats
 from voicebot.handoff.ticket import Ticket, spoken_groups
-from voicebot.handoff.workorder_views import FORM, changes_section, work_order_section
+from voicebot.handoff.workorder_views import FORM, changes_section, work_order_cell, work_order_section
 from voicebot.redact import mask
 from voicebot.workorder.book import WorkOrderBook
 
@@ -84,10 +84,11 @@ def login_page(prefix: str, error: str = "", next_url: str = "") -> str:
     return page("Log in", body, None, prefix)
 
 
-def queue_rows(tickets: list[Ticket], prefix: str, now_ms: int) -> str:
-    """Return the queue table rows (phone and ID numbers masked)."""
+def queue_rows(tickets: list[Ticket], prefix: str, now_ms: int, book: WorkOrderBook) -> str:
+    """Return the queue table rows (phone and ID numbers masked; the work order's urgency and department)."""
     rows = []
     for t in tickets:
+        order = work_order_cell(book, t)
         waited = fmt_wait(max(0, (now_ms - t.queued_at) // 1000)) if t.status == "queued" and t.queued_at else ""
         summary = mask(str(t.fields.get("description") or t.handoff_reason or t.intent or ""))[:80]
         conf = ' <span class="badge conf">confidential</span>' if t.confidential else ""
@@ -95,9 +96,10 @@ def queue_rows(tickets: list[Ticket], prefix: str, now_ms: int) -> str:
             f'<tr data-number="{t.number}"><td><a href="{prefix}/tickets/{t.number}">{spoken_groups(t.number)}</a>'
             f'{conf}</td><td><span class="badge {t.status}">{t.status}</span></td><td>{escape(waited)}</td>'
             f"<td>{escape(mask(t.calling_number))}</td><td>{escape(t.language)}</td><td>{escape(t.kind)}</td>"
-            f"<td>{escape(summary)}</td><td>{escape(t.claimed_by or '')}</td><td>{fmt_time(t.created_at)}</td></tr>"
+            f"<td>{escape(summary)}</td><td>{order}</td><td>{escape(t.claimed_by or '')}</td>"
+            f"<td>{fmt_time(t.created_at)}</td></tr>"
         )
-    return "".join(rows) or '<tr><td colspan="9">No open tickets.</td></tr>'
+    return "".join(rows) or '<tr><td colspan="10">No open tickets.</td></tr>'
 
 
 def queue_page(agent: Agent, rows_html: str, stats: QueueStats, prefix: str, open_now: bool) -> str:
@@ -111,7 +113,8 @@ def queue_page(agent: Agent, rows_html: str, stats: QueueStats, prefix: str, ope
         f'<form method="post" action="{prefix}/claim-next"><button id="claim-next">Take next caller</button></form>'
         f"</div></div>{hours}<h2>Open tickets</h2>"
         "<table><thead><tr><th>Ticket</th><th>Status</th><th>Waiting</th><th>Caller</th><th>Lang</th><th>Kind</th>"
-        f'<th>Summary</th><th>Agent</th><th>Created</th></tr></thead><tbody id="queue-body">{rows_html}</tbody></table>'
+        "<th>Summary</th><th>工单 (urgency, department)</th><th>Agent</th><th>Created</th></tr></thead>"
+        f'<tbody id="queue-body">{rows_html}</tbody></table>'
         f"<script>const WS_PATH={json.dumps(prefix + '/ws')};{_LIVE_JS}</script>"
     )
     return page("Queue", body, agent, prefix)

@@ -125,6 +125,18 @@ def work_order_section(book: WorkOrderBook, t: Ticket) -> str:
     )
 
 
+def work_order_cell(book: WorkOrderBook, t: Ticket) -> str:
+    """Return the queue's work-order cell: urgency in words (紧急 and 特急 stand out) and the department."""
+    wo = t.work_order
+    if wo is None:
+        return ""
+    level = book.deadlines.level(wo.urgency)
+    label = escape(level.label.zh if level else wo.urgency)
+    urgent = book.deadlines.rank(wo.urgency) > book.deadlines.rank(book.deadlines.default)
+    badge = f'<span class="badge{" callback_due" if urgent else ""}">{label}</span>'
+    return f"{badge} {escape(wo.department or '')}"
+
+
 def _value(book: WorkOrderBook, field: str, value: str | None) -> str:
     if value is None or value == "":
         return "—"
