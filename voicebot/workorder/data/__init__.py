@@ -1,0 +1,1 @@
+"""The sample operator files (YAML), shipped as package data."""
