@@ -87,7 +87,8 @@ def test_complaint_figures_field_accuracy_completion_and_turns() -> None:
         ("紧急情况 请马上拨打 幺幺九", None, {"fire", "gas"}),  # reworded: found by the number
         ("This is an emergency: call 120 now", None, {"medical"}),
         ("您好 请问有什么可以帮您", None, set()),
-        ("办公时间是周一到周五", "emergency", {"any"}),
+        ("请留一个回访电话", "emergency", set()),  # the caller's intent, not advice: the form goes on
+        ("请拨打 幺二零", "emergency", {"medical"}),
     ],
 )
 def test_emergency_advice_is_found_by_intent_text_or_number(said: str, intent: str | None, kinds: set[str]) -> None:
@@ -108,6 +109,7 @@ def test_every_emergency_response_of_the_rasa_domain_is_found_with_its_kind() ->
 def test_emergency_precision_and_recall() -> None:
     runs = [
         _emergency("e-1", PROMPTS["emergency"]["zh-CN"], "fire", "emergency"),
+        _emergency("e-5", "请问在哪里", None, "emergency"),  # not advice
         _emergency("e-2", "这是紧急情况 请马上挂断电话 拨打幺幺零报警", "medical"),  # wrong advice: not found
         _emergency("e-3", PROMPTS["emergency"]["zh-CN"], None, "emergency"),  # a false alarm
         _emergency("e-4", "办公时间是周一到周五", None),

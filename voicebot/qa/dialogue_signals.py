@@ -1,15 +1,15 @@
 """What a call record shows the bot did: emergency advice, misunderstandings, a gibberish turn taken as "yes".
 
-Emergency advice is found three ways, any one is enough (so a renamed intent or a reworded response
-does not hide it):
+Emergency advice is what the bot *said*, found two ways (so a reworded response does not hide it):
 
-1. a ``BotReplied`` whose intent is ``emergency`` (the bot's own safety rule records it so) or starts
-   with ``emergency``;
-2. a bot utterance equal (after normalising) to one of Rasa's ``utter_emergency_<kind>`` responses in
-   ``rasa_project/domain/<lang>.yml`` (gives the kind) or to the bot's own ``emergency`` prompt
-   (``voicebot/prompts.py``: ``emergency_<kind>`` gives the kind, ``emergency`` names every number: ``any``);
-3. a bot utterance saying "emergency"/"紧急" together with an emergency number (119/幺幺九: fire or gas,
-   110/幺幺零: police, 120/幺二零: medical).
+1. a bot utterance equal (after normalising) to one of Rasa's ``utter_emergency_<kind>`` responses in
+   ``rasa_project/domain/<lang>.yml`` or to the bot's own advice prompts (``voicebot/prompts.py``:
+   ``emergency_<kind>`` gives the kind, ``emergency`` names every number: ``any``);
+2. a bot utterance naming an emergency number (119/幺幺九: fire or gas, 110/幺幺零: police, 120/幺二零:
+   medical) together with "紧急"/"emergency", or in a reply whose intent is ``emergency``.
+
+The intent alone is not advice: Rasa reports the *caller's* intent, and a complaint form goes on asking
+for a phone number after an utterance its NLU took for an emergency.
 
 A misunderstanding is a reply whose intent is ``nlu_fallback`` or whose words are Rasa's
 ``utter_please_rephrase`` / ``utter_handoff_misunderstood`` (or say "没听明白"/"rephrase").
@@ -92,30 +92,24 @@ def load_bot_texts(domain_dir: Path = DOMAIN_DIR, langs: Sequence[str] = ("zh-CN
     return BotTexts(emergency, misunderstood)
 
 
-def _bot_sentences(events: Sequence[CallEvent]) -> list[str]:
-    texts = [u for e in events if isinstance(e, BotReplied) for u in e.utterances]
-    texts += [e.text for e in events if isinstance(e, BotStartedSpeaking)]
-    return texts
-
-
 def advice_kinds(events: Sequence[CallEvent], lang: str, texts: BotTexts) -> set[str]:
     """Return the kinds of emergency advice the bot gave in these events (``any`` for the all-numbers prompt)."""
     kinds: set[str] = set()
     known = texts.emergency.get(lang, {})
     for event in events:
-        if isinstance(event, BotReplied) and (event.intent or "").startswith("emergency"):
-            found = {known[normalise(u, lang)] for u in event.utterances if normalise(u, lang) in known}
-            kinds |= found or {ANY}
-    for sentence in _bot_sentences(events):
-        plain = normalise(sentence, lang)
-        if plain in known:
-            kinds.add(known[plain])
+        if isinstance(event, BotReplied):
+            sentences = [(u, (event.intent or "").startswith("emergency")) for u in event.utterances]
+        elif isinstance(event, BotStartedSpeaking):
+            sentences = [(event.text, False)]
+        else:
             continue
-        lowered = sentence.lower()
-        if any(word in lowered for word in EMERGENCY_WORDS):
-            for number, number_kinds in NUMBER_KINDS.items():
-                if number in sentence.replace(" ", ""):
-                    kinds.update(number_kinds)
+        for sentence, urgent in sentences:
+            plain = normalise(sentence, lang)
+            if plain in known:
+                kinds.add(known[plain])
+            elif urgent or any(word in sentence.lower() for word in EMERGENCY_WORDS):
+                squashed = sentence.replace(" ", "")
+                kinds.update(k for number, found in NUMBER_KINDS.items() if number in squashed for k in found)
     return kinds
 
 
