@@ -8,8 +8,9 @@ English is lower-case with contractions expanded (``can't`` -> ``cannot``, ``'s`
   defuse (its weight counts against an emergency); a *hazard* names a danger of a kind with a strength: 3 = harm
   happening (着火了, not breathing), 2 = harm likely (摔倒, fighting, knife), 1 = a hazard concept alone (烟, gas
   smell, someone lying there). Service names (救护车, police) are masked unless asked for (快叫救护车, call the police).
-- ``urgent`` cues (正在 快 救救 right now, hurry, scared) add; ``defuse`` cues (投诉 每天 上次 吵 堵 never, every
-  night, last week, siren) subtract. Both are matched on what the spans left.
+- ``signals``: urgency (正在 快 救救 right now, hurry, scared) adds; complaint framing (投诉 每天 上次 吵 堵 never,
+  every night, last week, siren) subtracts. They are matched on what the spans left (in English a hazard leaves
+  ``_``, so "if one catches fire" is still seen as hypothetical: "if one _").
 - ``no``/``yes``/``filler`` read the answer to the bot's own question "is anyone in danger right now?".
 """
 
@@ -32,6 +33,8 @@ class Span:
     """The hazard's kind (None: a mask, or a bare cry for help such as 救命)."""
     hazard: bool = False
     """True for a hazard, False for a mask."""
+    firm: bool = False
+    """For a mask: its defusing counts in full even against harm happening (没人受伤 / nobody is hurt)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +45,10 @@ class Signal:
     """A regular expression over the text the spans left."""
     weight: int
     """Added to the score (urgency) or subtracted (negative: defusing)."""
+    firm: bool = False
+    """For defusing: it says the harm is not happening now (past, habitual, hypothetical), so it counts in full
+    even against harm happening; other complaint framing (投诉 吵 堵, complain, blocked) counts at most
+    ``scoring.TOPIC_AGAINST_HARM`` against it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +73,9 @@ class CueTable:
     """What is left of an answer that carries no content of its own (谢谢 / thanks)."""
 
 
-def mask(pattern: str, defuse: int = 0) -> Span:
-    """A mask: hides ``pattern`` from the hazard cues; ``defuse`` counts against an emergency."""
-    return Span(pattern, defuse)
+def mask(pattern: str, defuse: int = 0, firm: bool = False) -> Span:
+    """A mask: hides ``pattern`` from the hazard cues; ``defuse`` counts against an emergency (``firm``: in full)."""
+    return Span(pattern, defuse, firm=firm)
 
 
 def hazard(kind: Kind | None, weight: int, pattern: str) -> Span:
@@ -85,7 +92,8 @@ ZH = CueTable(
         hazard("police", 3, r"(叫|打|喊|派)(一下|个)?(警察|110|幺幺零|一一零)"),
         hazard(None, 3, r"救命|快来人|来人啊"),
         # said not to be dangerous
-        mask(r"没(有)?人(受伤|出事|有事)|没(有)?(着火|起火|危险)|不是着火|人(都)?没事|都没事", 3),
+        mask(r"没(有)?人(受伤|出事|有事)|没(有)?(着火|起火|危险)|不是着火|人(都)?没事|都没事", 3, firm=True),
+        mask(r"本来(是)?(想|要)(打电话)?(来)?(投诉|反映)"),
         mask(r"到现在|快递|快餐|快捷|快车|快速|很快|加快|尽快|着急|着凉|偷偷|偷工减料|小偷小摸"),
         mask(r"打不着火?|点不着火?|打(电话|扫|扰|车|卡|开|听|印|针|折|算)"),
         # fire words that are no fire
@@ -139,19 +147,20 @@ ZH = CueTable(
         hazard("medical", 1, r"敲门(也)?(不应|没人应|没反应|不开)|血"),
     ),
     signals=(
-        Signal(r"正在|现在|快|赶紧|马上|立刻|突然|刚才|刚刚|还在|怎么办|咋整|咋办|咋弄|不止|不停|越来越", 1),
+        Signal(r"正在|现在|快|赶紧|马上|立刻|突然|刚才|刚刚|还在|怎么办|咋整|咋办|咋弄|不止|不停|越来越|这会儿"
+               r"|此刻", 1),
         Signal(r"(很|好|特别|贼|老|非常)(浓|冲|大)|好多", 1),
         Signal(r"救救|快来|害怕|吓死|吓坏", 2),
         Signal(r"投诉|反映|举报|建议|咨询|问一下|想问|问问|请问", -2),
-        Signal(r"每天|天天|每晚|每次|老是|总是|经常|常常|整天|一到晚上", -2),
-        Signal(r"一直|好几天|几天了|好久", -1),
-        Signal(r"上次|以前|去年|上个月|上周|昨天|前天|前几天|之前|那次|过去|着过|烧过", -3),
+        Signal(r"每天|天天|每晚|每次|老是|总是|经常|常常|整天|一到晚上", -2, firm=True),
+        Signal(r"一直|好几天|几天了|好久", -1, firm=True),
+        Signal(r"上次|以前|去年|上个月|上周|昨天|前天|前几天|之前|那次|过去|着过|烧过", -3, firm=True),
         Signal(r"吵|噪音|鸣笛|声音|扰民", -2),
         Signal(r"堵|占|挡|乱停", -2),
         Signal(r"没人管|不来|不管|没用|不理|没人修|没修|不修|没人处理|没(有)?处理|不处理|太慢|拖着|没人打扫", -2),
         Signal(r"坏了|过期|收费|态度|物业|不合理|担心|不安全", -1),
         Signal(r"(说了?|讲了?)(也|都)不听", -2),
-        Signal(r"容易|迟早|万一|要是|如果|一旦|会不会|怕出事", -3),
+        Signal(r"容易|迟早|万一|要是|如果|一旦|会不会|怕出事|真要|真的要", -3, firm=True),
     ),
     filler=r"^(嗯|呃|啊|哦|噢|喂|唉|那个|这个|就是|我说|是这样的?|对了|但是|不过|只是|其实)+",
     no=r"^(没有人有事|没人有事|没有危险|没危险|没有|没事|没|不是|不会|不危险|没人|不用|还好|安全|暂时没有|应该没有"
@@ -173,7 +182,8 @@ EN = CueTable(
         hazard(None, 3, r"\bhelp help\b|\b(somebody|someone|anybody|anyone) help\b|\bcall for help\b"),
         # said not to be dangerous
         mask(r"\b(no one|nobody|noone) (is |was |got |has been )?(hurt|injured|in danger)\b|\bnot on fire\b"
-             r"|\bno fire\b|\bno danger\b|\b(everyone|everybody) is (fine|ok|okay|safe)\b", 3),
+             r"|\bno fire\b|\bno danger\b|\b(everyone|everybody) is (fine|ok|okay|safe)\b", 3, firm=True),
+        mask(r"\b(was|were) (going|calling|about) to (complain|report)\b|\bi called to (complain|report)\b"),
         mask(r"\b(can|could|would) you (please )?help\b|\bhelp (me )?(with|find|understand|check)\b|\bhelpful\b"
              r"|\bhelpline\b|\bjust (want|wanted|wondering|calling|to)\b|\bkilling me\b|\bsick (of|and tired)\b"),
         # fire words that are no fire
@@ -255,7 +265,7 @@ EN = CueTable(
         Signal(r"\b(right )?now\b|\bhelp\b|\bhurry\b|\bquick(ly)?\b|\bimmediately\b|\basap\b|\bjust\b|\bget out\b"
                r"|\bstill (inside|in|there|here|going)\b|\b(people|someone|somebody|kids|children) inside\b"
                r"|\bspreading\b|\bgetting (worse|stronger|bigger)\b"
-               r"|\bwhat (do|should) i do\b"
+               r"|\bwhat (do|should) i do\b|\bat the moment\b"
                r"|\boh (my )?god\b", 1),
         Signal(r"\ba lot\b|\bso much\b|\breally strong\b|\bvery strong\b|\beverywhere\b|\bbadly\b|\bheavily\b", 1),
         Signal(r"\bplease come\b|\bcome quick(ly)?\b|\bsend (someone|somebody|help)\b|\b(i am|we are) (scared"
@@ -264,9 +274,10 @@ EN = CueTable(
         Signal(r"\breport\w*", -1),
         Signal(r"\bevery\b|\balways\b|\bnever\b|\bconstantly\b|\busually\b|\boften\b|\bregularly\b|\brepeatedly\b"
                r"|\ball the time\b|\bkeeps?\b|\bkept\b|\bfor (a |two |three |several |many |a few )?(weeks|months"
-               r"|years)\b", -2),
+               r"|years)\b", -2, firm=True),
         Signal(r"\blast (week|month|year|time|night|summer|winter|weekend|monday|tuesday|wednesday|thursday|friday"
-               r"|saturday|sunday)\b|\byesterday\b|\bago\b|\bthe other day\b|\bin the past\b|\bearlier this\b", -3),
+               r"|saturday|sunday)\b|\byesterday\b|\bago\b|\bthe other day\b|\bin the past\b|\bearlier this\b", -3,
+               firm=True),
         Signal(r"\bsirens?\b|\bnoise\b|\bnoisy\b|\bloud\b|\bshouting\b|\byelling\b", -2),
         Signal(r"\bblock(ed|ing|s)?\b|\bparked\b|\bparking\b|\bobstruct\w*", -2),
         Signal(r"\bnobody (cares|came|comes|fixed|cleaned|does)\b|\b(did|does|do) nothing\b|\bnot (been )?fixed\b"
@@ -274,9 +285,10 @@ EN = CueTable(
         Signal(r"\bbroken\b|\brepair\w*|\bfix\w*|\brude\b|\bridiculous\b|\bunacceptable\b|\bannoying\b", -1),
         Signal(r"\bbills?\b|\bcharged?\b|\bfees?\b|\bprices?\b|\bsalary\b|\brefund\b|\bdangerous\b|\bagain\b", -1),
         Signal(r"\b(could|would|might) (easily )?(be|happen|fall|catch|start|get|cause|kill|hurt|explode|burn)\b"
-               r"|\bif (it|one|they|something|anything|this|that|someone|somebody) (catches|catch|goes|go|starts|start"
+               r"|\bif (it|one|they|something|anything|this|that|someone|somebody) (_|catches|catch|goes|go|starts"
+               r"|start"
                r"|falls|fall|explodes|explode|happens|happen)\b|\bwhat if\b|\bin case\b|\bsooner or later\b"
-               r"|\bone day\b", -3),
+               r"|\bone day\b", -3, firm=True),
         Signal(r"\bworried\b", -1),
     ),
     filler=r"^((um+|uh+|er+|erm|hmm+|mm+|oh|well|so|okay|ok|like|i mean|but|just|actually|sorry)\b\s*)+",

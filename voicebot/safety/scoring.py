@@ -6,6 +6,9 @@ happening now and to someone add, complaint framing (投诉 每天 上次 吵 �
 
     score = strongest hazard (1-3) + 1 if several hazards + urgency (at most 3) - defusing
 
+Defusing that says the harm is not happening now (past, habitual, hypothetical, "nobody is hurt") counts in full;
+other complaint framing counts at most TOPIC_AGAINST_HARM against harm happening (a strength-3 hazard).
+
 No hazard: ``none``. Otherwise score >= 3: ``emergency``; 1-2: ``unsure`` (ask); below 1: ``none``.
 The kind is gas whenever gas is among the hazards (a gas leak with people dizzy is a gas emergency: get out,
 no switches), else the strongest hazard's kind, ties in the order fire, police, medical.
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from voicebot.safety.cues import TABLES, CueTable
 from voicebot.safety.verdict import KINDS, NO_DANGER, Kind, SafetyVerdict
@@ -26,6 +29,10 @@ UNSURE_SCORE = 1
 """The score from which a hazard is worth the question "is anyone in danger?"."""
 MAX_URGENCY = 3
 """Urgency cues add at most this much (shouting 快快快 does not outweigh 每天 and 投诉)."""
+TOPIC_AGAINST_HARM = 1
+"""Against harm happening (a strength-3 hazard), complaint framing that is not about time (投诉 吵 堵, complain,
+blocked) counts at most this much: "本来想投诉漏水 现在楼上冒烟了" is an emergency. Past, habitual and
+hypothetical framing (上次 每天 万一, last year, every night, if) counts in full."""
 
 _HANZI = re.compile(r"[\u3400-\u9fff]")
 _NOT_WORD_ZH = re.compile(r"[\s\W_]+")
@@ -75,43 +82,65 @@ def classify(text: str) -> SafetyVerdict:
     """Return the safety verdict on one caller utterance (any language the cue tables know)."""
     normal = normalise(text)
     table = TABLES[script(normal)]
-    found, defused, rest, cues = _spans(normal, table)
-    if not found:
+    tally = _Tally()
+    rest = _spans(normal, table, tally)
+    if not tally.found:
         return NO_DANGER
-    urgency = 0
     for signal in table.signals:
         for match in re.finditer(signal.pattern, rest):
-            cues.append(match.group(0))
-            if signal.weight > 0:
-                urgency += signal.weight
-            else:
-                defused -= signal.weight
-    strongest = max(f.weight for f in found)
-    score = strongest + (1 if len(found) > 1 else 0) + min(urgency, MAX_URGENCY) - defused
+            tally.add(match.group(0), signal.weight, signal.firm)
+    strongest = max(f.weight for f in tally.found)
+    topic = min(tally.topic, TOPIC_AGAINST_HARM) if strongest >= 3 else tally.topic
+    score = strongest + (1 if len(tally.found) > 1 else 0) + min(tally.urgency, MAX_URGENCY) - tally.firm - topic
+    cues = tuple(tally.cues)
     if score >= EMERGENCY_SCORE:
-        return SafetyVerdict("emergency", _kind(found), tuple(cues))
+        return SafetyVerdict("emergency", _kind(tally.found), cues)
     if score >= UNSURE_SCORE:
-        return SafetyVerdict("unsure", _kind(found), tuple(cues))
-    return SafetyVerdict("none", None, tuple(cues))
+        return SafetyVerdict("unsure", _kind(tally.found), cues)
+    return SafetyVerdict("none", None, cues)
 
 
-def _spans(text: str, table: CueTable) -> tuple[list[Found], int, str, list[str]]:
-    """Match masks and hazards in order, each hiding what it matched; return hazards, defusing, the rest, cues."""
-    found: list[Found] = []
-    cues: list[str] = []
-    defused = 0
-    blank = " " if script(text) == "en" else "|"
+@dataclass(slots=True)
+class _Tally:
+    """What one utterance's cues add up to (local to one ``classify`` call)."""
+
+    found: list[Found] = field(default_factory=list)
+    cues: list[str] = field(default_factory=list)
+    urgency: int = 0
+    firm: int = 0
+    topic: int = 0
+
+    def add(self, cue: str, weight: int, firm: bool) -> None:
+        """Count a signal (positive: urgency) or a defusing cue (negative weight, or a mask's positive defuse)."""
+        self.cues.append(cue)
+        if weight > 0:
+            self.urgency += weight
+        elif firm:
+            self.firm -= weight
+        else:
+            self.topic -= weight
+
+
+def _spans(text: str, table: CueTable, tally: _Tally) -> str:
+    """Match masks and hazards in order, each hiding what it matched; return what is left.
+
+    A hazard leaves ``_`` in its place (English), so a signal can still see that something was there ("if one _").
+    """
+    english = script(text) == "en"
     for span in table.spans:
         for match in re.finditer(span.pattern, text):
-            if not match.group(0).strip():
+            if not match.group(0).strip("_ "):
                 continue
-            cues.append(match.group(0))
             if span.hazard:
-                found.append(Found(span.kind, span.weight, match.group(0)))
+                tally.found.append(Found(span.kind, span.weight, match.group(0)))
+                tally.cues.append(match.group(0))
             else:
-                defused += span.weight
+                tally.add(match.group(0), -span.weight, span.firm)
+        blank = (" _ " if span.hazard else " ") if english else "|"
         text = re.sub(span.pattern, blank, text)
-    return found, defused, text, cues
+        if english:
+            text = " ".join(text.split())
+    return text
 
 
 def _kind(found: list[Found]) -> Kind | None:
