@@ -146,7 +146,8 @@ async def test_patch_refusals(setup: Setup) -> None:
     assert (await setup.client.patch(url, headers=setup.read, json={"notes": "x"})).status == 403
     unknown = await setup.client.patch(url, headers=setup.write, json={"work_order": {"department": "火星局"}})
     assert unknown.status == 422 and (await unknown.json())["code"] == "workorder-bad-value"
-    for bad in (b"{nope", b"[1, 2]", b'{"work_order": "x"}', b'{"colour": 1}', b'{"notes": 5}'):
+    for bad in (b"{nope", b"[1, 2]", b'{"work_order": "x"}', b'{"colour": 1}', b'{"notes": 5}',
+                b'{"work_order": {"priority": "high"}}'):
         resp = await setup.client.patch(url, headers={**setup.write, "Content-Type": "application/json"}, data=bad)
         assert resp.status == 400, bad
     assert (await setup.client.patch("/api/tickets/11112222", headers=setup.write, json={})).status == 404

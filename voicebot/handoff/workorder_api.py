@@ -114,6 +114,9 @@ def patch_body(body: Any) -> TicketEdit:
     work_order, fields, notes = body.get("work_order") or {}, body.get("fields") or {}, body.get("notes")
     if not isinstance(work_order, dict) or not isinstance(fields, dict):
         raise bad_request("work_order and fields must be JSON objects")
+    unknown = sorted(set(work_order) - set(EDITABLE))
+    if unknown:
+        raise bad_request(f"work_order: {unknown[0]} is not editable ({', '.join(EDITABLE)})")
     if notes is not None and not isinstance(notes, str):
         raise bad_request("notes must be a string")
     return TicketEdit(notes=notes, fields=fields, work_order=work_order)
