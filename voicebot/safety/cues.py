@@ -71,6 +71,9 @@ class CueTable:
     """Words anywhere in an answer that say someone is in danger (还在屋里 / still inside, dizzy)."""
     courtesy: str
     """What is left of an answer that carries no content of its own (谢谢 / thanks)."""
+    window: int
+    """How near (characters of the normalised text) past, habitual or hypothetical framing must be to a hazard to
+    defuse it (about a clause)."""
 
 
 def mask(pattern: str, defuse: int = 0, firm: bool = False) -> Span:
@@ -130,10 +133,12 @@ ZH = CueTable(
         hazard("police", 3, r"家暴|打我|打人了|被打|打起来了|跳楼|跳河|绑架|劫持"),
         hazard("police", 3, r"拐走|拐卖|威胁我|要杀|持刀|拿(着)?刀|动刀子?|有枪"),
         hazard("police", 3, r"(孩子|小孩|儿子|女儿|老人|人)(走丢|丢了|不见了|走失|失踪)|要跳(下来|下去|楼|河)"),
+        hazard("police", 3, r"在砸(门|我|东西|车|窗)|砸(我家|我)的?(门|窗)"),
         hazard("police", 2, r"走丢|走失|失踪|打架|打起来|打人|小偷|跟踪|跟着我|砸门|砸(我|车|东西)|刀"),
         hazard("police", 1, r"偷|报警"),
         # someone hurt
-        hazard("medical", 3, r"晕倒|昏倒|昏迷|不省人事|叫不醒|没(有)?了?呼吸|不呼吸|没气了|喘不上气|喘不过气|呼吸困难"),
+        hazard("medical", 3, r"快不行了|快死了|要死了|没(有)?意识|没反应了|晕倒|昏倒|昏迷|不省人事|叫不醒"
+                             r"|没(有)?了?呼吸|不呼吸|没气了|喘不上气|喘不过气|呼吸困难"),
         hazard("medical", 3, r"心脏病(犯|发作)|心梗|心脏骤停|中风|抽搐|休克|大出血"),
         hazard("medical", 3, r"流(了)?(好多|很多|一地|不少)?(的)?血|血流不止"),
         hazard("medical", 3, r"出血|流血|溺水|落水|淹着|中毒|吃错药|割腕|自杀|倒在(地|路|床|家|门|楼)"),
@@ -151,10 +156,12 @@ ZH = CueTable(
                r"|此刻", 1),
         Signal(r"(很|好|特别|贼|老|非常)(浓|冲|大)|好多", 1),
         Signal(r"救救|快来|害怕|吓死|吓坏", 2),
+        Signal(r"(正|还)在?\|+", 1),  # right before a hazard: it is going on (还在砸门)
         Signal(r"投诉|反映|举报|建议|咨询|问一下|想问|问问|请问", -2),
         Signal(r"每天|天天|每晚|每次|老是|总是|经常|常常|整天|一到晚上", -2, firm=True),
         Signal(r"一直|好几天|几天了|好久", -1, firm=True),
-        Signal(r"上次|以前|去年|上个月|上周|昨天|前天|前几天|之前|那次|过去|着过|烧过", -3, firm=True),
+        Signal(r"上次|以前|去年|上个月|上周|昨天|前天|前几天|之前|那次|过去|着过|烧过|来过|打过|报过|过一次", -3,
+               firm=True),
         Signal(r"吵|噪音|鸣笛|声音|扰民", -2),
         Signal(r"堵|占|挡|乱停", -2),
         Signal(r"没人管|不来|不管|没用|不理|没人修|没修|不修|没人处理|没(有)?处理|不处理|太慢|拖着|没人打扫", -2),
@@ -169,6 +176,7 @@ ZH = CueTable(
     yes=r"^(有(?!点)|是|对|危险|救命|快|要|需要|那可不|可不|当然|肯定|真的)",
     danger=r"还在(屋|家|里|楼|房)|在里面|出不来|困住|被困|晕|难受|头疼|喘不|受伤|流血|越来越(大|浓|重|多)",
     courtesy=r"^(谢谢|好的|好|行|嗯|对|是|没了|没有了)*$",
+    window=8,
 )
 
 EN = CueTable(
@@ -210,7 +218,8 @@ EN = CueTable(
         hazard("police", 3, r"\bbeing (attacked|robbed|mugged|followed|stabbed|beaten|hit|chased)\b|\battacking\b"
                r"|\battacked (me|us|him|her)\b|\b(broke|breaking|break|broken) in(to)?\b|\bburglars?\b"
                r"|\brobb(ing|ery|ed)\b|\bmugg(ed|ing)\b|\bstabb(ed|ing)\b|\bshoot(ing|s)?\b|\bguns?\b"),
-        hazard("police", 3, r"\bbeating (me|us|him|her|a|my|his|the|someone|somebody|up)\b|\bhitting (me|her|him|my)\b"
+        hazard("police", 3, r"\b(beating|hitting|kicking|punching|strangling|choking|stabbing) (me|us|him|her|a|my|his"
+               r"|the|someone|somebody|up|people|their)\b"
                r"|\bthreatening (me|us|to kill)\b|\bkidnapp\w*|\bgrabbed my\b|\bsnatched\b|\bwith an? (knife|gun"
                r"|weapon|machete)\b|\bkill (me|us|him|her)\b|\bjump(ing)? (off|from) (the|a) (roof|bridge|building)\b"),
         hazard("police", 3, r"\b(saying|says|said|threatening|going|wants|trying) (he|she|they)?( will| is going)?"
@@ -267,6 +276,7 @@ EN = CueTable(
                r"|\bspreading\b|\bgetting (worse|stronger|bigger)\b"
                r"|\bwhat (do|should) i do\b|\bat the moment\b"
                r"|\boh (my )?god\b", 1),
+        Signal(r"\b(is|are|am) (still )?_+", 1),  # present tense right before a hazard: my father is not breathing
         Signal(r"\ba lot\b|\bso much\b|\breally strong\b|\bvery strong\b|\beverywhere\b|\bbadly\b|\bheavily\b", 1),
         Signal(r"\bplease come\b|\bcome quick(ly)?\b|\bsend (someone|somebody|help)\b|\b(i am|we are) (scared"
                r"|afraid|terrified)\b|\bterrified\b", 2),
@@ -285,9 +295,9 @@ EN = CueTable(
         Signal(r"\bbroken\b|\brepair\w*|\bfix\w*|\brude\b|\bridiculous\b|\bunacceptable\b|\bannoying\b", -1),
         Signal(r"\bbills?\b|\bcharged?\b|\bfees?\b|\bprices?\b|\bsalary\b|\brefund\b|\bdangerous\b|\bagain\b", -1),
         Signal(r"\b(could|would|might) (easily )?(be|happen|fall|catch|start|get|cause|kill|hurt|explode|burn)\b"
-               r"|\bif (it|one|they|something|anything|this|that|someone|somebody) (_|catches|catch|goes|go|starts"
-               r"|start"
-               r"|falls|fall|explodes|explode|happens|happen)\b|\bwhat if\b|\bin case\b|\bsooner or later\b"
+               r"|\bif (it|one|they|something|anything|this|that|someone|somebody) (_+|catches|catch|goes|go"
+               r"|starts|start|falls|fall|explodes|explode|happens|happen)\b|\bwhat if\b|\bin case\b"
+               r"|\bsooner or later\b"
                r"|\bone day\b", -3, firm=True),
         Signal(r"\bworried\b", -1),
     ),
@@ -300,6 +310,7 @@ EN = CueTable(
     danger=r"\bstill (inside|in there|in the)\b|\btrapped\b|\bcannot get out\b|\bdizzy\b|\bhurt\b|\binjured\b"
     r"|\bheadache\b|\bfeel(s|ing)? sick\b|\bgetting (stronger|worse|bigger)\b",
     courtesy=r"^((thanks|thank you|okay|ok|fine|good|great|nothing|that is all|bye)\b\s*)*$",
+    window=24,
 )
 
 TABLES: dict[str, CueTable] = {"zh": ZH, "en": EN}

@@ -4,10 +4,13 @@ Meaning, not single words: a hazard concept (fire, gas, someone hurt, a crime) c
 the words that are no hazard (消防通道, fire exit, gas bill, 油烟, police station); then signs that it is
 happening now and to someone add, complaint framing (投诉 每天 上次 吵 堵, every night, last week, siren) subtracts:
 
-    score = strongest hazard (1-3) + 1 if several hazards + urgency (at most 3) - defusing
+    score = strongest hazard (1-3, less the time framing near it) + 1 if several + urgency (at most 3) - framing
 
-Defusing that says the harm is not happening now (past, habitual, hypothetical, "nobody is hurt") counts in full;
-other complaint framing counts at most TOPIC_AGAINST_HARM against harm happening (a strength-3 hazard).
+Framing that says the harm is not happening now (past, habitual, hypothetical: 上次 每天 万一, last year, every
+night, if) takes off the hazards within the table's ``window`` characters (the same clause, roughly: "I called
+the police an hour ago ... the man is still trying to break in" is an emergency); "nobody is hurt" takes off
+every hazard; other complaint framing counts against the whole utterance, at most TOPIC_AGAINST_HARM against
+harm happening (a strength-3 hazard).
 
 No hazard: ``none``. Otherwise score >= 3: ``emergency``; 1-2: ``unsure`` (ask); below 1: ``none``.
 The kind is gas whenever gas is among the hazards (a gas leak with people dizzy is a gas emergency: get out,
@@ -60,6 +63,10 @@ class Found:
     """Its strength, 1-3."""
     text: str
     """The words matched."""
+    start: int
+    """Where it starts in the normalised text."""
+    end: int
+    """Where it ends."""
 
 
 def script(text: str) -> str:
@@ -88,15 +95,19 @@ def classify(text: str) -> SafetyVerdict:
         return NO_DANGER
     for signal in table.signals:
         for match in re.finditer(signal.pattern, rest):
-            tally.add(match.group(0), signal.weight, signal.firm)
-    strongest = max(f.weight for f in tally.found)
+            tally.add(match.group(0), signal.weight, match.start(), match.end() if signal.firm else None)
+    strength = [(f, f.weight - tally.near(f, table.window)) for f in tally.found]
+    live = [f for f, left in strength if left >= 1]
+    if not live:  # every hazard is past, habitual, hypothetical or denied
+        return SafetyVerdict("none", None, tuple(tally.cues))
+    strongest = max(left for _, left in strength)
     topic = min(tally.topic, TOPIC_AGAINST_HARM) if strongest >= 3 else tally.topic
-    score = strongest + (1 if len(tally.found) > 1 else 0) + min(tally.urgency, MAX_URGENCY) - tally.firm - topic
+    score = strongest + (1 if len(live) > 1 else 0) + min(tally.urgency, MAX_URGENCY) - topic
     cues = tuple(tally.cues)
     if score >= EMERGENCY_SCORE:
-        return SafetyVerdict("emergency", _kind(tally.found), cues)
+        return SafetyVerdict("emergency", _kind(live), cues)
     if score >= UNSURE_SCORE:
-        return SafetyVerdict("unsure", _kind(tally.found), cues)
+        return SafetyVerdict("unsure", _kind(live), cues)
     return SafetyVerdict("none", None, cues)
 
 
@@ -107,40 +118,62 @@ class _Tally:
     found: list[Found] = field(default_factory=list)
     cues: list[str] = field(default_factory=list)
     urgency: int = 0
-    firm: int = 0
     topic: int = 0
+    """Complaint framing that is not about time (投诉 吵 堵, complain, blocked)."""
+    timed: list[tuple[int, int, int]] = field(default_factory=list)
+    """Past, habitual and hypothetical framing: (start, end, weight), it defuses the hazards near it."""
+    negated: int = 0
+    """Said not to be dangerous (没人受伤, nobody is hurt): defuses every hazard."""
 
-    def add(self, cue: str, weight: int, firm: bool) -> None:
-        """Count a signal (positive: urgency) or a defusing cue (negative weight, or a mask's positive defuse)."""
+    def add(self, cue: str, weight: int, start: int, end: int | None) -> None:
+        """Count a signal: urgency (positive weight), or defusing (negative); ``end`` given: it is about time."""
         self.cues.append(cue)
         if weight > 0:
             self.urgency += weight
-        elif firm:
-            self.firm -= weight
+        elif end is not None:
+            self.timed.append((start, end, -weight))
         else:
             self.topic -= weight
 
+    def near(self, hazard: Found, window: int) -> int:
+        """Return how much the framing about time near ``hazard`` and any denial of danger take off it."""
+        return self.negated + sum(
+            weight for start, end, weight in self.timed if max(start, hazard.start) - min(end, hazard.end) <= window
+        )
+
 
 def _spans(text: str, table: CueTable, tally: _Tally) -> str:
-    """Match masks and hazards in order, each hiding what it matched; return what is left.
+    """Match masks and hazards in order, each hiding what it matched (same length, so places stay); return the rest.
 
     A hazard leaves ``_`` in its place (English), so a signal can still see that something was there ("if one _").
     """
     english = script(text) == "en"
     for span in table.spans:
         for match in re.finditer(span.pattern, text):
-            if not match.group(0).strip("_ "):
+            words = match.group(0)
+            if not words.strip("_ |"):
                 continue
             if span.hazard:
-                tally.found.append(Found(span.kind, span.weight, match.group(0)))
-                tally.cues.append(match.group(0))
+                tally.found.append(Found(span.kind, span.weight, words, match.start(), match.end()))
+                tally.cues.append(words)
+            elif span.firm:
+                tally.cues.append(words)
+                tally.negated += span.weight
             else:
-                tally.add(match.group(0), -span.weight, span.firm)
-        blank = (" _ " if span.hazard else " ") if english else "|"
-        text = re.sub(span.pattern, blank, text)
-        if english:
-            text = " ".join(text.split())
+                tally.add(words, -span.weight, match.start(), None)
+        blank = ("_" if span.hazard else " ") if english else "|"
+        text = _hide(text, span.pattern, blank)
     return text
+
+
+def _hide(text: str, pattern: str, blank: str) -> str:
+    """Return ``text`` with every match of ``pattern`` replaced by as many ``blank`` characters."""
+    parts: list[str] = []
+    last = 0
+    for match in re.finditer(pattern, text):
+        parts += [text[last : match.start()], blank * (match.end() - match.start())]
+        last = match.end()
+    return "".join(parts) + text[last:]
 
 
 def _kind(found: list[Found]) -> Kind | None:
