@@ -98,9 +98,10 @@ class ComplaintForm:
         kind = self._read.request_type(text)
         if kind and state.extra.get("request_type") in (None, "complaint"):
             out.slots["request_type"] = kind
-        if state.slots.get("description") is None and parsing.substantive(text):
-            out.slots["description"] = parsing.clean(text)
-            self._remember_words(out, state, "description", text)
+        if state.extra.get("opening") is None and parsing.substantive(text):
+            # The caller's first account is kept whole; the form still asks for the details (description).
+            out.slots["opening"] = parsing.clean(answers.compact(text))
+            out.slots["has_opening"] = True
 
     # -- answers to the question asked ----------------------------------------------------------------------
     def _typed_answer(
@@ -154,7 +155,7 @@ class ComplaintForm:
         if "complaint_category" in out.slots:
             return
         out.slots["complaint_category"] = "other"
-        if state.slots.get("description") is None and "description" not in out.slots:
+        if state.slots.get("description") is None and state.extra.get("opening") is None:
             out.slots["description"] = parsing.clean(answers.compact(text))
             self._remember_words(out, state, "description", text)
 

@@ -68,6 +68,11 @@ class FieldReader:
         self._libs = libs or NlpLibs()
         self._spans = PlaceSpans(self._libs)
 
+    def warm(self) -> None:
+        """Load every library's data now (the action server's start), so the first caller does not wait."""
+        self._libs.warm()
+        self._spans.find("朝阳区建国路28号")
+
     def request_type(self, text: str) -> str | None:
         """Return the request type the caller's framing names, or None."""
         return request_type(text)

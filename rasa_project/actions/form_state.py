@@ -8,10 +8,11 @@ from typing import Any
 
 COMPLAINT_SLOTS = ("complaint_category", "location", "incident_time", "description", "callback_phone", "confidential")
 """The fields the form asks for, in order (the read-back ``complaint_confirmed`` comes last)."""
-DETAIL_SLOTS = ("request_type", "location_parts", "incident_time_norm", "phone_kind", "id_number", "field_words",
-                "flags")
+DETAIL_SLOTS = ("request_type", "opening", "location_parts", "incident_time_norm", "phone_kind", "id_number",
+                "field_words", "flags")
 """Slots the form fills alongside the asked ones: normalised parts, the caller's words, flags for the agent."""
-BOOKKEEPING_SLOTS = ("complaint_confirmed", "correction_pending", "reasked", "last_filled", "misunderstood_last")
+BOOKKEEPING_SLOTS = ("complaint_confirmed", "correction_pending", "reasked", "last_filled", "misunderstood_last",
+                     "has_opening")
 """Slots that steer the form."""
 
 

@@ -10,23 +10,35 @@ import re
 
 CATEGORIES = ("noise", "sanitation", "traffic", "property", "utilities", "consumer", "labor", "safety_hazard", "other")
 
-# Ordered: the first category whose keyword occurs wins.
+# Keywords per category (12345 practice). The category with the most keyword hits wins; ties go to the earlier one.
 CATEGORY_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("labor", ("工资", "欠薪", "劳动", "社保", "加班", "辞退", "劳务", "wage", "salary", "labor", "labour", "overtime",
-               "fired me", "social insurance", "employer")),
-    ("traffic", ("交通", "停车", "堵车", "出租车", "红绿灯", "信号灯", "公交", "违章", "绕路", "traffic", "parking",
-                 "parked", "taxi", "bus", "jam")),
-    ("consumer", ("假货", "退款", "退货", "商家", "消费", "饭店", "餐馆", "黑作坊", "欺诈", "缺斤少两", "fake", "refund",
-                  "shop", "store", "consumer", "overcharg", "restaurant", "workshop", "scam")),
-    ("noise", ("噪音", "噪声", "吵", "装修", "施工", "广场舞", "喇叭", "鸣笛", "noise", "noisy", "loud", "renovation",
-               "construction", "music", "barking", "dancing")),
-    ("sanitation", ("垃圾", "卫生", "脏", "臭", "下水道", "污水", "油烟", "老鼠", "garbage", "trash", "rubbish",
-                    "sanitation", "dirty", "smell", "smoke", "sewer", "litter", "rats")),
-    ("property", ("物业", "电梯", "业委会", "property", "elevator", "lift", "building management")),
-    ("utilities", ("停水", "停电", "停气", "水电", "暖气", "供暖", "路灯", "自来水", "没水", "没电", "water", "power",
-                   "electricity", "heating", "street light", "outage", "utilities")),
-    ("safety_hazard", ("隐患", "井盖", "危险", "电线", "消防通道", "塌", "hazard", "manhole", "dangerous", "wire",
-                       "fire exit", "collapse")),
+    ("labor", ("工资", "欠薪", "讨薪", "工钱", "劳动", "社保", "五险一金", "加班", "辞退", "开除", "劳务", "工伤", "包工头",
+               "劳动合同", "试用期", "拖欠", "不给钱", "wage", "salary", "labor", "labour", "overtime", "fired me",
+               "social insurance", "employer", "unpaid", "my boss", "not paid", "owed me", "contract", "pension")),
+    ("traffic", ("交通", "停车", "乱停", "占道", "堵车", "堵路", "出租车", "网约车", "红绿灯", "信号灯", "公交", "违章",
+                 "绕路", "拒载", "共享单车", "逆行", "斑马线", "人行道", "车位", "僵尸车", "摆摊", "三轮车", "电动车乱",
+                 "traffic", "parking", "parked", "taxi", "bus", "jam", "crosswalk", "sidewalk", "pavement", "bike lane",
+                 "scooter", "double park", "blocking the road", "street vendor", "stall")),
+    ("consumer", ("假货", "退款", "退货", "退钱", "商家", "消费", "饭店", "餐馆", "黑作坊", "欺诈", "缺斤少两", "过期",
+                  "变质", "质量", "售后", "乱收费", "宰客", "预付卡", "办卡", "健身房", "培训机构", "二手车", "泡水", "车行",
+                  "超市", "外卖", "商场", "店家", "老板娘", "发票", "fake", "refund", "shop", "store", "consumer",
+                  "overcharg", "restaurant", "workshop", "scam", "expired", "receipt", "warranty", "gym", "membership",
+                  "prepaid", "supermarket", "seller", "merchant", "rip off", "ripped off")),
+    ("noise", ("噪音", "噪声", "吵", "装修", "施工", "广场舞", "喇叭", "鸣笛", "音响", "电钻", "砸墙", "咚咚", "跑跳",
+               "蹦迪", "唱歌", "noise", "noisy", "loud", "renovation", "construction", "music", "barking", "dancing",
+               "drilling", "speaker", "party", "banging")),
+    ("sanitation", ("垃圾", "卫生", "脏", "臭", "下水道", "污水", "油烟", "老鼠", "蟑螂", "异味", "烧烤", "狗屎", "粪便",
+                    "焚烧", "烧垃圾", "苍蝇", "排污", "garbage", "trash", "rubbish", "sanitation", "dirty", "smell",
+                    "stink", "smoke", "sewer", "sewage", "litter", "rats", "cockroach", "bins", "dog poo", "fumes")),
+    ("property", ("物业", "电梯", "业委会", "楼道", "门禁", "保安", "维修基金", "房东", "押金", "中介", "楼上漏水", "渗水",
+                  "property", "elevator", "lift", "building management", "landlord", "deposit", "management company",
+                  "leaking from upstairs", "stairwell")),
+    ("utilities", ("停水", "停电", "停气", "水电", "暖气", "供暖", "路灯", "自来水", "没水", "没电", "水压", "热水", "燃气",
+                   "电费", "水费", "水管", "water", "power", "electricity", "heating", "street light", "streetlight",
+                   "outage", "utilities", "radiator", "hot water", "blackout", "water pressure", "pipe")),
+    ("safety_hazard", ("隐患", "井盖", "危险", "电线", "消防通道", "塌", "裂缝", "脱落", "倾斜", "漏电", "飞线充电", "私拉",
+                       "高空", "坠物", "护栏", "大坑", "hazard", "manhole", "dangerous", "wire", "fire exit", "collapse",
+                       "crack", "falling", "loose", "railing", "pothole", "exposed cable", "fire door")),
 )
 
 ZH_DIGITS = {"零": "0", "〇": "0", "洞": "0", "一": "1", "幺": "1", "二": "2", "两": "2", "三": "3", "四": "4",
@@ -128,12 +140,14 @@ def confidentiality(text: str) -> bool | None:
 
 
 def category(text: str) -> str | None:
-    """Return the complaint category a keyword in the text points to, or None."""
-    low = text.lower()
+    """Return the complaint category the text's keywords point to most, or None."""
+    low = text.lower().replace(" ", "") if has_hanzi(text) else text.lower()
+    best, hits = None, 0
     for name, words in CATEGORY_KEYWORDS:
-        if any(word in low for word in words):
-            return name
-    return None
+        count = sum(1 for word in words if (re.search(rf"\b{re.escape(word)}", low) if word.isascii() else word in low))
+        if count > hits:
+            best, hits = name, count
+    return best
 
 
 def canonical_category(value: str | None) -> str | None:

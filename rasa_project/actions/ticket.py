@@ -19,10 +19,21 @@ def partial_fields(slots: dict[str, Any]) -> dict[str, Any]:
         if value is None or value == [] or value == {}:
             continue
         out[RENAMED.get(name, name)] = value
+    opening = out.pop("opening", None)
+    if opening:
+        out["description"] = description(opening, out.get("description"))
     if out.get("callback_phone") == "anonymous":
         out["callback_phone"] = None
         out["anonymous"] = True
     return out
+
+
+def description(opening: str | None, details: str | None) -> str | None:
+    """Return the caller's first account followed by the details they gave when asked (each once)."""
+    parts = [p for p in (opening, details) if p]
+    if len(parts) == 2 and (parts[1] in parts[0] or parts[0] in parts[1]):
+        return max(parts, key=len)
+    return " ".join(parts) or None
 
 
 def ticket_fields(slots: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
@@ -37,7 +48,7 @@ def ticket_fields(slots: dict[str, Any], metadata: dict[str, Any]) -> dict[str, 
         "location_parts": slots.get("location_parts"),
         "incident_time": slots.get("incident_time"),
         "incident_time_norm": slots.get("incident_time_norm"),
-        "description": slots.get("description"),
+        "description": description(slots.get("opening"), slots.get("description")),
         "callback_phone": None if anonymous else phone,
         "phone_kind": None if anonymous else slots.get("phone_kind"),
         "anonymous": anonymous,

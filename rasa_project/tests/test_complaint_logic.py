@@ -27,7 +27,7 @@ def test_several_details_in_one_sentence_keep_the_callers_words() -> None:
     assert out.slots["complaint_category"] == "noise"
     assert "朝阳区建国路" in out.slots["location"]
     assert out.slots["incident_time"] == "每天晚上"
-    assert "施工太吵" in out.slots["description"]
+    assert "施工太吵" in out.slots["opening"] and "description" not in out.slots  # the details are still asked for
     assert out.slots["field_words"]["location"] == text
 
 
@@ -105,3 +105,13 @@ def test_anonymous_callers_are_confidential() -> None:
 def test_questions_are_not_answers() -> None:
     assert say("公积金怎么提取", "location", intent="faq").slots == {}
     assert say("转人工", "location", intent="request_human").slots == {}
+
+
+def test_the_ticket_description_is_the_opening_then_the_details() -> None:
+    from actions.ticket import description, ticket_fields
+
+    assert description("楼上装修太吵", "周末早上八点就开始砸墙") == "楼上装修太吵 周末早上八点就开始砸墙"
+    assert description("楼上装修太吵", "装修太吵") == "楼上装修太吵"
+    fields = ticket_fields({"opening": "工地半夜施工", "description": "电钻声", "callback_phone": "anonymous"}, {})
+    assert fields["description"] == "工地半夜施工 电钻声"
+    assert fields["anonymous"] is True and fields["callback_phone"] is None and fields["confidential"] is True
