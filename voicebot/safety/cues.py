@@ -111,6 +111,8 @@ ZH = CueTable(
         # gas, medical and police words that are no emergency
         mask(r"(煤气|燃气|天然气|液化气)(费|公司|表|卡|价格?|缴费|充值|开通|安装|报装|涨价|检查|改造|灶|热水器"
              r"|壁挂炉)"),
+        mask(r"(煤气|燃气|液化气|天然气)(罐|瓶)(?!(泄|漏|着|爆|喷))|(烟雾|烟感)?报警器|血水|(鸡|鱼|猪|鸭)血|杀(鸡|鱼|猪"
+             r"|鸭)"),
         mask(r"血压|血糖|献血|验血|抽血|血常规|血型|血站|急救站|急救中心|医院|诊所"),
         mask(r"派出所|警察局|公安局|交警|警务|警官|警车|警笛|警报|警察"),
         mask(r"民警|救护车|消防|110|119|120|幺幺零|幺幺九|幺二零"),
@@ -167,7 +169,8 @@ ZH = CueTable(
         Signal(r"没人管|不来|不管|没用|不理|没人修|没修|不修|没人处理|没(有)?处理|不处理|太慢|拖着|没人打扫", -2),
         Signal(r"坏了|过期|收费|态度|物业|不合理|担心|不安全", -1),
         Signal(r"(说了?|讲了?)(也|都)不听", -2),
-        Signal(r"容易|迟早|万一|要是|如果|一旦|会不会|怕出事|真要|真的要", -3, firm=True),
+        Signal(r"容易|迟早|万一|要是|如果|一旦|会不会|怕出事|真要|真的要|会(出事|受伤|摔|着火|死人|烧|炸"
+               r"|砸)", -3, firm=True),
     ),
     filler=r"^(嗯|呃|啊|哦|噢|喂|唉|那个|这个|就是|我说|是这样的?|对了|但是|不过|只是|其实)+",
     no=r"^(没有人有事|没人有事|没有危险|没危险|没有|没事|没|不是|不会|不危险|没人|不用|还好|安全|暂时没有|应该没有"
@@ -203,10 +206,16 @@ EN = CueTable(
         mask(r"\bfire (me|him|her|us|them|people|workers|staff)\b"),
         mask(r"\bsmok(es|ing|er|ers)\b|\bcigarettes?\b|\bcigars?\b|\bvap(e|es|ing)\b|\bbarbecues?\b|\bbbq\b"
              r"|\bgrill(s|ing)?\b|\bcooking\b|\bchimneys?\b|\bexhausts?\b|\bincense\b"
-             r"|\bburn(s|ing|ed|t)? (the |their )?(garbage|trash|rubbish|leaves|waste|plastic|paper)\b", 2),
+             r"|\bburn(s|ing|ed|t)? (the |their |his |her |some )?(garbage|trash|rubbish|leaves|waste|plastic|paper"
+             r"|something"
+             r"|stuff|things|wood|tyres|tires|cables|coal|charcoal)\b|\bsmoke from (the|a|that|their) (restaurant"
+             r"|chip shop"
+             r"|takeaway|factory|bakery|cafe|stall|food stall|barbecue|grill|chimney|kebab shop|workshop)\b", 2),
         # gas, medical and police words that are no emergency
         mask(r"\bgas (stove|cooker|hob|heater|boiler|water heater)s?( \w+){0,2} not (light|work|start|turn on"
              r"|heat)\w*"),
+        mask(r"\b(cut|cut off|turned off|shut off|switched off|no) (my |our |the )?gas\b|\bgas (is |was )?(off"
+             r"|cut)\b", 1),
         mask(r"\bgas (bill|company|meter|price|station|fee|payment|account|supply|supplier|tank|mileage)s?\b"
              r"|\bgasoline\b|\btear gas\b"),
         mask(r"\bblood (pressure|test|donation|donor|bank|sugar|type|drive)s?\b|\bhospitals?\b|\bclinics?\b"),
@@ -276,7 +285,8 @@ EN = CueTable(
                r"|\bspreading\b|\bgetting (worse|stronger|bigger)\b"
                r"|\bwhat (do|should) i do\b|\bat the moment\b"
                r"|\boh (my )?god\b", 1),
-        Signal(r"\b(is|are|am) (still )?_+", 1),  # present tense right before a hazard: my father is not breathing
+        Signal(r"(?<!there )\b(is|are"
+               r"|am) (still )?_+", 1),  # present tense right before a hazard: my father is not breathing
         Signal(r"\ba lot\b|\bso much\b|\breally strong\b|\bvery strong\b|\beverywhere\b|\bbadly\b|\bheavily\b", 1),
         Signal(r"\bplease come\b|\bcome quick(ly)?\b|\bsend (someone|somebody|help)\b|\b(i am|we are) (scared"
                r"|afraid|terrified)\b|\bterrified\b", 2),
@@ -298,7 +308,7 @@ EN = CueTable(
                r"|\bif (it|one|they|something|anything|this|that|someone|somebody) (_+|catches|catch|goes|go"
                r"|starts|start|falls|fall|explodes|explode|happens|happen)\b|\bwhat if\b|\bin case\b"
                r"|\bsooner or later\b"
-               r"|\bone day\b", -3, firm=True),
+               r"|\bone day\b|\b(is|are) going to (get|be)\b|\bwill get (hurt|killed|injured)\b", -3, firm=True),
         Signal(r"\bworried\b", -1),
     ),
     filler=r"^((um+|uh+|er+|erm|hmm+|mm+|oh|well|so|okay|ok|like|i mean|but|just|actually|sorry)\b\s*)+",
@@ -310,7 +320,7 @@ EN = CueTable(
     danger=r"\bstill (inside|in there|in the)\b|\btrapped\b|\bcannot get out\b|\bdizzy\b|\bhurt\b|\binjured\b"
     r"|\bheadache\b|\bfeel(s|ing)? sick\b|\bgetting (stronger|worse|bigger)\b",
     courtesy=r"^((thanks|thank you|okay|ok|fine|good|great|nothing|that is all|bye)\b\s*)*$",
-    window=24,
+    window=32,
 )
 
 TABLES: dict[str, CueTable] = {"zh": ZH, "en": EN}
