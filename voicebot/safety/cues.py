@@ -74,6 +74,9 @@ class CueTable:
     window: int
     """How near (characters of the normalised text) past, habitual or hypothetical framing must be to a hazard to
     defuse it (about a clause)."""
+    clause: str
+    """Words that start a new clause: framing does not defuse a hazard across them ("... an hour ago and they never
+    came and the man is still trying to break in")."""
 
 
 def mask(pattern: str, defuse: int = 0, firm: bool = False) -> Span:
@@ -179,7 +182,8 @@ ZH = CueTable(
     yes=r"^(有(?!点)|是|对|危险|救命|快|要|需要|那可不|可不|当然|肯定|真的)",
     danger=r"还在(屋|家|里|楼|房)|在里面|出不来|困住|被困|晕|难受|头疼|喘不|受伤|流血|越来越(大|浓|重|多)",
     courtesy=r"^(谢谢|好的|好|行|嗯|对|是|没了|没有了)*$",
-    window=8,
+    window=10,
+    clause=r"但是|可是|不过|现在|结果|然后|今天|刚才|刚刚|这会儿|突然|没想到|谁知道",
 )
 
 EN = CueTable(
@@ -296,7 +300,8 @@ EN = CueTable(
                r"|\ball the time\b|\bkeeps?\b|\bkept\b|\bfor (a |two |three |several |many |a few )?(weeks|months"
                r"|years)\b", -2, firm=True),
         Signal(r"\blast (week|month|year|time|night|summer|winter|weekend|monday|tuesday|wednesday|thursday|friday"
-               r"|saturday|sunday)\b|\byesterday\b|\bago\b|\bthe other day\b|\bin the past\b|\bearlier this\b", -3,
+               r"|saturday|sunday)\b|\byesterday\b|\b(days?|weeks?|months?|years?) ago\b|\bthe other day\b"
+               r"|\bin the past\b|\bearlier this\b", -3,
                firm=True),
         Signal(r"\bsirens?\b|\bnoise\b|\bnoisy\b|\bloud\b|\bshouting\b|\byelling\b", -2),
         Signal(r"\bblock(ed|ing|s)?\b|\bparked\b|\bparking\b|\bobstruct\w*", -2),
@@ -320,7 +325,9 @@ EN = CueTable(
     danger=r"\bstill (inside|in there|in the)\b|\btrapped\b|\bcannot get out\b|\bdizzy\b|\bhurt\b|\binjured\b"
     r"|\bheadache\b|\bfeel(s|ing)? sick\b|\bgetting (stronger|worse|bigger)\b",
     courtesy=r"^((thanks|thank you|okay|ok|fine|good|great|nothing|that is all|bye)\b\s*)*$",
-    window=32,
+    window=48,
+    clause=r"\b(but|now|then|however|although|though|while|suddenly)\b|\band (now|then|the|a|an|he|she|they|someone"
+    r"|somebody|my|his|her|it|there|i|we|this|that)\b",
 )
 
 TABLES: dict[str, CueTable] = {"zh": ZH, "en": EN}

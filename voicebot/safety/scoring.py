@@ -89,7 +89,7 @@ def classify(text: str) -> SafetyVerdict:
     """Return the safety verdict on one caller utterance (any language the cue tables know)."""
     normal = normalise(text)
     table = TABLES[script(normal)]
-    tally = _Tally()
+    tally = _Tally(clauses=[m.start() for m in re.finditer(table.clause, normal)])
     rest = _spans(normal, table, tally)
     if not tally.found:
         return NO_DANGER
@@ -124,6 +124,8 @@ class _Tally:
     """Past, habitual and hypothetical framing: (start, end, weight), it defuses the hazards near it."""
     negated: int = 0
     """Said not to be dangerous (没人受伤, nobody is hurt): defuses every hazard."""
+    clauses: list[int] = field(default_factory=list)
+    """Where new clauses start (framing does not reach across them)."""
 
     def add(self, cue: str, weight: int, start: int, end: int | None) -> None:
         """Count a signal: urgency (positive weight), or defusing (negative); ``end`` given: it is about time."""
@@ -136,10 +138,13 @@ class _Tally:
             self.topic -= weight
 
     def near(self, hazard: Found, window: int) -> int:
-        """Return how much the framing about time near ``hazard`` and any denial of danger take off it."""
-        return self.negated + sum(
-            weight for start, end, weight in self.timed if max(start, hazard.start) - min(end, hazard.end) <= window
-        )
+        """Return how much the framing about time near ``hazard`` (same clause) and any denial of danger take off."""
+        taken = self.negated
+        for start, end, weight in self.timed:
+            left, right = min(end, hazard.end), max(start, hazard.start)
+            if right - left <= window and not any(left <= at < right for at in self.clauses):
+                taken += weight
+        return taken
 
 
 def _spans(text: str, table: CueTable, tally: _Tally) -> str:
