@@ -9,8 +9,8 @@ happening now and to someone add, complaint framing (投诉 每天 上次 吵 �
 Framing that says the harm is not happening now (past, habitual, hypothetical: 上次 每天 万一, last year, every
 night, if) takes off the hazards within the table's ``window`` characters (the same clause, roughly: "I called
 the police an hour ago ... the man is still trying to break in" is an emergency); "nobody is hurt" takes off
-every hazard; other complaint framing counts against the whole utterance, at most TOPIC_AGAINST_HARM against
-harm happening (a strength-3 hazard).
+every hazard; other complaint framing counts against the whole utterance, but not against harm happening
+(a strength-3 hazard: TOPIC_AGAINST_HARM).
 
 No hazard: ``none``. Otherwise score >= 3: ``emergency``; 1-2: ``unsure`` (ask); below 1: ``none``.
 The kind is gas whenever gas is among the hazards (a gas leak with people dizzy is a gas emergency: get out,
@@ -32,10 +32,10 @@ UNSURE_SCORE = 1
 """The score from which a hazard is worth the question "is anyone in danger?"."""
 MAX_URGENCY = 3
 """Urgency cues add at most this much (shouting 快快快 does not outweigh 每天 and 投诉)."""
-TOPIC_AGAINST_HARM = 1
+TOPIC_AGAINST_HARM = 0
 """Against harm happening (a strength-3 hazard), complaint framing that is not about time (投诉 吵 堵, complain,
-blocked) counts at most this much: "本来想投诉漏水 现在楼上冒烟了" is an emergency. Past, habitual and
-hypothetical framing (上次 每天 万一, last year, every night, if) counts in full."""
+blocked) counts at most this much: "本来想投诉漏水 现在楼上冒烟了", "我被困在电梯里半个小时了 没人管" are
+emergencies. Past, habitual and hypothetical framing (上次 每天 万一, last year, every night, if) counts in full."""
 
 _HANZI = re.compile(r"[\u3400-\u9fff]")
 _NOT_WORD_ZH = re.compile(r"[\s\W_]+")
