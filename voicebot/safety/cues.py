@@ -240,8 +240,10 @@ EN = CueTable(
                r"|the|someone|somebody|up|people|their)\b"
                r"|\bthreatening (me|us|to kill)\b|\bkidnapp\w*|\bgrabbed my\b|\bsnatched\b|\bwith an? (knife|gun"
                r"|weapon|machete)\b|\bkill (me|us|him|her)\b|\bjump(ing)? (off|from) (the|a) (roof|bridge|building)\b"),
-        hazard("police", 3, r"\b(saying|says|said|threatening|going|wants|trying) (he|she|they)?( will| is going)?"
-               r"( to)? jump\b|\btrying to (open|break|get into|force|kick in) (my|the|our|his|her) (door|window|car"
+        hazard("police", 3, r"\b(going|wants|trying|threatening|about|ready) to jump\b|\b(saying|says|said) (he|she"
+                            r"|they)"
+               r" (will|is going to|wants to|would) jump\b|\btrying to (open|break|get into|force|kick in) (my|the|our"
+               r"|his|her) (door|window|car"
                r"|house|flat|apartment|gate)\b"),
         hazard("police", 2, r"\b(went|gone|is|has gone) missing\b|\bcannot find my (child|son|daughter|kid|baby|mother"
                r"|father|dad|mum|mom|grandma|grandpa|grandmother|grandfather)\b|\bfight(ing|s)?\b|\bknives\b|\bknife\b"
@@ -271,6 +273,9 @@ EN = CueTable(
         hazard("medical", 3, r"\bunconscious\b|\bnot breathing\b|\bcannot breathe\b|\bstopped breathing\b|\bno pulse\b"
                r"|\bheart attack\b|\bcardiac arrest\b|\bstroke\b|\bcollaps(ed|ing)\b|\bfaint(ed|ing)\b|\bpassed out\b"
                r"|\bblack(ed)? out\b|\bbleed(ing|s)?\b|\boverdos\w+|\btoo many pills\b|\bdrown(ing|ed|s)?\b"),
+        hazard("medical", 3, r"\b(face|mouth) (is )?drooping\b|\bslurr(ed|ing)\b|\bcannot (talk|speak) properly\b"
+               r"|\b(drank|drunk|swallowed|ate|took) (some |a bottle of |the )?(bleach|poison|pesticide|rat poison|weed"
+               r" killer|detergent|cleaning liquid|antifreeze|sleeping pills)\b"),
         hazard("medical", 3, r"\bchoking\b|\bseizure\b|\bnot moving\b|\bnot responding\b|\bunresponsive\b"
                r"|\b(will|does|did) not wake up\b|\bcannot wake (him|her|them)( up)?\b|\bpoison(ed|ing)\b"
                r"|\bsuicide\b|\bdying\b|\bhit by a (car|bus|truck|van|motorbike|bike)\b|\brun over\b"),
