@@ -187,7 +187,7 @@ ZH = CueTable(
     yes=r"^(有(?!点)|是|对|危险|救命|快|要|需要|那可不|可不|当然|肯定|真的)",
     danger=r"还在(屋|家|里|楼|房)|在里面|出不来|困住|被困|晕|难受|头疼|喘不|受伤|流血|越来越(大|浓|重|多)",
     courtesy=r"^(谢谢|好的|好|行|嗯|对|是|没了|没有了)*$",
-    window=10,
+    window=14,
     clause=r"但是|可是|不过|现在|结果|然后|今天|刚才|刚刚|这会儿|突然|没想到|谁知道",
 )
 
@@ -213,6 +213,8 @@ EN = CueTable(
              r"|\b(smoke|fire) (alarm|detector)s?\b|\bemergency (exit|lane|light|stair|door|service|number)s?\b"),
         mask(r"\bfireworks?\b|\bfirecrackers?\b", 2),
         mask(r"\bfire (me|him|her|us|them|people|workers|staff)\b"),
+        mask(r"\b(they|neighbours?|neighbors?|people|he|she|someone|somebody|men|workers|guys|kids|who|tenants|i|we)"
+             r" (always |often |still |all )?smoke\b", 2),
         mask(r"\bsmok(es|ing|er|ers)\b|\bcigarettes?\b|\bcigars?\b|\bvap(e|es|ing)\b|\bbarbecues?\b|\bbbq\b"
              r"|\bgrill(s|ing)?\b|\bcooking\b|\bchimneys?\b|\bexhausts?\b|\bincense\b"
              r"|\bburn(s|ing|ed|t)? (the |their |his |her |some )?(garbage|trash|rubbish|leaves|waste|plastic|paper"
@@ -289,8 +291,8 @@ EN = CueTable(
                r"|\bcrash(ed)?\b|\baccident\b|\bbroken (leg|arm|neck|bone|hip)\b|\bburns\b"),
         hazard("medical", 1, r"\blying (on|in) (the )?(floor|ground|road|street|pavement|sidewalk|park|stairs|grass)\b"
                r"|\blying there\b|\b(has|have|had) not (seen|heard from) (my|the|our|her|him|them)( \w+){0,3}"
-               r"( for (\w+ )?days)?\b|\b(not|never) answer(ed|ing|s)? (the|her|his|their|my) (door|phone)"
-               r"( for (\w+ )?days)?\b|\bblood\b"),
+               r"( for (\w+ )?days)?\b|\b(not|never) answer(ed|ing|s)? (the|her|his|their|my) door( for (\w+ )?days)?\b"
+               r"|\b(not|never) answer(ed|ing|s)? (her|his|their) phone for (\w+ )?days\b|\bblood\b"),
         hazard(None, 2, r"\bemergency\b"),
     ),
     signals=(
