@@ -23,7 +23,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from voicebot.safety.cues import TABLES, CueTable
+from voicebot.safety.cue_types import CueTable
+from voicebot.safety.cues import TABLES
 from voicebot.safety.verdict import KINDS, NO_DANGER, Kind, SafetyVerdict
 
 EMERGENCY_SCORE = 3
