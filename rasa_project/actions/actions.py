@@ -6,6 +6,7 @@ Spoken texts are responses in domain/<lang>.yml; the actions only choose them an
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -165,6 +166,26 @@ class Fallback(Action):
             # A complaint told in one breath (problem + place + time) that the classifier could not place.
             return [FollowupAction("complaint_form")]
         return misunderstood(dispatcher, tracker)
+
+
+class FaqAnswer(Action):
+    """Answer a knowledge-base question; a complaint that only sounds like one (社保 not paid) starts the form."""
+
+    def name(self) -> str:
+        return "action_faq"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        if looks_like_complaint(text) and COMPLAINT_FRAMING.search(text.lower()):
+            return [FollowupAction("complaint_form")]
+        selected = ((tracker.latest_message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+        dispatcher.utter_message(response=selected.get("utter_action") or "utter_faq")
+        return []
+
+
+COMPLAINT_FRAMING = re.compile(
+    r"投\s*诉|举\s*报|反\s*映|不\s*给|拖\s*欠|欠\s*我|没\s*人\s*管|\b(?:complain|complaint|report|refus|won't pay|never paid)"
+)
 
 
 def looks_like_complaint(text: str) -> bool:

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from actions import answers, parsing
+from actions.district_repair_zh import DistrictRepair
 from actions.extract import parse_address, parse_time
 from actions.id_number import volunteered_id
 from actions.nlp_libs import NlpLibs
@@ -57,6 +58,19 @@ class Value:
     """Detail slots to set with it (``location_parts``, ``incident_time_norm``, ``phone_kind``)."""
 
 
+# What a caller adds after the place itself ("…15号楼 你记清楚了", "…7层 就我楼上那家").
+COMMENTARY_ZH = re.compile(r"你记|记一下|记清楚|记好|记住|听清|听明白|写上|写清楚|就我|就是我|我跟你说|你们赶紧|你们快|对对")
+
+
+def without_commentary(text: str) -> str:
+    """Return a Mandarin answer to "where?" without the remarks said after the place."""
+    flat = re.sub(r"\s+", "", text)
+    cue = COMMENTARY_ZH.search(flat)
+    if cue and cue.start() >= 3:
+        return flat[: cue.start()]
+    return flat
+
+
 class FieldReader:
     """Reads fields from utterances (one per action server process; holds the libraries' loaded data).
 
@@ -67,11 +81,13 @@ class FieldReader:
     def __init__(self, libs: NlpLibs | None = None) -> None:
         self._libs = libs or NlpLibs()
         self._spans = PlaceSpans(self._libs)
+        self._districts = DistrictRepair(self._libs)
 
     def warm(self) -> None:
         """Load every library's data now (the action server's start), so the first caller does not wait."""
         self._libs.warm()
         self._spans.find("朝阳区建国路28号")
+        self._districts.repair("海电区")
 
     def request_type(self, text: str) -> str | None:
         """Return the request type the caller's framing names, or None."""
@@ -88,8 +104,9 @@ class FieldReader:
         (a district, a road, a compound) to be taken from a sentence about something else.
         """
         if lang.startswith("zh"):
+            text = self._districts.repair(text)
             if answer:
-                source = self._spans.trim(text)
+                source = without_commentary(text)
             else:
                 span = self._spans.find(text)
                 if span is None:
@@ -147,6 +164,8 @@ class FieldReader:
     def all_fields(self, text: str, lang: str, base: datetime | None, requested: str | None = None) -> dict[str, Value]:
         """Return every field the utterance states (several details in one breath)."""
         found: dict[str, Value] = {}
+        if lang.startswith("zh"):
+            text = self._districts.repair(text)
         cat = parsing.category(text)
         if cat:
             found["complaint_category"] = Value(cat, text)

@@ -50,7 +50,7 @@ FORM_INTERJECTIONS = {
 TOP_LEVEL = {
     "greet": "utter_greet",
     "thank": "utter_you_are_welcome",
-    "faq": "utter_faq",
+    "faq": "action_faq",
     "request_human": "action_handoff",
     "out_of_scope": "action_handoff",
     "emergency": "action_emergency",

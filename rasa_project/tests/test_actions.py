@@ -150,3 +150,13 @@ def test_validate_complaint_form_fills_several_slots() -> None:
     dispatcher = CollectingDispatcher()
     events = asyncio.run(form_actions.ValidateComplaintForm().get_extraction_events(dispatcher, track, DOMAIN))
     assert {e["name"]: e["value"] for e in events}["location"] == "朝阳区建国路工地"
+
+
+def test_faq_answers_and_a_complaint_that_sounds_like_a_question_starts_the_form() -> None:
+    track = tracker("公积金怎么提取", "faq")
+    track.latest_message["response_selector"] = {"faq": {"response": {"utter_action": "utter_faq/provident_fund"}}}
+    messages, events = run(actions.FaqAnswer(), track)
+    assert responses(messages) == ["utter_faq/provident_fund"] and events == []
+    track = tracker("我要投诉公司拖欠工资还不给交社保", "faq")
+    messages, events = run(actions.FaqAnswer(), track)
+    assert messages == [] and events == [{"event": "followup", "timestamp": None, "name": "complaint_form"}]
