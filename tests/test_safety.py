@@ -63,16 +63,20 @@ def test_text_is_normalised_for_the_cue_tables() -> None:
         ("没有", False, ""),
         ("没有 谢谢", False, ""),
         ("没有 就是 想 反映 一下 物业 不管", False, "想 反映 一下 物业 不管"),
-        ("都没事 就是 味道 很 难闻", False, "味道 很 难闻"),
+        ("都没事 就是 味道 很 难闻", False, "都没事 就是 味道 很 难闻"),
         ("有", True, ""),
         ("有 人 晕倒 了", True, ""),
         ("没有呼吸了", True, ""),  # "没有" first, but the answer itself is an emergency
         ("呃啊啊", False, ""),  # meaningless sounds are never a yes
         ("hmm hmm", False, ""),
         ("嗯", False, ""),
+        ("那 可 不 俺 家 老 的 还 在 屋里 呢", True, ""),  # dialect yes, and someone still inside
+        ("有没有 危险 我 也 说 不 好", False, "有没有 危险 我 也 说 不 好"),
         ("yes", True, ""),
+        ("it smells like gas and it's getting stronger", True, ""),  # the hazard described again
         ("no", False, ""),
-        ("no we are fine but the gas bill is wrong", False, "the gas bill is wrong"),
+        ("no we are fine but the gas bill is wrong", False, "we are fine but the gas bill is wrong"),
+        ("no we are all fine thanks", False, ""),
         ("everyone is fine", False, ""),
         ("the smell comes every evening", False, "the smell comes every evening"),
     ],

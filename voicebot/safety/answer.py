@@ -38,9 +38,9 @@ def read_answer(text: str) -> Answer:
     if not denied and _says_danger(said, verdict, table.yes, table.danger):
         return Answer(True, verdict, "")
     if no is not None:
-        said = said[no.end() :]
-    said = re.sub(table.filler, "", " ".join(re.sub(table.no_anywhere, "", said).split())).strip()
-    if not said or re.fullmatch(table.courtesy, said):
+        said = re.sub(table.filler, "", said[no.end() :].strip()).strip()
+    content = re.sub(table.filler, "", " ".join(re.sub(table.no_anywhere, " ", said).split())).strip()
+    if not content or re.fullmatch(table.courtesy, content):
         return Answer(False, verdict, "")
     return Answer(False, verdict, _original_words(text, said))
 
