@@ -72,6 +72,9 @@ def test_text_is_normalised_for_the_cue_tables() -> None:
         ("嗯", False, ""),
         ("那 可 不 俺 家 老 的 还 在 屋里 呢", True, ""),  # dialect yes, and someone still inside
         ("有没有 危险 我 也 说 不 好", False, "有没有 危险 我 也 说 不 好"),
+        ("里面 好像 有人", True, ""),
+        ("i think someone is still in there", True, ""),
+        ("maybe it is the barbecue", False, "maybe it is the barbecue"),
         ("yes", True, ""),
         ("it smells like gas and it's getting stronger", True, ""),  # the hazard described again
         ("no", False, ""),

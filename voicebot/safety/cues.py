@@ -25,7 +25,7 @@ ZH = CueTable(
         hazard("medical", 3, r"(叫|打|喊|派|需要|来)(一下|个|一辆|辆)?(救护车|120|幺二零|一二零|急救)(?!站|中心)"),
         hazard("police", 3, r"(快|赶紧|马上|帮我|帮忙)(打电话)?(报警|报个警)"),
         hazard("police", 3, r"(叫|打|喊|派)(一下|个)?(警察|110|幺幺零|一一零)"),
-        hazard(None, 3, r"救命|快来人|来人啊"),
+        hazard(None, 3, r"救命|就命啊|快来人|来人啊"),  # 就命: ASR for 救命
         # said not to be dangerous
         mask(r"没(有)?人(受伤|出事|有事)|没(有)?(着火|起火|危险)|不是着火|人(都)?没事|都没事", 3, firm=True),
         mask(r"本来(是)?(想|要)(打电话)?(来)?(投诉|反映)"),
@@ -51,10 +51,11 @@ ZH = CueTable(
         mask(r"吵架|骂人|吵闹", 1),
         mask(r"老鼠(?!药)|耗子|蟑螂|臭虫|蚊子|苍蝇|虫子|白蚁", 2),
         # fire and gas
-        hazard("gas", 3, r"(煤气|燃气|天然气|液化气)(罐|瓶|管道?|灶|阀门?)?(泄漏|泄露|漏了|漏气|在漏|喷|爆)"),
+        hazard("gas", 3, r"(煤气|燃气|天然气|液化气|没气|然气)(罐|瓶|管道?|灶|阀门?)?(泄漏|泄露|漏了|漏气|在漏|喷|爆)"),
         hazard("gas", 3, r"漏气|喷气"),
         hazard("gas", 2, r"泄漏|泄露"),
-        hazard("gas", 1, r"(煤气|燃气|天然气|液化气)(的)?(味|气味)|臭鸡蛋(的)?味|煤气|燃气|天然气|液化气"),
+        hazard("gas", 1, r"(没气|然气)(泄漏|泄露|漏了|味)|(煤气|燃气|天然气|液化气)(的)?(味|气味)|臭鸡蛋(的)?味|煤气"
+                         r"|燃气|天然气|液化气"),
         hazard("fire", 3, r"着火|失火|起火|火灾|大火|火(很|好|特别|越来越)大"),
         hazard("fire", 3, r"火势|火苗|火光|烧起来|烧着了|着了火|着起来|冒烟了"),
         hazard("fire", 3, r"冒黑烟|浓烟|(全|都)是烟|好多烟|满(屋子?|楼道?)(的)?烟|爆炸"),
@@ -77,7 +78,8 @@ ZH = CueTable(
                              r"|喘不上来|上不来气"),
         hazard("medical", 3, r"(吃|喝)(了|下)?(老鼠药|农药|敌敌畏|百草枯|安眠药|一整?瓶)"),
         hazard("medical", 3, r"快不行了|快死了|要死了|没(有)?意识|没反应了|晕倒|昏倒|昏迷|不省人事|叫不醒"
-                             r"|没(有)?了?呼吸|不呼吸|没气了|喘不上气|喘不过气|呼吸困难"),
+                             r"|没(有)?了?呼吸|不呼吸|(人|他|她|孩子|老人|爸|妈|爷|奶)(都|已经)?没气了|喘不上气"
+                             r"|喘不过气|呼吸困难"),
         hazard("medical", 3, r"心脏病(犯|发作)|心梗|心脏骤停|中风|抽搐|休克|大出血"),
         hazard("medical", 3, r"流(了)?(好多|很多|一地|不少)?(的)?血|血流不止"),
         hazard("medical", 3, r"出血|流血|溺水|落水|淹着|中毒|吃错药|割腕|自杀|倒在(地|路|床|家|门|楼)"),
@@ -114,7 +116,8 @@ ZH = CueTable(
        r"|没什么|不要紧)",
     no_anywhere=r"(都|人)没事|没(有)?(人)?(身)?危险|没人受伤|都(很)?(好|安全)",
     yes=r"^(有(?!点|没有|些|什么)|是(?!不是)|对(?!不对)|危险|救命|快|要(?!不要)|需要|那可不|可不|当然|肯定|真的)",
-    danger=r"还在(屋|家|里|楼|房)|在里面|出不来|困住|被困|晕|难受|头疼|喘不|受伤|流血|越来越(大|浓|重|多)",
+    danger=r"还在(屋|家|里|楼|房)|在里面|出不来|困住|被困|晕|难受|头疼|喘不|受伤|流血|越来越(大|浓|重|多)"
+    r"|(好像|可能|应该|估计|也许)有(人|危险)|(里面|屋里|家里|楼上)(好像|可能|还)?有人",
     courtesy=r"^(谢谢|好的|好|行|嗯|对|是|没了|没有了)*$",
     window=14,
     clause=r"但是|可是|不过|现在|结果|然后|今天|刚才|刚刚|这会儿|突然|没想到|谁知道",
@@ -264,7 +267,8 @@ EN = CueTable(
     r"|alright|all right)\b|\bno danger\b|\bnot in danger\b",
     yes=r"^(yes|yeah|yep|yup|yea|ya|sure|please|help|definitely|i think so|absolutely|of course|danger)\b",
     danger=r"\bstill (inside|in there|in the)\b|\btrapped\b|\bcannot get out\b|\bdizzy\b|\bhurt\b|\binjured\b"
-    r"|\bheadache\b|\bfeel(s|ing)? sick\b|\bgetting (stronger|worse|bigger)\b",
+    r"|\bheadache\b|\bfeel(s|ing)? sick\b|\bgetting (stronger|worse|bigger)\b|\b(someone|somebody|people|a child"
+    r"|kids|children|my \w+) (is |are )?(still )?(in there|inside)\b|\bi think (someone|somebody|there is someone)\b",
     courtesy=r"^((thanks|thank you|okay|ok|fine|good|great|nothing|that is all|bye)\b\s*)*$",
     window=48,
     clause=r"\b(but|now|then|however|although|though|while|suddenly)\b|\band (now|then|the|a|an|he|she|they|someone"
