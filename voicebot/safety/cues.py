@@ -67,11 +67,12 @@ ZH = CueTable(
         hazard("police", 3, r"抢劫|打劫|抢(了|我|走|东西|钱|包)|砍人|砍伤|杀人"),
         hazard("police", 3, r"捅(了|人|伤)|闯进|撬(门|锁|窗)|正在偷|在偷"),
         hazard("police", 3, r"家暴|打我|打人了|被打|打起来了|跳楼|跳河|绑架|劫持"),
-        hazard("police", 3, r"拐走|拐卖|威胁我|要杀|持刀|拿(着)?刀|动刀子?|有枪"),
+        hazard("police", 3, r"拐走|拐卖|要杀|持刀|拿(着)?刀|动刀子?|有枪"),
         hazard("police", 3, r"(孩子|小孩|儿子|女儿|老人|人)(走丢|丢了|不见了|走失|失踪)|要跳(下来|下去|楼|河)"),
         hazard("police", 3, r"在砸(门|我|东西|车|窗)|砸(我家|我)的?(门|窗)|砸人|到处打人|进(了)?贼|有贼|要(往下)?跳"
                             r"|往下跳"),
-        hazard("police", 2, r"走丢|走失|失踪|打架|打起来|打人|小偷|跟踪|跟着我|砸门|砸(我|车|东西)|刀"),
+        hazard("police", 2, r"威胁我|威胁要|被人威胁|走丢|走失|失踪|打架|打起来|打人|小偷|跟踪|跟着我|砸门|砸(我|车"
+                            r"|东西)|刀"),
         hazard("police", 1, r"偷|报警"),
         # someone hurt
         hazard("medical", 3, r"嘴(也|都)?歪|口眼歪斜|说话说不清|半边身子|晕过去|昏过去|背过气|胸口疼|心口疼|胸痛"
@@ -97,10 +98,10 @@ ZH = CueTable(
                r"|此刻", 1),
         Signal(r"(很|好|特别|贼|老|非常)(浓|冲|大)|好多", 1),
         Signal(r"救救|快来|害怕|吓死|吓坏", 2),
-        Signal(r"(正|还)在?\|+", 1),  # right before a hazard: it is going on (还在砸门)
+        Signal(r"(正|还)在\|+", 1),  # right before a hazard: it is going on (还在砸门)
         Signal(r"投诉|反映|举报|建议|咨询|问一下|想问|问问|请问", -2),
         Signal(r"每天|天天|每晚|每次|老是|总是|经常|常常|整天|一到晚上", -2, firm=True),
-        Signal(r"一直|好几天|几天了|好久", -1, firm=True),
+        Signal(r"一直|好几天|几天了|好久|好几次|几次了|两次|三次", -1, firm=True),
         Signal(r"上次|以前|去年|上个月|上周|昨天|前天|前几天|之前|那次|过去|着过|烧过|来过|打过|报过|过一次", -3,
                firm=True),
         Signal(r"吵|噪音|鸣笛|声音|扰民", -2),
@@ -108,6 +109,7 @@ ZH = CueTable(
         Signal(r"没人管|不来|不管|没用|不理|没人修|没修|不修|没人处理|没(有)?处理|不处理|太慢|拖着|没人打扫", -2),
         Signal(r"坏了|过期|收费|态度|物业|不合理|担心|不安全", -1),
         Signal(r"(说了?|讲了?)(也|都)不听", -2),
+        Signal(r"拖欠|欠薪|工资|赔偿|退款|押金|退钱", -2),
         Signal(r"容易|迟早|万一|要是|如果|一旦|会不会|怕出事|真要|真的要|会(出事|受伤|摔|着火|死人|烧|炸"
                r"|砸)", -3, firm=True),
     ),
@@ -172,7 +174,7 @@ EN = CueTable(
                r"|\brobb(ing|ery|ed)\b|\bmugg(ed|ing)\b|\bstabb(ed|ing)\b|\bshoot(ing|s)?\b|\bguns?\b"),
         hazard("police", 3, r"\b(beating|hitting|kicking|punching|strangling|choking|stabbing) (me|us|him|her|a|my|his"
                r"|the|someone|somebody|up|people|their)\b"
-               r"|\bthreatening (me|us|to kill)\b|\bkidnapp\w*|\bgrabbed my\b|\bsnatched\b|\bwith an? (knife|gun"
+               r"|\bthreatening to kill\b|\bkidnapp\w*|\bgrabbed my\b|\bsnatched\b|\bwith an? (knife|gun"
                r"|weapon|machete)\b|\bkill (me|us|him|her)\b|\bjump(ing)? (off|from) (the|a) (roof|bridge|building)\b"),
         hazard("police", 3, r"\b(going|wants|trying|threatening|about|ready) to jump\b|\b(saying|says|said) (he|she"
                             r"|they)"
@@ -182,7 +184,8 @@ EN = CueTable(
         hazard("police", 2, r"\b(went|gone|is|has gone) missing\b|\bcannot find my (child|son|daughter|kid|baby|mother"
                r"|father|dad|mum|mom|grandma|grandpa|grandmother|grandfather)\b|\bfight(ing|s)?\b|\bknives\b|\bknife\b"
                r"|\bstealing\b|\bthie(f|ves)\b|\bfollowing me\b"
-               r"|\bstalking\b|\bthreaten\w*|\bbanging on (my|the) door\b|\bintruders?\b|\bviolent\b|\bassault\w*"),
+               r"|\bstalking\b|\bthreaten(ing|ed|s)? (me|us|my|to kill|to hurt|to stab)\b|\bbanging on (my|the) door\b"
+               r"|\bintruders?\b|\bviolent\b|\bassault\w*"),
         # fire and gas
         hazard("gas", 3, r"\bgas\b( \w+){0,3} (is |are )?leak(ing|s)?\b|\bleaking gas\b|\bgas leak(s|ing)?\b"
                r"|\bgas explosion\b"),
@@ -241,7 +244,8 @@ EN = CueTable(
         Signal(r"\bcomplain\w*|\bask(ing)?\b|\bquestion\b|\bwondering\b|\bhow (do|can) i\b", -2),
         Signal(r"\breport\w*", -1),
         Signal(r"\bevery\b|\balways\b|\bnever\b|\bconstantly\b|\busually\b|\boften\b|\bregularly\b|\brepeatedly\b"
-               r"|\ball the time\b|\bkeeps?\b|\bkept\b|\bfor (a |two |three |several |many |a few )?(weeks|months"
+               r"|\ball the time\b|\btwice\b|\b(two|three|several|many) times\b|\bkeeps?\b|\bkept\b|\bfor (a |two "
+               r"|three |several |many |a few )?(weeks|months"
                r"|years)\b", -2, firm=True),
         Signal(r"\blast (week|month|year|time|night|summer|winter|weekend|monday|tuesday|wednesday|thursday|friday"
                r"|saturday|sunday)\b|\byesterday\b|\b(days?|weeks?|months?|years?) ago\b|\bthe other day\b"
@@ -252,6 +256,7 @@ EN = CueTable(
         Signal(r"\bnobody (cares|came|comes|fixed|cleaned|does)\b|\b(did|does|do) nothing\b|\bnot (been )?fixed\b"
                r"|\b(has|have) not been (fixed|repaired|cleaned)\b|\bnot (come|coming|came)\b", -2),
         Signal(r"\bbroken\b|\brepair\w*|\bfix\w*|\brude\b|\bridiculous\b|\bunacceptable\b|\bannoying\b", -1),
+        Signal(r"\bwages?\b|\bdeposit\b|\bcompensation\b|\bunpaid\b|\bowes? me\b", -2),
         Signal(r"\bbills?\b|\bcharged?\b|\bfees?\b|\bprices?\b|\bsalary\b|\brefund\b|\bdangerous\b|\bagain\b", -1),
         Signal(r"\b(could|would|might) (easily )?(be|happen|fall|catch|start|get|cause|kill|hurt|explode|burn)\b"
                r"|\bif (it|one|they|something|anything|this|that|someone|somebody) (_+|catches|catch|goes|go"
