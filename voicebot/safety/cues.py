@@ -30,7 +30,10 @@ ZH = CueTable(
         mask(r"没(有)?人(受伤|出事|有事)|没(有)?(着火|起火|危险)|不是着火|人(都)?没事|都没事", 3, firm=True),
         mask(r"本来(是)?(想|要)(打电话)?(来)?(投诉|反映)"),
         mask(r"到现在|快递|快餐|快捷|快车|快速|很快|加快|尽快|着急|着凉|偷偷|偷工减料|小偷小摸"),
-        mask(r"打不着火?|点不着火?|打(电话|扫|扰|车|卡|开|听|印|针|折|算)"),
+        mask(r"打不着火?|点不着火?|打(我|他|她|你)?(的|这个|这|那个)?(电话|手机|座机|号码)|打(扫|扰|车|卡|开|听|印|针"
+             r"|折|算)"),
+        mask(r"架子鼓|(抢|占)(我的?)?(车位|座|道|生意|客)"),
+        hazard("medical", 1, r"食物中毒"),  # mostly a complaint after the meal: ask
         # fire words that are no fire
         mask(r"火灾隐患|消防隐患|安全隐患|隐患", 2),
         mask(r"消防(通道|车道|栓|设施|检查|站|队|员|车|门|器材|演练|部门|中队|安全)?", 1),
@@ -41,6 +44,7 @@ ZH = CueTable(
         mask(r"灭火器|火车站?|火锅|火腿|火柴|打火机|火葬|火化|发火|上火"),
         mask(r"火气|火爆|火箭|火烧云|火龙果|炉火|柴火|烤火|火候|火电|火山"),
         # gas, medical and police words that are no emergency
+        mask(r"(天然气|燃气|煤气)(入户|停了|供应|不通|没通|开户|维修|报修)|通(天然气|燃气|煤气)|停气|供气"),
         mask(r"(煤气|燃气|天然气|液化气)(费|公司|表|卡|价格?|缴费|充值|开通|安装|报装|涨价|检查|改造|灶|热水器"
              r"|壁挂炉)"),
         mask(r"(煤气|燃气|液化气|天然气)(罐|瓶)(?!(泄|漏|着|爆|喷))|(烟雾|烟感)?报警器|血水|(鸡|鱼|猪|鸭)血|杀(鸡|鱼|猪"
@@ -62,17 +66,22 @@ ZH = CueTable(
         hazard("police", 3, r"(锁|困|关)在(车|汽车|小车)里"),
         hazard("fire", 3, r"被困(了|住了?)"),
         hazard("fire", 2, r"困人|关人|被困|困在|烟(很|好|特别)大"),
-        hazard("fire", 1, r"烧焦|焦味|糊味|烧糊|烟味|烟雾|冒烟|烟|火"),
+        # a bare 烟/火/血/刀 is often a place or a word (烟袋斜街, 火器营): only in a phrase
+        hazard("fire", 1, r"烧焦|焦味|糊味|烧糊|烟味|烟雾|冒烟|有(烟|火)|(黑|白|浓)烟|烟(从|往|冒|飘|出来|进来)|冒火"
+                          r"|火(星|花)"),
         # crime and violence
-        hazard("police", 3, r"抢劫|打劫|抢(了|我|走|东西|钱|包)|砍人|砍伤|杀人"),
+        hazard("police", 3, r"抢劫|打劫|抢(了|走了?)?(我|他|她)?(的)?(包|钱|手机|东西|项链|金链子|孩子)|(被"
+                            r"|让)人?抢(走)?了"
+                            r"|砍人|砍伤|杀人"),
         hazard("police", 3, r"捅(了|人|伤)|闯进|撬(门|锁|窗)|正在偷|在偷"),
         hazard("police", 3, r"家暴|打我|打人了|被打|打起来了|跳楼|跳河|绑架|劫持"),
-        hazard("police", 3, r"拐走|拐卖|要杀|持刀|拿(着)?刀|动刀子?|有枪"),
+        hazard("police", 3, r"拐走|拐卖|要杀|(拿|持|举|挥|掏出|拿出)(着)?(把|一把)?(菜刀|刀子|砍刀|水果刀|刀)|动刀子?"
+                            r"|有枪"),
         hazard("police", 3, r"(孩子|小孩|儿子|女儿|老人|人)(走丢|丢了|不见了|走失|失踪)|要跳(下来|下去|楼|河)"),
         hazard("police", 3, r"在砸(门|我|东西|车|窗)|砸(我家|我)的?(门|窗)|砸人|到处打人|进(了)?贼|有贼|要(往下)?跳"
                             r"|往下跳"),
         hazard("police", 2, r"威胁我|威胁要|被人威胁|走丢|走失|失踪|打架|打起来|打人|小偷|跟踪|跟着我|砸门|砸(我|车"
-                            r"|东西)|刀"),
+                            r"|东西)|(有|带)(一把|把)?(刀|菜刀|刀子)|刀子"),
         hazard("police", 1, r"偷|报警"),
         # someone hurt
         hazard("medical", 3, r"嘴(也|都)?歪|口眼歪斜|说话说不清|半边身子|晕过去|昏过去|背过气|胸口疼|心口疼|胸痛"
@@ -91,7 +100,8 @@ ZH = CueTable(
         hazard("medical", 2, r"摔了(一跤)?|动不了|咬人|被(狗|猫)?咬|摔倒|摔下来|摔伤|掉下来|跌倒|起不来|受伤"
                              r"|撞了|车祸|晕了|头晕|发高烧|烧伤|烫伤|骨折"),
         hazard("medical", 1, r"躺(着|在)|好几天没(见|出门|看到|看见|露面|开门|动静)"),
-        hazard("medical", 1, r"敲门(也)?(不应|没人应|没反应|不开)|血"),
+        hazard("medical", 1, r"敲门(也)?(不应|没人应|没反应|不开)|有血|血迹|(一|满)地(的)?血|都是血|好多血|流了(点"
+                             r"|些)?血"),
     ),
     signals=(
         Signal(r"正在|现在|快|赶紧|马上|立刻|突然|刚才|刚刚|还在|怎么办|咋整|咋办|咋弄|不止|不停|越来越|这会儿"
@@ -161,6 +171,9 @@ EN = CueTable(
              r"|heat)\w*"),
         mask(r"\b(cut|cut off|turned off|shut off|switched off|no) (my |our |the )?gas\b|\bgas (is |was )?(off"
              r"|cut)\b", 1),
+        mask(r"\bgas (pipe|pipes|line|lines|main|mains) (installation|work|works|upgrade|replacement)\b"
+             r"|\bgas (installation"
+             r"|connection|supply|service)\b|\bno gas\b"),
         mask(r"\bgas (bill|company|meter|price|station|fee|payment|account|supply|supplier|tank|mileage)s?\b"
              r"|\bgasoline\b|\btear gas\b"),
         mask(r"\bblood (pressure|test|donation|donor|bank|sugar|type|drive)s?\b|\bhospitals?\b|\bclinics?\b"),
