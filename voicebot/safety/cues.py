@@ -74,7 +74,7 @@ ZH = CueTable(
                             r"|让)人?抢(走)?了"
                             r"|砍人|砍伤|杀人"),
         hazard("police", 3, r"捅(了|人|伤)|闯进|撬(门|锁|窗)|正在偷|在偷"),
-        hazard("police", 3, r"家暴|打我|打人了|被打|打起来了|跳楼|跳河|绑架|劫持"),
+        hazard("police", 3, r"打得(很|好|特别|非常)?(凶|厉害|狠)|家暴|打我|打人了|被打|打起来了|跳楼|跳河|绑架|劫持"),
         hazard("police", 3, r"拐走|拐卖|要杀|(拿|持|举|挥|掏出|拿出)(着)?(把|一把)?(菜刀|刀子|砍刀|水果刀|刀)|动刀子?"
                             r"|有枪"),
         hazard("police", 3, r"(孩子|小孩|儿子|女儿|老人|人)(走丢|丢了|不见了|走失|失踪)|要跳(下来|下去|楼|河)"),
@@ -174,6 +174,7 @@ EN = CueTable(
         mask(r"\bgas (pipe|pipes|line|lines|main|mains) (installation|work|works|upgrade|replacement)\b"
              r"|\bgas (installation"
              r"|connection|supply|service)\b|\bno gas\b"),
+        mask(r"\bgas (cylinder|cylinders|bottle|bottles|canister|canisters)\b(?!( \w+){0,3} (is |are )?leak)"),
         mask(r"\bgas (bill|company|meter|price|station|fee|payment|account|supply|supplier|tank|mileage)s?\b"
              r"|\bgasoline\b|\btear gas\b"),
         mask(r"\bblood (pressure|test|donation|donor|bank|sugar|type|drive)s?\b|\bhospitals?\b|\bclinics?\b"),
