@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import answers, complaint_logic, parsing, texts, ticket
+from actions.routing import ComplaintCheck
 from actions.form_state import BOOKKEEPING_SLOTS, COMPLAINT_SLOTS, DETAIL_SLOTS
 
 HANDOFF_SLOTS = (*COMPLAINT_SLOTS, *DETAIL_SLOTS, "ticket_number")
@@ -70,7 +71,14 @@ def handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, res
 
 
 class ValidateTicketStatusForm(FormValidationAction):
-    """Take the ticket number from the caller's words (spoken digits or DTMF digits)."""
+    """Take the ticket number from the caller's words (spoken digits or DTMF digits).
+
+    A complaint the classifier took for a status check ("我投数一下楼下ktv照音太大了") goes to the complaint form.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._check = ComplaintCheck()
 
     def name(self) -> str:
         return "validate_ticket_status_form"
@@ -80,8 +88,13 @@ class ValidateTicketStatusForm(FormValidationAction):
     ) -> list[EventType]:
         if intent_of(tracker) in complaint_logic.ESCAPE_INTENTS:
             return []
-        number = parsing.ticket_number(tracker.latest_message.get("text") or "")
-        return [SlotSet("ticket_number", number)] if number else []
+        text = tracker.latest_message.get("text") or ""
+        number = parsing.ticket_number(text)
+        if number:
+            return [SlotSet("ticket_number", number)]
+        if not tracker.active_loop.get("name") and self._check.is_complaint(text, lang(tracker), intent_of(tracker)):
+            return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("complaint_form")]
+        return []
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -97,6 +110,8 @@ class TicketStatus(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         number = tracker.get_slot("ticket_number") or ""
+        if not number:
+            return []  # the status form ended without a number (the words were a complaint)
         dispatcher.utter_message(response="utter_ticket_status_lookup",
                                  ticket_number=parsing.spoken_digits(number, lang(tracker)))
         dispatcher.utter_message(json_message={"directive": "ticket_status", "ticket_number": number})
@@ -157,42 +172,51 @@ def previous_turn_misunderstood(tracker: Tracker) -> bool:
 class Fallback(Action):
     """Ask the caller to rephrase; the second misunderstanding in a row goes to a human."""
 
+    def __init__(self) -> None:
+        self._check = ComplaintCheck()
+
     def name(self) -> str:
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
-        if not tracker.active_loop.get("name") and looks_like_complaint(text):
+        if not tracker.active_loop.get("name") and self._check.is_complaint(text, lang(tracker)):
             # A complaint told in one breath (problem + place + time) that the classifier could not place.
             return [FollowupAction("complaint_form")]
         return misunderstood(dispatcher, tracker)
 
 
 class FaqAnswer(Action):
-    """Answer a knowledge-base question; a complaint that only sounds like one (社保 not paid) starts the form."""
+    """Answer a knowledge-base question; a complaint that only sounds like one (停水了一整天) starts the form."""
+
+    def __init__(self) -> None:
+        self._check = ComplaintCheck()
 
     def name(self) -> str:
         return "action_faq"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        text = tracker.latest_message.get("text") or ""
-        if looks_like_complaint(text) and COMPLAINT_FRAMING.search(text.lower()):
+        if self._check.is_complaint(tracker.latest_message.get("text") or "", lang(tracker), "faq"):
             return [FollowupAction("complaint_form")]
         selected = ((tracker.latest_message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
         dispatcher.utter_message(response=selected.get("utter_action") or "utter_faq")
         return []
 
 
-COMPLAINT_FRAMING = re.compile(
-    r"投\s*诉|举\s*报|反\s*映|不\s*给|拖\s*欠|欠\s*我|没\s*人\s*管|\b(?:complain|complaint|report|refus|won't pay|never paid)"
-)
+class Greet(Action):
+    """Greet back; a greeting followed by a complaint in the same breath starts the complaint form."""
 
+    def __init__(self) -> None:
+        self._check = ComplaintCheck()
 
-def looks_like_complaint(text: str) -> bool:
-    """Return whether the words state a problem to be handled (a category word plus a place or a long account)."""
-    if answers.is_gibberish(text) or parsing.category(text) is None:
-        return False
-    return parsing.substantive(text) or (parsing.has_hanzi(text) and parsing.place_words(text) is not None)
+    def name(self) -> str:
+        return "action_greet"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if self._check.is_complaint(tracker.latest_message.get("text") or "", lang(tracker), "greet"):
+            return [FollowupAction("complaint_form")]
+        dispatcher.utter_message(response="utter_greet")
+        return []
 
 
 def misunderstood(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:

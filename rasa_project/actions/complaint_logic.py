@@ -47,10 +47,9 @@ class ComplaintForm:
         out = Extraction()
         if not text.strip() or text.startswith("/"):
             return out
-        if intent in ESCAPE_INTENTS and not (
-            intent == "goodbye" and state.requested in YES_NO_SLOTS and answers.yes_no(text).value is not None
-        ):
-            return out  # "对 就这样" at the read-back is a yes, not a goodbye
+        text = self._read.normalize(text, state.lang)
+        if intent in ESCAPE_INTENTS and not self._answer_despite_intent(text, intent, state):
+            return out
         if answers.is_gibberish(text):
             return self._misunderstood(state)
         out.slots["misunderstood_last"] = False
@@ -76,6 +75,15 @@ class ComplaintForm:
         if out.slots.get("callback_phone") == "anonymous" and state.slots.get("confidential") is None:
             out.slots.setdefault("confidential", True)
         return out
+
+    @staticmethod
+    def _answer_despite_intent(text: str, intent: str | None, state: FormState) -> bool:
+        """Return whether words classified as goodbye are the answer ("对 就这样" at the read-back, a long account)."""
+        if intent != "goodbye" or state.requested is None:
+            return False
+        if state.requested in YES_NO_SLOTS:
+            return answers.yes_no(text).value is not None
+        return len(answers.compact(text).replace(" ", "")) >= 10
 
     # -- misunderstandings -------------------------------------------------------------------------------------
     def _misunderstood(self, state: FormState) -> Extraction:
@@ -162,8 +170,15 @@ class ComplaintForm:
     def _confidential_answer(self, text: str, found: dict[str, Value], state: FormState, out: Extraction) -> None:
         if "confidential" in out.slots:
             return
+        if "confidential" in found:  # "保密 保密", "一定保密", "不用保密"
+            out.slots["confidential"] = found["confidential"].value
+            return
         said = answers.yes_no(text)
         if said.value is None:
+            if state.reasked == "confidential":
+                out.slots["confidential"] = False  # asked twice without an answer: not confidential, flagged
+                out.slots["flags"] = flagged(state, out, "confidential", "unverified")
+                return
             out.slots["reasked"] = "confidential"
             return
         out.slots["confidential"] = said.value
@@ -202,6 +217,9 @@ class ComplaintForm:
         if cue is None and not (readback and target and target in found):
             return False
         rest = answers.after_correction(text) if cue else text
+        if target is None and not readback and state.requested in TYPED_SLOTS and self._read.answers(
+                state.requested, text, state.lang, state.base_time):
+            return False  # "裕华路二十六号 不对 是二十八号": a self-correction inside the answer to the question asked
         target = target or self._read.field_of(rest, state.lang) or state.last_filled
         if target is None or target not in state.slots:
             return False

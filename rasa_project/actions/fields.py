@@ -19,6 +19,7 @@ from actions.nlp_libs import NlpLibs
 from actions.phone import phone_in_words
 from actions.place_span_zh import PlaceSpans
 from actions.request_type import request_type
+from actions.sound_alike_zh import SoundAlikes
 from actions.spoken_digits import apply_correction
 
 FIELD_LABELS = {
@@ -71,6 +72,32 @@ def without_commentary(text: str) -> str:
     return flat
 
 
+PLACE_NUMBER = r"[\d零〇一二三四五六七八九十百两幺]+(?:号楼|号院|号|楼|栋|幢|单元|层|室|区|条|门)"
+
+
+def self_corrected_place(text: str) -> str:
+    """Return a Mandarin place answer with the caller's own correction applied ("二十六号 不对 是二十八号")."""
+    flat = answers.compact(text)
+    cue = answers.correction_cue(flat)
+    if cue is None or cue.start() == 0:
+        return flat
+    before, after = flat[: cue.start()], re.sub(r"^(?:是|应该是|改成|改为)", "", flat[cue.end() :])
+    number = re.match(PLACE_NUMBER, after)
+    if number:
+        unit = re.sub(r"^[\d零〇一二三四五六七八九十百两幺]+", "", number.group(0))
+        earlier = [m for m in re.finditer(PLACE_NUMBER, before) if m.group(0).endswith(unit)]
+        if earlier:
+            return before[: earlier[-1].start()] + after
+    if re.search(r"区|县|路|街|胡同|小区|村|镇", after):
+        return after  # a whole new place
+    return before + after
+
+
+# The digits of an area code said after the number ("…六九八五幺二三四 前头要加零幺零").
+AREA_CODE_AFTER = re.compile(r"(?:区号|前面|前头|前边)(?:是|要|得)?(?:加|加上)?([零〇洞0][幺一1-9二三四五六七八九2-9][零〇洞幺一二三四五六七八九\d]{0,2})")
+ID_CUE = re.compile(r"身份证|证件号|\bid\b|identity|identification")
+
+
 class FieldReader:
     """Reads fields from utterances (one per action server process; holds the libraries' loaded data).
 
@@ -82,12 +109,30 @@ class FieldReader:
         self._libs = libs or NlpLibs()
         self._spans = PlaceSpans(self._libs)
         self._districts = DistrictRepair(self._libs)
+        self._sounds = SoundAlikes(self._libs)
 
     def warm(self) -> None:
         """Load every library's data now (the action server's start), so the first caller does not wait."""
         self._libs.warm()
         self._spans.find("朝阳区建国路28号")
         self._districts.repair("海电区")
+        self._sounds.repair("照音")
+
+    def normalize(self, text: str, lang: str) -> str:
+        """Return the words with recognition's sound-alikes of district names and key words put right (zh)."""
+        if not lang.startswith("zh"):
+            return text
+        return self._sounds.repair(self._districts.repair(text))
+
+    def answers(self, name: str, text: str, lang: str, base: datetime | None) -> bool:
+        """Return whether the words hold a value of the asked field's type."""
+        if name == "location":
+            return self.location(text, lang, answer=True) is not None
+        if name == "incident_time":
+            return self.incident_time(text, lang, base, answer=True) is not None
+        if name == "callback_phone":
+            return self.phone(text, lang) is not None
+        return False
 
     def request_type(self, text: str) -> str | None:
         """Return the request type the caller's framing names, or None."""
@@ -106,7 +151,7 @@ class FieldReader:
         if lang.startswith("zh"):
             text = self._districts.repair(text)
             if answer:
-                source = without_commentary(text)
+                source = without_commentary(self_corrected_place(text))
             else:
                 span = self._spans.find(text)
                 if span is None:
@@ -150,8 +195,15 @@ class FieldReader:
         return cleaned if answer else None
 
     def phone(self, text: str, lang: str) -> Value | None:
-        """Return a valid phone number in the words, or None."""
-        checked = phone_in_words(text)
+        """Return a valid phone number in the words (an ID number said with it is left out), or None."""
+        flat = answers.compact(text)
+        cue = ID_CUE.search(flat)
+        spoken = flat[: cue.start()] if cue and cue.start() > 0 else flat
+        checked = phone_in_words(spoken)
+        area = AREA_CODE_AFTER.search(spoken)
+        if not checked.ok and area:
+            local = phone_in_words(spoken[: area.start()]).digits
+            checked = phone_in_words(parsing.digit_string(area.group(1)) + local)
         if not checked.ok or checked.kind == "short":
             return None
         return Value(checked.digits, text, {"phone_kind": checked.kind})
@@ -172,7 +224,7 @@ class FieldReader:
         ident = self.id_number(text)
         if ident is not None:
             found["id_number"] = ident
-        phone = None if ident is not None and requested != "callback_phone" else self.phone(text, lang)
+        phone = self.phone(text, lang)
         if phone is not None:
             found["callback_phone"] = phone
         elif self.wants_anonymous(text):

@@ -37,7 +37,7 @@ CATEGORY_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
                    "电费", "水费", "水管", "water", "power", "electricity", "heating", "street light", "streetlight",
                    "outage", "utilities", "radiator", "hot water", "blackout", "water pressure", "pipe")),
     ("safety_hazard", ("隐患", "井盖", "危险", "电线", "消防通道", "塌", "裂缝", "脱落", "倾斜", "漏电", "飞线充电", "私拉",
-                       "高空", "坠物", "护栏", "大坑", "hazard", "manhole", "dangerous", "wire", "fire exit", "collapse",
+                       "高空", "坠物", "护栏", "大坑", "广告牌", "松动", "松了", "松掉", "摇摇欲坠", "hazard", "manhole", "dangerous", "wire", "fire exit", "collapse",
                        "crack", "falling", "loose", "railing", "pothole", "exposed cable", "fire door")),
 )
 

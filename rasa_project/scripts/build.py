@@ -48,7 +48,7 @@ FORM_INTERJECTIONS = {
     "check_ticket_status": "action_repeat",
 }
 TOP_LEVEL = {
-    "greet": "utter_greet",
+    "greet": "action_greet",
     "thank": "utter_you_are_welcome",
     "faq": "action_faq",
     "request_human": "action_handoff",

@@ -160,3 +160,20 @@ def test_faq_answers_and_a_complaint_that_sounds_like_a_question_starts_the_form
     track = tracker("我要投诉公司拖欠工资还不给交社保", "faq")
     messages, events = run(actions.FaqAnswer(), track)
     assert messages == [] and events == [{"event": "followup", "timestamp": None, "name": "complaint_form"}]
+
+
+def test_a_greeting_with_a_complaint_in_the_same_breath_starts_the_form() -> None:
+    messages, events = run(actions.Greet(), tracker("喂 同志 你好 我 反映 一下 我们 这边 公共 厕所 脏 得 没法 进 了", "greet"))
+    assert messages == [] and events == [{"event": "followup", "timestamp": None, "name": "complaint_form"}]
+    messages, events = run(actions.Greet(), tracker("喂 你好", "greet"))
+    assert responses(messages) == ["utter_greet"] and events == []
+
+
+def test_a_reported_outage_is_a_complaint_but_a_question_about_outages_is_not() -> None:
+    from actions.routing import ComplaintCheck
+
+    check = ComplaintCheck()
+    assert check.is_complaint("停水 了 一 整天 了 也 没 通知", "zh-CN", "faq")
+    assert not check.is_complaint("停水了去哪里查通知", "zh-CN", "faq")
+    assert check.is_complaint("你好 我 投 数 一下 楼下 的 ktv 照 音 太 大 了", "zh-CN", "check_ticket_status")
+    assert not check.is_complaint("我想查一下工单进度", "zh-CN", "check_ticket_status")

@@ -1,0 +1,43 @@
+"""Whether words outside the form are a complaint to take down, whatever intent the classifier gave them.
+
+Callers open with a greeting, a question-like sentence or recognition damage ("喂 同志 你好 我反映一下…厕所脏得没法进了",
+"停水了一整天了也没通知", "我投数一下楼下ktv照音太大了"); the classifier may call that greet, faq or
+check_ticket_status. A problem (a category keyword, after the sound-alikes are put right) told as a statement, or
+with complaint framing, starts the complaint form instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+from actions import answers, parsing
+from actions.fields import FieldReader
+
+FRAMING = re.compile(
+    r"投诉|举报|反映|反应|不给|拖欠|欠我|没人管|不管|\b(?:complain|complaint|report|refus|won't pay|never paid|nobody)"
+)
+QUESTION = re.compile(
+    r"吗|怎么|如何|哪里|哪儿|什么时候|几点|多少|能不能|可不可以|是不是|要不要|请问|咨询|需要什么|？|\?"
+    r"|^(?:how|what|where|when|which|can|could|is|are|do|does|should|who)\b|\b(?:how do|how can|where can|what do)\b"
+)
+TICKET_WORDS = re.compile(r"工单|单号|编号|进度|查询|查一下|办得怎么样|\b(?:ticket|status|reference|case number|progress)\b")
+
+
+class ComplaintCheck:
+    """Tells a complaint from a question, a greeting or a status check (one per action, holding its reader)."""
+
+    def __init__(self, reader: FieldReader | None = None) -> None:
+        self._reader = reader or FieldReader()
+
+    def is_complaint(self, text: str, lang: str, intent: str | None = None) -> bool:
+        """Return whether the words state a problem to be handled (see the module's docstring)."""
+        words = self._reader.normalize(text, lang)
+        if answers.is_gibberish(words) or parsing.category(words) is None:
+            return False
+        if intent == "check_ticket_status" and TICKET_WORDS.search(words.lower()):
+            return False
+        framed = bool(FRAMING.search(words.lower()))
+        if intent == "faq":
+            return framed or not QUESTION.search(words.lower())
+        told = parsing.substantive(words) or (parsing.has_hanzi(words) and parsing.place_words(words) is not None)
+        return framed or told
