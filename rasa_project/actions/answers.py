@@ -15,7 +15,7 @@ ZH_NOISE_CHARS = set("呃额啊阿哦噢喔嗷嗯唔哎诶欸咦哼嘿呀哈唉�
 ZH_YES_SOUNDS = frozenset({"嗯", "嗯嗯", "嗯嗯嗯", "嗯呢", "嗯哪", "嗯对", "嗯是"})
 EN_NOISE_WORDS = frozenset({
     "uh", "uhh", "um", "umm", "er", "erm", "hmm", "hm", "hmmm", "ah", "ahh", "oh", "eh", "huh", "mm", "mmm", "ha",
-    "haha", "ugh", "the", "a", "noise", "unk", "<unk>", "[noise]", "[laughter]", "cough", "pfff", "psst", "shh", "la",
+    "haha", "ugh", "the", "a", "unk", "<unk>", "[noise]", "[laughter]", "cough", "pfff", "psst", "shh", "la",
     "blah", "hello", "hey",
 })
 EN_YES_SOUNDS = frozenset({"uh huh", "mm hmm", "mhm", "uh-huh", "mm-hmm"})

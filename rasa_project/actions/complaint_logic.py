@@ -187,12 +187,14 @@ class ComplaintForm:
     def _confirmation(
         self, text: str, intent: str | None, found: dict[str, Value], state: FormState, out: Extraction
     ) -> None:
-        if self._correction(text, found, state, out, readback=True):
+        named = self._read.named_field(text, state.lang)
+        plain_yes = answers.yes_no(text).value is True and named is None
+        if not plain_yes and self._correction(text, found, state, out, readback=True):
             out.slots["complaint_confirmed"] = None
             out.slots["correction_pending"] = False
             return
         said = answers.yes_no(text)
-        if said.value is True and answers.correction_cue(text) is None:
+        if said.value is True:  # "yes and please actually do something this time" is a yes
             out.slots["complaint_confirmed"] = True
             out.slots["correction_pending"] = False
         elif said.value is False or answers.correction_cue(text) is not None:
@@ -216,6 +218,11 @@ class ComplaintForm:
         target = self._read.named_field(text, state.lang)
         if cue is None and not (readback and target and target in found):
             return False
+        if not readback and state.requested == "description":
+            return False  # "…i mean nobody could sleep": the caller's account, not a correction
+        if cue is not None and target is None and not answers.is_zh(text) and len(
+                answers.after_correction(text).split()) > 10:
+            return False  # "sorry"/"actually" inside a long English sentence is talk, not a correction
         rest = answers.after_correction(text) if cue else text
         if target is None and not readback and state.requested in TYPED_SLOTS and self._read.answers(
                 state.requested, text, state.lang, state.base_time):

@@ -87,6 +87,14 @@ def digit_runs(text: str) -> tuple[str, ...]:
                 _flush(runs, current)
         elif token in EN_DIGIT:
             current.append(EN_DIGIT[token])
+        elif token in EN_TEENS and (current or nxt in EN_DIGIT or nxt in EN_TENS or nxt in EN_TEENS):
+            current.append(str(EN_TEENS[token]))  # "one five eight eleven twenty...": digits said in pairs
+        elif token in EN_TENS and (current or nxt in EN_DIGIT or nxt in EN_TENS or nxt in EN_TEENS):
+            if nxt in EN_UNITS and nxt not in ("zero", "oh"):
+                current.append(str(EN_TENS[token] + EN_UNITS[nxt]))
+                i += 1
+            else:
+                current.append(str(EN_TENS[token]))
         elif token in EN_HOMOPHONE and current:
             current.append(EN_HOMOPHONE[token])
         elif token in EN_REPEAT and (nxt in EN_DIGIT or nxt.isdigit()):
