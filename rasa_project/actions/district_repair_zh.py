@@ -1,4 +1,4 @@
-"""Undo speech recognition's homophones in district names: 海电区 -> 海淀区, 言情区 -> 延庆区, 朝阳去 -> 朝阳区.
+"""Undo speech recognition's homophones in district names: 海电区 -> 海淀区, 言情区 -> 延庆区, "chow yang district".
 
 The recogniser writes what it heard; district names are few and known (jionlp's administrative-division data for
 the hotline's city, ``HOTLINE_CITY``, default 北京市), so a word that sounds exactly like one (toneless pinyin from
@@ -7,6 +7,7 @@ jionlp) right before 区 or a sound-alike of it is replaced by the real name.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 
@@ -47,6 +48,25 @@ class DistrictRepair:
                         names[self._toneless(short)] = (short, str(district.get("_full_name") or full))
             self._names = names
         return self._names
+
+    def repair_en(self, text: str) -> str:
+        """Return English words with a mangled district name before "district" put right ("chow yang" -> chaoyang)."""
+        names = [key.replace(" ", "") for key in self._districts()]
+        # jionlp reads 朝 as zhao; the district is spelt Chaoyang.
+        names += [name.replace("zhao", "chao") for name in names if "zhao" in name]
+        words = text.split()
+        for i, word in enumerate(words):
+            if word.lower() not in ("district", "county"):
+                continue
+            for size in (1, 2, 3):
+                if i - size < 0:
+                    continue
+                heard = "".join(words[i - size : i]).lower()
+                best = difflib.get_close_matches(heard, names, n=1, cutoff=0.72)
+                if best and abs(len(best[0]) - len(heard)) <= 2:
+                    words[i - size : i] = [best[0]] + [""] * (size - 1)
+                    break
+        return " ".join(w for w in words if w)
 
     def repair(self, text: str) -> str:
         """Return the text with sound-alike district names replaced (spaces between Hanzi are dropped)."""

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from actions import answers, parsing
+from actions.address_en import clean_en
 from actions.district_repair_zh import DistrictRepair
 from actions.extract import parse_address, parse_time
 from actions.id_number import volunteered_id
@@ -98,6 +99,19 @@ AREA_CODE_AFTER = re.compile(r"(?:区号|前面|前头|前边)(?:是|要|得)?(?
 ID_CUE = re.compile(r"身份证|证件号|\bid\b|identity|identification")
 
 
+# An English answer to "where?" is kept in the caller's words; what follows the place ("since yesterday it smells")
+# is cut, and a place needs a place word.
+EN_TAIL = re.compile(r"\b(?:since|every|yesterday|last night|this morning|for the past|and it|it smells|they are|they're"
+                     r"|there is|there are|and they)\b")
+EN_LEAD = re.compile(r"^(?:(?:oh|sorry|yes|yeah|well|so|okay|ok|right|the)\s+)*(?:(?:the )?(?:place|address|location)"
+                     r"(?: is| it's| was)?|it's in|it's at|it's on|it is in|it is at|it is on|we live in|i live in|"
+                     r"we live at|i live at|it's|it is)\s+")
+EN_PLACE = re.compile(r"\b(?:district|road|street|avenue|lane|alley|hutong|park|gate|square|station|stop|building|tower"
+                      r"|floor|apartment|compound|village|town|market|mall|school|hospital|restaurant|shop|store|bar"
+                      r"|plaza|garden|gardens|xiaoqu|jiayuan|yuan|villas?|house|courtyard|bridge|exit|entrance|corner"
+                      r"|toilet|factory|office|centre|center|salon|gym|hotel|near|opposite|next to|outside|behind)\b")
+
+
 class FieldReader:
     """Reads fields from utterances (one per action server process; holds the libraries' loaded data).
 
@@ -159,10 +173,16 @@ class FieldReader:
                 source = span.text
             place = parse_address(self._libs, source, lang)
         else:
+            if not answer:
+                return None  # English places are taken from the answer to "where?" (a sentence is too loose)
+            text = self._districts.repair_en(text)
             place = parse_address(self._libs, text, lang)
-            if not answer and place.ok and not re.search(r"\d|road|street|district|avenue|lane|park|building", (
-                    place.value or "").lower()):
+            words = EN_TAIL.split(EN_LEAD.sub("", clean_en(text)))[0].strip()
+            if not (place.ok or EN_PLACE.search(words)) or not words or self.wants_anonymous(text):
                 return None
+            if re.fullmatch(r"[\d\s]+", words):
+                return None
+            return Value(words, text, {"location_parts": place.as_fields()["location_parts"]})
         if not place.ok or not place.value:
             return None
         return Value(place.value, text, {"location_parts": place.as_fields()["location_parts"]})

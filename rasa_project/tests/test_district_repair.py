@@ -23,3 +23,12 @@ def test_the_answer_to_where_loses_the_remarks_after_the_place() -> None:
     place = FieldReader(LIBS).location("海电区 苏家坨镇 南安河村 西边", "zh-CN", answer=True)
     assert place is not None and place.value.startswith("海淀区苏家坨镇南安河村")
     assert place.extra["location_parts"]["district"] == "海淀区"
+
+
+def test_an_english_answer_to_where_keeps_the_callers_words_and_mends_the_district() -> None:
+    reader = FieldReader(LIBS)
+    place = reader.location("oh sorry the place it's gongti north road chow yang district number eight the bar",
+                            "en-US", answer=True)
+    assert place is not None and place.value == "gongti north road chaoyang district 8 the bar"
+    assert reader.location("i'd rather stay anonymous", "en-US", answer=True) is None
+    assert reader.location("there is a bar on gongti north road that is too loud", "en-US") is None  # not asked
