@@ -112,6 +112,12 @@ EN_PLACE = re.compile(r"\b(?:district|road|street|avenue|lane|alley|hutong|park|
                       r"|toilet|factory|office|centre|center|salon|gym|hotel|near|opposite|next to|outside|behind)\b")
 
 
+TIME_LEAD_ZH = re.compile(
+    r"(?:天天|每天|每晚|每周[一二三四五六日天]?|每个(?:周|月|星期|礼拜)[一二三四五六日天]?|平时|一到|自从|打从|从|过了|最近|"
+    r"快|约|大概|差不多|大约|都|这|[一二两三四五六七八九十俩几半]+个?(?:月|礼拜|星期|周|天|年)了?)$"
+)
+
+
 class FieldReader:
     """Reads fields from utterances (one per action server process; holds the libraries' loaded data).
 
@@ -205,14 +211,19 @@ class FieldReader:
             if not found:
                 return answers.compact(cleaned) if answer else None
             start, end = found[0]["offset"][0], found[-1]["offset"][1]
-            while start > 0 and flat[start - 1] in "快约近从自打":
-                start -= 1
+            while True:  # words before the first time the library found that still say when ("快俩月了天天晚上")
+                lead = TIME_LEAD_ZH.search(flat[:start])
+                if not lead:
+                    break
+                start = lead.start()
             tail = re.match(r"(?:以后|以来|之后|开始|左右|多|起|了|都有|那会儿)+", flat[end:])
-            return flat[start : end + (tail.end() if tail else 0)]
-        span = parsing.incident_time(text)
-        if span:
-            return span
-        return cleaned if answer else None
+            end += tail.end() if tail else 0
+            if answer and len(flat) - end <= 4:
+                end = len(flat)  # a short remainder of the answer belongs to it ("…就开始停的")
+            return flat[start:end].rstrip("吧啊呢呀")
+        if answer:
+            return cleaned  # an English answer to "when?" is kept whole ("every morning from seven thirty to ten")
+        return parsing.incident_time(text)
 
     def phone(self, text: str, lang: str) -> Value | None:
         """Return a valid phone number in the words (an ID number said with it is left out), or None."""
