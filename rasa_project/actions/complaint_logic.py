@@ -162,6 +162,9 @@ class ComplaintForm:
     def _category_answer(self, text: str, found: dict[str, Value], state: FormState, out: Extraction) -> None:
         if "complaint_category" in out.slots:
             return
+        if "complaint_category" in found:  # "交通 黑车", "labour dispute", "sanitation i suppose"
+            self._store("complaint_category", found["complaint_category"], state, out)
+            return
         out.slots["complaint_category"] = "other"
         if state.slots.get("description") is None and state.extra.get("opening") is None:
             out.slots["description"] = parsing.clean(answers.compact(text))

@@ -163,7 +163,8 @@ def test_faq_answers_and_a_complaint_that_sounds_like_a_question_starts_the_form
 
 
 def test_a_greeting_with_a_complaint_in_the_same_breath_starts_the_form() -> None:
-    messages, events = run(actions.Greet(), tracker("喂 同志 你好 我 反映 一下 我们 这边 公共 厕所 脏 得 没法 进 了", "greet"))
+    opener = "喂 同志 你好 我 反映 一下 我们 这边 公共 厕所 脏 得 没法 进 了"
+    messages, events = run(actions.Greet(), tracker(opener, "greet"))
     assert messages == [] and events == [{"event": "followup", "timestamp": None, "name": "complaint_form"}]
     messages, events = run(actions.Greet(), tracker("喂 你好", "greet"))
     assert responses(messages) == ["utter_greet"] and events == []
