@@ -21,7 +21,7 @@ from actions.phone import phone_in_words
 from actions.place_span_zh import PlaceSpans
 from actions.request_type import request_type
 from actions.sound_alike_zh import SoundAlikes
-from actions.spoken_digits import apply_correction
+from actions.spoken_digits import apply_correction, zh_house_numbers
 
 FIELD_LABELS = {
     "zh-CN": {"location": "地址", "incident_time": "时间", "callback_phone": "电话", "description": "情况",
@@ -64,13 +64,18 @@ class Value:
 COMMENTARY_ZH = re.compile(r"你记|记一下|记清楚|记好|记住|听清|听明白|写上|写清楚|就我|就是我|我跟你说|你们赶紧|你们快|对对")
 
 
+INNER_ZH = re.compile(r"那边的|这边的|那边|这边|那个|这个|就在|里头|里边|叫做|(?<=[\u4e00-\u9fff])叫(?=[\u4e00-\u9fff])")
+OF_AFTER_PLACE = re.compile(r"(?<=[街路区园里楼号口边道苑村镇])的(?=[\u4e00-\u9fff\d])")
+
+
 def without_commentary(text: str) -> str:
-    """Return a Mandarin answer to "where?" without the remarks said after the place."""
+    """Return a Mandarin answer to "where?" without the remarks after the place and the fillers inside it."""
     flat = re.sub(r"\s+", "", text)
     cue = COMMENTARY_ZH.search(flat)
     if cue and cue.start() >= 3:
-        return flat[: cue.start()]
-    return flat
+        flat = flat[: cue.start()]
+    flat = OF_AFTER_PLACE.sub("", INNER_ZH.sub("", flat))
+    return re.sub(r"儿(?=$|的)", "", flat)
 
 
 PLACE_NUMBER = r"[\d零〇一二三四五六七八九十百两幺]+(?:号楼|号院|号|楼|栋|幢|单元|层|室|区|条|门)"
@@ -112,6 +117,12 @@ EN_PLACE = re.compile(r"\b(?:district|road|street|avenue|lane|alley|hutong|park|
                       r"|toilet|factory|office|centre|center|salon|gym|hotel|near|opposite|next to|outside|behind)\b")
 
 
+# A place said in passing is taken only with a detail below the district (a road, a compound, a number).
+DETAIL_ZH = re.compile(r"路|街|道|巷|胡同|条|号|楼|小区|村|园|里|大厦|广场|市场|工地|门|口|站|店|馆|院|厂|中心|公园|学校|医院")
+# A time said in passing is taken only when it says more than a part of the day (a day, a date, a clock time).
+SPECIFIC_TIME = re.compile(r"\d|[一二三四五六七八九十两]点|点[半多钟]|号|日|月|周[一二三四五六日天]|星期|礼拜|昨|前天|今天|刚才|上午"
+                           r"|yesterday|today|last night|this morning|monday|tuesday|wednesday|thursday|friday|saturday"
+                           r"|sunday|o'clock|ago|since")
 TIME_LEAD_ZH = re.compile(
     r"(?:天天|每天|每晚|每周[一二三四五六日天]?|每个(?:周|月|星期|礼拜)[一二三四五六日天]?|平时|一到|自从|打从|从|过了|最近|"
     r"快|约|大概|差不多|大约|都|这|[一二两三四五六七八九十俩几半]+个?(?:月|礼拜|星期|周|天|年)了?)$"
@@ -174,8 +185,8 @@ class FieldReader:
                 source = without_commentary(self_corrected_place(text))
             else:
                 span = self._spans.find(text)
-                if span is None:
-                    return None
+                if span is None or not DETAIL_ZH.search(span.text):
+                    return None  # "海淀", "朝阳区三里屯": where exactly is still to be asked
                 source = span.text
             place = parse_address(self._libs, source, lang)
         else:
@@ -191,7 +202,10 @@ class FieldReader:
             return Value(words, text, {"location_parts": place.as_fields()["location_parts"]})
         if not place.ok or not place.value:
             return None
-        return Value(place.value, text, {"location_parts": place.as_fields()["location_parts"]})
+        value = place.value
+        if lang.startswith("zh") and not answer and len(value) < len(source) - 2:
+            value = zh_house_numbers(self._libs, source)  # the library cut a place found whole in the sentence
+        return Value(value, text, {"location_parts": place.as_fields()["location_parts"]})
 
     def incident_time(self, text: str, lang: str, base: datetime | None, answer: bool = False) -> Value | None:
         """Return the time expression in the words (only the time words of a longer sentence), or None."""
@@ -201,6 +215,8 @@ class FieldReader:
         words = self._time_words(text, lang, when.words, answer)
         if words is None:
             return None
+        if not answer and not SPECIFIC_TIME.search(words.lower()):
+            return None  # "天天晚上" said in passing: when exactly is still to be asked
         return Value(words, text, {"incident_time_norm": when.as_fields()["incident_time_norm"]})
 
     def _time_words(self, text: str, lang: str, cleaned: str, answer: bool) -> str | None:
