@@ -138,9 +138,7 @@ class ComplaintForm:
             words = parsing.clean(answers.compact(text))
             if requested == "callback_phone":
                 digits = parsing.digit_string(text)
-                if len(digits) < 5:
-                    return  # no number at all: the form keeps asking (the caller can also say anonymous)
-                words = digits
+                words = digits if len(digits) >= 5 else words  # the agent reads what was said, flagged
             if words:
                 out.slots[requested] = words
                 self._remember_words(out, state, requested, text)

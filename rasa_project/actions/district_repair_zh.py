@@ -58,14 +58,18 @@ class DistrictRepair:
         for i, word in enumerate(words):
             if word.lower() not in ("district", "county"):
                 continue
+            choices = []
             for size in (1, 2, 3):
                 if i - size < 0:
                     continue
                 heard = "".join(words[i - size : i]).lower()
-                best = difflib.get_close_matches(heard, names, n=1, cutoff=0.72)
-                if best and abs(len(best[0]) - len(heard)) <= 2:
-                    words[i - size : i] = [best[0]] + [""] * (size - 1)
-                    break
+                for name in names:
+                    ratio = difflib.SequenceMatcher(None, heard, name).ratio()
+                    if ratio >= 0.66 and abs(len(name) - len(heard)) <= 2:
+                        choices.append((ratio, size, name))
+            if choices:
+                _, size, name = max(choices)
+                words[i - size : i] = [name] + [""] * (size - 1)
         return " ".join(w for w in words if w)
 
     def repair(self, text: str) -> str:

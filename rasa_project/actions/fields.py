@@ -101,6 +101,9 @@ def self_corrected_place(text: str) -> str:
 
 # The digits of an area code said after the number ("…六九八五幺二三四 前头要加零幺零").
 AREA_CODE_AFTER = re.compile(r"(?:区号|前面|前头|前边)(?:是|要|得)?(?:加|加上)?([零〇洞0][幺一1-9二三四五六七八九2-9][零〇洞幺一二三四五六七八九\d]{0,2})")
+# The wrong digits a caller names after the right ones ("…五六七九 不是五六七八", "…nine eight five four not …").
+NOT_THAT = re.compile(r"(?:\s+not|不是)\s*(?:[零〇洞幺一二两三四五六七八九\d]|\b(?:zero|oh|one|two|three|four|five|six|seven|eight"
+                      r"|nine|double|triple)\b|\s)+$")
 ID_CUE = re.compile(r"身份证|证件号|\bid\b|identity|identification")
 
 
@@ -108,9 +111,25 @@ ID_CUE = re.compile(r"身份证|证件号|\bid\b|identity|identification")
 # is cut, and a place needs a place word.
 EN_TAIL = re.compile(r"\b(?:since|every|yesterday|last night|this morning|for the past|and it|it smells|they are|they're"
                      r"|there is|there are|and they)\b")
-EN_LEAD = re.compile(r"^(?:(?:oh|sorry|yes|yeah|well|so|okay|ok|right|the)\s+)*(?:(?:the )?(?:place|address|location)"
-                     r"(?: is| it's| was)?|it's in|it's at|it's on|it is in|it is at|it is on|we live in|i live in|"
-                     r"we live at|i live at|it's|it is)\s+")
+EN_LEAD = re.compile(r"^(?:(?:oh|sorry|yes|yeah|well|so|okay|ok|right|sure|where|the)\s+)*(?:(?:the )?(?:place|address"
+                     r"|location|time|office|construction site|shop|it)(?: is| it's| was| is in| is at| was in| was at)?"
+                     r"|it's in|it's at|it's on|it is in|it is at|it is on|it was the|it was|it's the|(?:we|i|she|he|they)"
+                     r" lives? (?:in|at)|it's|it is)\s+")
+EN_TIME_WORD = re.compile(r"\b(?:since|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|week|month|year"
+                          r"|morning|afternoon|evening|night|day|days|ago|o'clock|am|pm|noon|midnight|today|yesterday"
+                          r"|\d+)\b")
+EN_FILLERS = frozenset({"um", "uh", "er", "erm", "hmm", "like", "basically", "you know", "i mean"})
+
+
+def english_answer(text: str) -> str:
+    """Return an English answer in the caller's own words: lower case, fillers and lead-ins dropped."""
+    words = re.sub(r"[^\w\s']", " ", text.lower())
+    words = re.sub(r"\b(?:you know|i mean)\b", " ", words)
+    kept = " ".join(w for w in words.split() if w not in EN_FILLERS)
+    previous = None
+    while previous != kept:
+        previous, kept = kept, EN_LEAD.sub("", kept)
+    return kept.strip()
 EN_PLACE = re.compile(r"\b(?:district|road|street|avenue|lane|alley|hutong|park|gate|square|station|stop|building|tower"
                       r"|floor|apartment|compound|village|town|market|mall|school|hospital|restaurant|shop|store|bar"
                       r"|plaza|garden|gardens|xiaoqu|jiayuan|yuan|villas?|house|courtyard|bridge|exit|entrance|corner"
@@ -210,6 +229,9 @@ class FieldReader:
     def incident_time(self, text: str, lang: str, base: datetime | None, answer: bool = False) -> Value | None:
         """Return the time expression in the words (only the time words of a longer sentence), or None."""
         when = parse_time(self._libs, text, lang, base)
+        if not lang.startswith("zh") and answer and not when.ok and EN_TIME_WORD.search(text.lower()):
+            words = english_answer(text)  # "since monday monday morning": a time, though dateparser cannot place it
+            return Value(words, text, {"incident_time_norm": None}) if words else None
         if not when.ok or not when.words:
             return None
         words = self._time_words(text, lang, when.words, answer)
@@ -238,12 +260,12 @@ class FieldReader:
                 end = len(flat)  # a short remainder of the answer belongs to it ("…就开始停的")
             return flat[start:end].rstrip("吧啊呢呀")
         if answer:
-            return cleaned  # an English answer to "when?" is kept whole ("every morning from seven thirty to ten")
+            return english_answer(text)  # kept whole, in the caller's words ("since six this morning")
         return parsing.incident_time(text)
 
     def phone(self, text: str, lang: str) -> Value | None:
         """Return a valid phone number in the words (an ID number said with it is left out), or None."""
-        flat = answers.compact(text)
+        flat = NOT_THAT.sub("", answers.compact(text))  # "nine eight five four not nine eight four four"
         cue = ID_CUE.search(flat)
         spoken = flat[: cue.start()] if cue and cue.start() > 0 else flat
         checked = phone_in_words(spoken)
@@ -315,6 +337,7 @@ class FieldReader:
                 return whole
             if not isinstance(old, str) or not old.isdigit():
                 return None
+            text = NOT_THAT.sub("", answers.compact(text))
             count = self._last_digits(text)
             digits = parsing.digit_string(text)
             if count and digits and len(digits) == count:
