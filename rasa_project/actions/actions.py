@@ -93,7 +93,8 @@ class ValidateTicketStatusForm(FormValidationAction):
         if number:
             return [SlotSet("ticket_number", number)]
         if not tracker.active_loop.get("name") and self._check.is_complaint(text, lang(tracker), intent_of(tracker)):
-            return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("complaint_form")]
+            # Ends the status form at once; action_ticket_status then hands the words to the complaint form.
+            return [ActiveLoop(None), SlotSet("requested_slot", None)]
         return []
 
     async def get_validation_events(
@@ -105,13 +106,20 @@ class ValidateTicketStatusForm(FormValidationAction):
 class TicketStatus(Action):
     """Ask the bot to look the ticket up and tell the caller its status."""
 
+    def __init__(self) -> None:
+        self._check = ComplaintCheck()
+
     def name(self) -> str:
         return "action_ticket_status"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         number = tracker.get_slot("ticket_number") or ""
         if not number:
-            return []  # the status form ended without a number (the words were a complaint)
+            text = tracker.latest_message.get("text") or ""
+            if self._check.is_complaint(text, lang(tracker), "check_ticket_status"):
+                return [FollowupAction("complaint_form")]  # the words were a complaint, not a status check
+            dispatcher.utter_message(response="utter_ask_ticket_number")
+            return [ActiveLoop("ticket_status_form"), SlotSet("requested_slot", "ticket_number")]
         dispatcher.utter_message(response="utter_ticket_status_lookup",
                                  ticket_number=parsing.spoken_digits(number, lang(tracker)))
         dispatcher.utter_message(json_message={"directive": "ticket_status", "ticket_number": number})
