@@ -16,6 +16,7 @@ from voicebot.commands.replay_cmd import check_rasa, rasa_servers
 from voicebot.engines import open_engines
 from voicebot.qa.dialogue_bars import check_bars
 from voicebot.qa.dialogue_corpus import CORPUS_DIR, LANGS, Corpus, load_corpus
+from voicebot.qa.dialogue_floor import check_floor, load_floor
 from voicebot.qa.dialogue_metrics import Figures, Verdict, all_figures, judge
 from voicebot.qa.dialogue_report import (
     diff_reports,
@@ -104,6 +105,9 @@ def register(actions: argparse._SubParsersAction) -> None:
     parser.add_argument("--concurrency", type=int, default=4, help="dialogues played at once (4)")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when a held-out figure is below the bars (or there is no held-out part)")
+    parser.add_argument("--check-floor", action="store_true",
+                        help="exit 1 when a held-out figure fell below the regression floor (corpus/floor.json): "
+                             "what CI checks while the bars are not yet met")
     parser.set_defaults(func=run)
 
 
@@ -137,4 +141,10 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         write_report(report.to_dict(), args.json)
         print(f"JSON report: {args.json}", file=sys.stderr)
+    if args.check_floor:
+        regressions = check_floor(report.figures, load_floor())
+        print("\n" + ("below the regression floor:\n" + "\n".join(f"  {p}" for p in regressions)
+                      if regressions else "held-out figures at or above the regression floor"))
+        if regressions:
+            return 1
     return 1 if args.check and report.problems else 0
