@@ -12,13 +12,13 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from asr.base import Transcript
-from voicebot.audio import AudioFrame, Clip
+from voicebot.audio import Clip
 from voicebot.clock import Clock
 from voicebot.events import BotReplied, CallRecord
 from voicebot.file_line import CallerTurn, FileLine
 from voicebot.line import LineInfo
 from voicebot.qa.dialogue_corpus import CallerLine, Dialogue
+from voicebot.qa.turn_reference import TurnReferenceStream
 
 MAX_CALLER_TURNS = 24
 """A call lasts at most this many caller turns; then the caller hangs up."""
@@ -108,7 +108,7 @@ class DialogueCaller(FileLine):
                 self._turns.append(CallerTurn(audio=audio, dtmf=line.dtmf, label=line.describe()))
         return super()._start_next_turn(now)
 
-    def words_for(self, end_ms: int) -> str:
+    def text_for(self, end_ms: int) -> str:
         """Return the words of the speech turn playing at ``end_ms`` the first time it is asked, then ``""``."""
         starts = [t.at_ms for t in self.script.played]
         index = bisect.bisect_right(starts, end_ms) - 1
@@ -124,35 +124,6 @@ class SpokenWordsRecognizer:
     def __init__(self, caller: DialogueCaller) -> None:
         self._caller = caller
 
-    def start_stream(self, call_id: str, rate: int) -> SpokenWordsStream:
-        """Open the call's stream."""
-        return SpokenWordsStream(self._caller)
-
-
-class SpokenWordsStream:
-    """Notes where each utterance ends and answers with its turn's words."""
-
-    def __init__(self, caller: DialogueCaller) -> None:
-        self._caller = caller
-        self._start_ms: int | None = None
-        self._end_ms = 0
-
-    async def accept(self, frame: AudioFrame) -> None:
-        """Note the frame's place on the call clock (the audio itself is not needed)."""
-        if self._start_ms is None:
-            self._start_ms = frame.timestamp_ms
-        self._end_ms = frame.timestamp_ms + round(frame.duration_ms)
-
-    def partial(self) -> Transcript:
-        """Return nothing partial."""
-        return Transcript("", False)
-
-    async def finish(self) -> Transcript:
-        """Return the turn's words (nothing for a further piece of the same turn)."""
-        text = self._caller.words_for(self._end_ms - 1)
-        start = self._start_ms if self._start_ms is not None else self._end_ms
-        self._start_ms = None
-        return Transcript(text, True, 1.0 if text else 0.0, start, self._end_ms)
-
-    async def aclose(self) -> None:
-        """Nothing to release."""
+    def start_stream(self, call_id: str, rate: int) -> TurnReferenceStream:
+        """Open the call's stream (it notes where each utterance ends and hears the turn's words)."""
+        return TurnReferenceStream(self._caller)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from asr.base import Transcript
 from voicebot.audio import AudioFrame
@@ -38,10 +39,18 @@ class TurnReferenceRecognizer:
         return self._texts[turn - 1] or ""
 
 
+class TextSource(Protocol):
+    """Who knows the words of the caller turn playing at a moment of the call."""
+
+    def text_for(self, end_ms: int) -> str:
+        """Return the words of the turn playing at ``end_ms`` the first time it is asked, then ``""``."""
+        ...
+
+
 class TurnReferenceStream:
     """One call's stream: notes where each utterance ends, answers with its turn's text."""
 
-    def __init__(self, owner: TurnReferenceRecognizer) -> None:
+    def __init__(self, owner: TextSource) -> None:
         self._owner = owner
         self._start_ms: int | None = None
         self._end_ms = 0
