@@ -56,8 +56,8 @@ async def test_complaint_filled_and_confirmed(client: RasaClient) -> None:
     call = uuid.uuid4().hex
     first = await client.respond(call, "我 要 投诉 朝阳区 建国路 那边 工地 每天 晚上 施工 太 吵", "zh-CN", {})
     assert first.slots["complaint_category"] == "noise"
-    assert first.slots["location"] == "朝阳区建国路"
-    assert first.expect == "number"  # asks for the callback number next
+    assert first.slots["location"] == "朝阳区建国路工地"  # the place found whole in the sentence (jieba + jionlp)
+    assert first.asked == "callback_phone" and first.expect == "number"  # asks for the callback number next
     await client.respond(call, "幺三八 幺二三四 五六七八", "zh-CN", {})
     readback = await client.respond(call, "不用 保密", "zh-CN", {})
     assert any("幺三八 幺二三四 五六七八" in u for u in readback.utterances)
@@ -88,8 +88,11 @@ async def test_handoff_mid_form_carries_partial_slots(client: RasaClient) -> Non
 async def test_status_emergency_goodbye_and_after_hours(client: RasaClient) -> None:
     status = await client.respond(uuid.uuid4().hex, "查 一下 工单 二零二六 一一二三 零零一 的 进度", "zh-CN", {})
     assert TicketStatus("20261123001") in status.directives
-    fire = await client.respond(uuid.uuid4().hex, "我 家 着火 了", "zh-CN", {})
-    assert any("幺幺九" in u for u in fire.utterances) and Hangup() in fire.directives
+    fire = await client.respond(uuid.uuid4().hex, "我 家 着火 了", "zh-CN", {})  # no bot verdict: the NLU decides
+    assert any("幺幺九" in u for u in fire.utterances) and Hangup() not in fire.directives  # the call goes on
+    assert any("转人工" in u for u in fire.utterances)
+    mention = await client.respond(uuid.uuid4().hex, "救护车 每天 半夜 鸣笛 太 吵 了", "zh-CN", {"safety": "none"})
+    assert not any("幺二零" in u for u in mention.utterances)  # the bot judged it no emergency: a complaint
     bye = await client.respond(uuid.uuid4().hex, "没事 了 再见", "zh-CN", {})
     assert bye.directives == (Hangup(),)
     night = uuid.uuid4().hex

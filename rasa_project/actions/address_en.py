@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from actions import extracted
 from actions.extracted import Address, AddressParts
+from actions.lead_ins import without_lead_ins
 from actions.nlp_libs import NlpLibs
 from actions.spoken_digits import en_number_words, longest_digits
 
@@ -54,12 +55,7 @@ def clean_en(text: str) -> str:
     """Return lower-case words without lead-ins ("it's at", "my address is") and fillers; numbers as digits."""
     out = re.sub(r"[^\w\s']", " ", text.lower())
     out = " ".join(w for w in out.split() if w not in FILLERS)
-    changed = True
-    while changed:
-        changed = False
-        for lead in sorted(LEAD_INS, key=len, reverse=True):
-            if out.startswith(lead + " "):
-                out, changed = out[len(lead) + 1 :], True
+    out = without_lead_ins(out, LEAD_INS, " ")
     out = re.sub(r"\b(?:number|no)\s+(?=\d)", "", en_number_words(out))
     return out.strip(" ,")
 

@@ -106,10 +106,10 @@ class ComplaintForm:
         kind = self._read.request_type(text)
         if kind and state.extra.get("request_type") in (None, "complaint"):
             out.slots["request_type"] = kind
-        if state.extra.get("opening") is None and parsing.substantive(text):
-            # The caller's first account is kept whole; the form still asks for the details (description).
-            out.slots["opening"] = parsing.clean(answers.compact(text))
-            out.slots["has_opening"] = True
+        if state.slots.get("description") is None and parsing.substantive(text):
+            # The caller's first account is the description: what was said in one breath is not asked again.
+            out.slots["description"] = parsing.clean(answers.compact(text))
+            self._remember_words(out, state, "description", text)
 
     # -- answers to the question asked ----------------------------------------------------------------------
     def _typed_answer(
@@ -133,6 +133,8 @@ class ComplaintForm:
             # The answer to another question (a time when asked where): stored there; ask this one again.
             out.slots["reasked"] = requested
             return
+        if state.reasked == requested and answers.yes_no(text).value is not None and len(answers.compact(text)) <= 6:
+            return  # "对的", "no need": not an answer to where or when; the form asks once more
         if state.reasked == requested:
             # Asked twice: keep the caller's own words for the agent, flagged as unchecked.
             words = parsing.clean(answers.compact(text))
@@ -164,7 +166,7 @@ class ComplaintForm:
             self._store("complaint_category", found["complaint_category"], state, out)
             return
         out.slots["complaint_category"] = "other"
-        if state.slots.get("description") is None and state.extra.get("opening") is None:
+        if state.slots.get("description") is None and "description" not in out.slots:
             out.slots["description"] = parsing.clean(answers.compact(text))
             self._remember_words(out, state, "description", text)
 

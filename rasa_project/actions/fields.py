@@ -115,6 +115,8 @@ EN_LEAD = re.compile(r"^(?:(?:oh|sorry|yes|yeah|well|so|okay|ok|right|sure|where
                      r"|location|time|office|construction site|shop|it)(?: is| it's| was| is in| is at| was in| was at)?"
                      r"|it's in|it's at|it's on|it is in|it is at|it is on|it was the|it was|it's the|(?:we|i|she|he|they)"
                      r" lives? (?:in|at)|it's|it is)\s+")
+EN_STREET = re.compile(r"\b(?:road|street|avenue|lane|alley|hutong|district)\b")
+EN_PRONOUN = re.compile(r"\b(?:i|we|our|my|you|they|it|he|she|me|us)\b")
 EN_TIME_WORD = re.compile(r"\b(?:since|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|week|month|year"
                           r"|morning|afternoon|evening|night|day|days|ago|o'clock|am|pm|noon|midnight|today|yesterday"
                           r"|\d+)\b")
@@ -138,10 +140,6 @@ EN_PLACE = re.compile(r"\b(?:district|road|street|avenue|lane|alley|hutong|park|
 
 # A place said in passing is taken only with a detail below the district (a road, a compound, a number).
 DETAIL_ZH = re.compile(r"路|街|道|巷|胡同|条|号|楼|小区|村|园|里|大厦|广场|市场|工地|门|口|站|店|馆|院|厂|中心|公园|学校|医院")
-# A time said in passing is taken only when it says more than a part of the day (a day, a date, a clock time).
-SPECIFIC_TIME = re.compile(r"\d|[一二三四五六七八九十两]点|点[半多钟]|号|日|月|周[一二三四五六日天]|星期|礼拜|昨|前天|今天|刚才|上午"
-                           r"|yesterday|today|last night|this morning|monday|tuesday|wednesday|thursday|friday|saturday"
-                           r"|sunday|o'clock|ago|since")
 TIME_LEAD_ZH = re.compile(
     r"(?:天天|每天|每晚|每周[一二三四五六日天]?|每个(?:周|月|星期|礼拜)[一二三四五六日天]?|平时|一到|自从|打从|从|过了|最近|"
     r"快|约|大概|差不多|大约|都|这|[一二两三四五六七八九十俩几半]+个?(?:月|礼拜|星期|周|天|年)了?)$"
@@ -209,10 +207,14 @@ class FieldReader:
                 source = span.text
             place = parse_address(self._libs, source, lang)
         else:
-            if not answer:
-                return None  # English places are taken from the answer to "where?" (a sentence is too loose)
             text = self._districts.repair_en(text)
             place = parse_address(self._libs, text, lang)
+            if not answer:
+                # From a sentence about something else, only a short street or district name ("on main street").
+                value = (place.value or "").lower()
+                if not place.ok or len(value.split()) > 6 or not EN_STREET.search(value) or EN_PRONOUN.search(value):
+                    return None
+                return Value(value, text, {"location_parts": place.as_fields()["location_parts"]})
             words = EN_TAIL.split(EN_LEAD.sub("", clean_en(text)))[0].strip()
             if not (place.ok or EN_PLACE.search(words)) or not words or self.wants_anonymous(text):
                 return None
@@ -237,8 +239,6 @@ class FieldReader:
         words = self._time_words(text, lang, when.words, answer)
         if words is None:
             return None
-        if not answer and not SPECIFIC_TIME.search(words.lower()):
-            return None  # "天天晚上" said in passing: when exactly is still to be asked
         return Value(words, text, {"incident_time_norm": when.as_fields()["incident_time_norm"]})
 
     def _time_words(self, text: str, lang: str, cleaned: str, answer: bool) -> str | None:

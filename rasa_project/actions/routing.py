@@ -17,9 +17,12 @@ FRAMING = re.compile(
     r"投诉|举报|反映|反应|不给|拖欠|欠我|没人管|不管|\b(?:complain|complaint|report|refus|won't pay|never paid|nobody)"
 )
 QUESTION = re.compile(
-    r"吗|怎么|如何|哪里|哪儿|什么时候|几点|多少|能不能|可不可以|是不是|要不要|请问|咨询|需要什么|？|\?"
-    r"|^(?:how|what|where|when|which|can|could|is|are|do|does|should|who)\b|\b(?:how do|how can|where can|what do)\b"
+    r"吗|么|怎么|如何|哪|什么|几点|多少|能不能|可不可以|是不是|要不要|请问|咨询|需要|？|\?"
+    r"|\b(?:how|what|where|when|which|can i|could i|do i|should i|is there|are there|who|whether)\b"
 )
+# A problem told as a statement ("停水了一整天了也没通知", "we have no hot water"): a complaint, not a question.
+PROBLEM = re.compile(r"了|没有|没人|坏|不给|拖欠|太|老是|一直|\b(?:no|not|broken|gone off|won't|didn't|hasn't|haven't"
+                     r"|stopped|again|overflowing|never|nobody)\b")
 TICKET_WORDS = re.compile(r"工单|单号|编号|进度|查询|查一下|办得怎么样|\b(?:ticket|status|reference|case number|progress)\b")
 
 
@@ -38,6 +41,6 @@ class ComplaintCheck:
             return False
         framed = bool(FRAMING.search(words.lower()))
         if intent == "faq":
-            return framed or not QUESTION.search(words.lower())
+            return not QUESTION.search(words.lower()) and (framed or bool(PROBLEM.search(words.lower())))
         told = parsing.substantive(words) or (parsing.has_hanzi(words) and parsing.place_words(words) is not None)
         return framed or told

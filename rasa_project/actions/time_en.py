@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from actions import extracted
 from actions.extracted import TimeAnswer, TimeNorm
+from actions.lead_ins import without_lead_ins
 from actions.nlp_libs import NlpLibs
 from actions.spoken_digits import en_number_words, longest_digits
 
@@ -67,12 +68,7 @@ class _Clock:
 def clean_time_en(text: str) -> str:
     """Return the caller's time words in lower case without fillers and lead-ins ("it was", "um")."""
     out = " ".join(w for w in re.sub(r"[^\w\s':]", " ", text.lower()).split() if w not in FILLERS)
-    changed = True
-    while changed:
-        changed = False
-        for lead in sorted(LEAD_INS, key=len, reverse=True):
-            if out.startswith(lead + " "):
-                out, changed = out[len(lead) + 1 :], True
+    out = without_lead_ins(out, LEAD_INS, " ")
     return out
 
 

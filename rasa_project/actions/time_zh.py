@@ -14,6 +14,7 @@ from typing import Any
 
 from actions import extracted
 from actions.extracted import TimeAnswer, TimeNorm
+from actions.lead_ins import without_lead_ins
 from actions.nlp_libs import NlpLibs
 from actions.spoken_digits import ZH_NUMERAL, longest_digits
 
@@ -47,12 +48,7 @@ def clean_time_zh(text: str) -> str:
     for phrase in NO_INFO:
         if out != phrase:
             out = out.replace(phrase, "")
-    changed = True
-    while changed:
-        changed = False
-        for lead in sorted(LEAD_INS, key=len, reverse=True):
-            if out.startswith(lead) and len(out) > len(lead):
-                out, changed = out[len(lead) :], True
+    out = without_lead_ins(out, LEAD_INS)
     for filler in INNER_FILLERS:
         out = out.replace(filler, "")
     return out
