@@ -236,8 +236,8 @@ class ComplaintForm:
         if target == state.requested and not readback:
             return False  # a self-correction inside the answer itself: the answer's own reading handles it
         value = self._read.corrected(target, rest, state.slots.get(target), state.lang, state.base_time)
-        if value is None or state.slots.get(target) is None:
-            return False
+        if value is None or state.slots.get(target) is None or value.value == state.slots.get(target):
+            return False  # nothing new ("不对" alone): the read-back asks what to correct
         self._store(target, value, state, out)
         out.slots["flags"] = flagged(state, out, target, "corrected")
         if not readback:
