@@ -9,6 +9,7 @@ misunderstanding, and two in a row reach a person.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,9 @@ ESCAPE_INTENTS = frozenset({"request_human", "goodbye", "repeat", "silence"})
 # Intents that cannot be an answer to "where?" or "when?" when nothing of that type is in the words.
 NOT_AN_ANSWER = frozenset({"faq", "check_ticket_status", "out_of_scope", "greet", "thank"})
 TYPED_SLOTS = ("location", "incident_time", "callback_phone")
+# "Anything to add?" answered with nothing.
+NOTHING_MORE = re.compile(r"^(?:没有?了?|没别的|没有别的|就这些|就这样|没什么|nothing|no|that's all|that is all|nothing else)"
+                          r"(?:了|吧|啊|的|谢谢|thanks|thank you|\s)*$")
 YES_NO_SLOTS = ("confidential", "complaint_confirmed")
 
 
@@ -79,6 +83,8 @@ class ComplaintForm:
     @staticmethod
     def _answer_despite_intent(text: str, intent: str | None, state: FormState) -> bool:
         """Return whether words classified as goodbye are the answer ("对 就这样" at the read-back, a long account)."""
+        if state.requested == "description" and state.extra.get("opening") and intent in ("goodbye", "repeat"):
+            return True  # "没有了 谢谢" to "anything to add?": nothing to add, not the end of the call
         if intent != "goodbye" or state.requested is None:
             return False
         if state.requested in YES_NO_SLOTS:
@@ -106,10 +112,10 @@ class ComplaintForm:
         kind = self._read.request_type(text)
         if kind and state.extra.get("request_type") in (None, "complaint"):
             out.slots["request_type"] = kind
-        if state.slots.get("description") is None and parsing.substantive(text):
-            # The caller's first account is the description: what was said in one breath is not asked again.
-            out.slots["description"] = parsing.clean(answers.compact(text))
-            self._remember_words(out, state, "description", text)
+        if state.extra.get("opening") is None and parsing.substantive(text):
+            # The caller's first account is kept whole; the form still asks whether there is more to note.
+            out.slots["opening"] = parsing.clean(answers.compact(text))
+            out.slots["has_opening"] = True
 
     # -- answers to the question asked ----------------------------------------------------------------------
     def _typed_answer(
@@ -154,6 +160,10 @@ class ComplaintForm:
             out.responses.append(("utter_invalid_phone", {}))
 
     def _description_answer(self, text: str, state: FormState, out: Extraction) -> None:
+        opening = state.extra.get("opening")
+        if opening and (answers.yes_no(text).value is False or NOTHING_MORE.search(answers.compact(text))):
+            out.slots["description"] = opening  # nothing to add: the first account is the description
+            return
         words = parsing.clean(answers.compact(text))
         if words:
             out.slots["description"] = words
@@ -166,7 +176,7 @@ class ComplaintForm:
             self._store("complaint_category", found["complaint_category"], state, out)
             return
         out.slots["complaint_category"] = "other"
-        if state.slots.get("description") is None and "description" not in out.slots:
+        if state.slots.get("description") is None and state.extra.get("opening") is None:
             out.slots["description"] = parsing.clean(answers.compact(text))
             self._remember_words(out, state, "description", text)
 

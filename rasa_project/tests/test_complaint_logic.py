@@ -27,7 +27,7 @@ def test_several_details_in_one_sentence_keep_the_callers_words() -> None:
     assert out.slots["complaint_category"] == "noise"
     assert "朝阳区建国路" in out.slots["location"]
     assert out.slots["incident_time"] == "每天晚上"
-    assert "施工太吵" in out.slots["description"]  # said in one breath: not asked again
+    assert "施工太吵" in out.slots["opening"] and "description" not in out.slots  # anything to add is still asked
     assert out.slots["field_words"]["location"] == text
 
 
@@ -115,3 +115,12 @@ def test_the_ticket_description_is_the_opening_then_the_details() -> None:
     fields = ticket_fields({"opening": "工地半夜施工", "description": "电钻声", "callback_phone": "anonymous"}, {})
     assert fields["description"] == "工地半夜施工 电钻声"
     assert fields["anonymous"] is True and fields["callback_phone"] is None and fields["confidential"] is True
+
+
+def test_nothing_to_add_keeps_the_first_account_as_the_description() -> None:
+    extra = {"opening": "工地半夜施工太吵"}
+    form_state = FormState(slots={n: None for n in COMPLAINT_SLOTS}, requested="description", extra=extra)
+    out = FORM.extract("没有了 谢谢", "goodbye", form_state)
+    assert out.slots["description"] == "工地半夜施工太吵"
+    out = FORM.extract("电钻 一直 响 到 两点", "inform", form_state)
+    assert out.slots["description"] == "电钻一直响到两点"
