@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 # Slots that are bookkeeping inside the assistant, not caller data.
 INTERNAL_SLOTS = frozenset({"requested_slot", "lang", "correction_pending", "callback_offered", "complaint_confirmed",
-                            "session_started_metadata"})
+                            "session_started_metadata", "reasked", "last_filled", "misunderstood_last", "has_opening"})
 
 
 def parse_directive(payload: dict[str, Any]) -> Directive | None:

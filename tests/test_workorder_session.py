@@ -72,3 +72,12 @@ async def test_a_handoff_gets_one_and_a_resolved_call_does_not() -> None:
     )
     resolved = resolved_tickets.tickets[call.record.call_id]
     assert resolved.kind == "resolved" and resolved.work_order is None
+
+
+def test_the_first_account_and_the_added_details_make_the_ticket_description() -> None:
+    from voicebot.ticketing import ticket_fields
+
+    fields = ticket_fields({"opening": "小区垃圾好几天没人清理", "field_words": {"location": "就在 门口"}})
+    assert fields["description"] == "小区垃圾好几天没人清理" and fields["words"] == {"location": "就在 门口"}
+    both = ticket_fields({"opening": "楼上装修太吵", "description": "周末早上八点就砸墙"})
+    assert both["description"] == "楼上装修太吵 周末早上八点就砸墙" and "opening" not in both

@@ -12,6 +12,21 @@ from voicebot.workorder.book import WorkOrderBook
 from voicebot.workorder.builder import WORK_ORDER_KINDS, build_work_order
 
 
+def ticket_fields(slots: dict[str, Any]) -> dict[str, Any]:
+    """Return the dialogue's slots in the ticket's field names (docs/workorder.md): the caller's first account and
+    the details they added make the description; the caller's own words are ``words``."""
+    fields = dict(slots)
+    opening = fields.pop("opening", None)
+    details = fields.get("description")
+    if opening and (not details or details in opening):
+        fields["description"] = opening
+    elif opening and opening not in details:
+        fields["description"] = f"{opening} {details}"
+    if "field_words" in fields:
+        fields["words"] = fields.pop("field_words")
+    return fields
+
+
 def draft_ticket(
     record: CallRecord,
     info: LineInfo,
@@ -31,7 +46,7 @@ def draft_ticket(
     merged.update(fields or {})
     handoffs = record.of(HandoffRequested)
     started = started_at_ms or int(time.time() * 1000)
-    kept = {k: v for k, v in merged.items() if v is not None}
+    kept = ticket_fields({k: v for k, v in merged.items() if v is not None})
     work_order = build_work_order(book, kept, started) if book and kind in WORK_ORDER_KINDS else None
     return TicketDraft(
         call_id=info.call_id,
