@@ -17,7 +17,7 @@ def ticket_fields(slots: dict[str, Any]) -> dict[str, Any]:
     the details they added make the description; the caller's own words are ``words``."""
     fields = dict(slots)
     opening = fields.pop("opening", None)
-    details = fields.get("description")
+    details = str(fields.get("description") or "")
     if opening and (not details or details in opening):
         fields["description"] = opening
     elif opening and opening not in details:

@@ -168,8 +168,8 @@ EN = CueTable(
         # gas, medical and police words that are no emergency
         mask(r"\bgas (stove|cooker|hob|heater|boiler|water heater)s?( \w+){0,2} not (light|work|start|turn on"
              r"|heat)\w*"),
-        mask(r"\b(cut|cut off|turned off|shut off|switched off|no) (my |our |the )?gas\b|\bgas (is |was |will be |be |has been )?(off"
-             r"|cut|back|restored|on again)\b", 1),
+        mask(r"\b(cut|cut off|turned off|shut off|switched off|no) (my |our |the )?gas\b"
+             r"|\bgas (is |was |will be |be |has been )?(off|cut|back|restored|on again)\b", 1),
         mask(r"\bgas (pipe|pipes|line|lines|main|mains) (installation|work|works|upgrade|replacement)\b"
              r"|\bgas (installation|connection|supply|service)\b|\bno gas\b"),
         mask(r"\bgas (cylinder|cylinders|bottle|bottles|canister|canisters)\b(?!( \w+){0,3} (is |are )?leak)"),
