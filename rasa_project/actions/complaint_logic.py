@@ -71,7 +71,10 @@ class ComplaintForm:
         elif requested in TYPED_SLOTS:
             self._typed_answer(requested, text, intent, found, state, out)
         elif requested == "description":
-            self._description_answer(text, state, out)
+            if state.extra.get("opening") and any(name in out.slots for name in found if name != "description"):
+                out.slots["description"] = state.extra["opening"]  # the answer was another field: nothing added
+            else:
+                self._description_answer(text, state, out)
         elif requested == "complaint_category":
             self._category_answer(text, found, state, out)
         elif requested == "confidential":

@@ -124,3 +124,10 @@ def test_nothing_to_add_keeps_the_first_account_as_the_description() -> None:
     assert out.slots["description"] == "工地半夜施工太吵"
     out = FORM.extract("电钻 一直 响 到 两点", "inform", form_state)
     assert out.slots["description"] == "电钻一直响到两点"
+
+
+def test_a_phone_number_said_to_anything_to_add_is_the_phone_not_the_description() -> None:
+    form_state = FormState(slots={n: None for n in COMPLAINT_SLOTS}, requested="description",
+                           extra={"opening": "工地半夜施工太吵"})
+    out = FORM.extract("幺三八零零幺三八零零零", "inform", form_state)
+    assert out.slots["callback_phone"] == "13800138000" and out.slots["description"] == "工地半夜施工太吵"
