@@ -71,7 +71,7 @@ class ComplaintForm:
         elif requested in TYPED_SLOTS:
             self._typed_answer(requested, text, intent, found, state, out)
         elif requested == "description":
-            if state.extra.get("opening") and any(name in out.slots for name in found if name != "description"):
+            if state.extra.get("opening") and ("callback_phone" in out.slots or "id_number" in out.slots):
                 out.slots["description"] = state.extra["opening"]  # the answer was another field: nothing added
             else:
                 self._description_answer(text, state, out)
