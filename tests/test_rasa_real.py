@@ -57,7 +57,9 @@ async def test_complaint_filled_and_confirmed(client: RasaClient) -> None:
     first = await client.respond(call, "我 要 投诉 朝阳区 建国路 那边 工地 每天 晚上 施工 太 吵", "zh-CN", {})
     assert first.slots["complaint_category"] == "noise"
     assert first.slots["location"] == "朝阳区建国路工地"  # the place found whole in the sentence (jieba + jionlp)
-    assert first.asked == "callback_phone" and first.expect == "number"  # asks for the callback number next
+    assert first.asked == "description"  # anything to add to the first account?
+    nothing = await client.respond(call, "没有 了", "zh-CN", {})
+    assert nothing.asked == "callback_phone" and nothing.expect == "number"  # then the callback number
     await client.respond(call, "幺三八 幺二三四 五六七八", "zh-CN", {})
     readback = await client.respond(call, "不用 保密", "zh-CN", {})
     assert any("幺三八 幺二三四 五六七八" in u for u in readback.utterances)
