@@ -6,7 +6,6 @@ Spoken texts are responses in domain/<lang>.yml; the actions only choose them an
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -192,39 +191,6 @@ class Fallback(Action):
             # A complaint told in one breath (problem + place + time) that the classifier could not place.
             return [FollowupAction("complaint_form")]
         return misunderstood(dispatcher, tracker)
-
-
-class FaqAnswer(Action):
-    """Answer a knowledge-base question; a complaint that only sounds like one (停水了一整天) starts the form."""
-
-    def __init__(self) -> None:
-        self._check = ComplaintCheck()
-
-    def name(self) -> str:
-        return "action_faq"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if self._check.is_complaint(tracker.latest_message.get("text") or "", lang(tracker), "faq"):
-            return [FollowupAction("complaint_form")]
-        selected = ((tracker.latest_message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
-        dispatcher.utter_message(response=selected.get("utter_action") or "utter_faq")
-        return []
-
-
-class Greet(Action):
-    """Greet back; a greeting followed by a complaint in the same breath starts the complaint form."""
-
-    def __init__(self) -> None:
-        self._check = ComplaintCheck()
-
-    def name(self) -> str:
-        return "action_greet"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if self._check.is_complaint(tracker.latest_message.get("text") or "", lang(tracker), "greet"):
-            return [FollowupAction("complaint_form")]
-        dispatcher.utter_message(response="utter_greet")
-        return []
 
 
 def misunderstood(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:

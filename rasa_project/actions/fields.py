@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from actions import answer_words as aw
 from actions import answers, parsing
 from actions.address_en import clean_en
 from actions.district_repair_zh import DistrictRepair
@@ -42,10 +43,6 @@ NAMED_EN = (
     ("incident_time", re.compile(r"\b(?:time|date|day|when)\b")),
     ("complaint_category", re.compile(r"\b(?:category|type of problem|kind of problem)\b")),
 )
-LAST_DIGITS_ZH = re.compile(r"(?:最后|后|尾号)([一二三四五六七八九两几\d])位")
-LAST_DIGITS_EN = re.compile(r"\blast (one|two|three|four|five|six|\d) digits?\b")
-EN_SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-ZH_SMALL = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,92 +55,6 @@ class Value:
     """The caller's own words it came from."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Detail slots to set with it (``location_parts``, ``incident_time_norm``, ``phone_kind``)."""
-
-
-# What a caller adds after the place itself ("…15号楼 你记清楚了", "…7层 就我楼上那家").
-COMMENTARY_ZH = re.compile(r"你记|记一下|记清楚|记好|记住|听清|听明白|写上|写清楚|就我|就是我|我跟你说|你们赶紧|你们快|对对")
-
-
-INNER_ZH = re.compile(r"那边的|这边的|那边|这边|那个|这个|就在|里头|里边|叫做|(?<=[\u4e00-\u9fff])叫(?=[\u4e00-\u9fff])")
-OF_AFTER_PLACE = re.compile(r"(?<=[街路区园里楼号口边道苑村镇])的(?=[\u4e00-\u9fff\d])")
-
-
-def without_commentary(text: str) -> str:
-    """Return a Mandarin answer to "where?" without the remarks after the place and the fillers inside it."""
-    flat = re.sub(r"\s+", "", text)
-    cue = COMMENTARY_ZH.search(flat)
-    if cue and cue.start() >= 3:
-        flat = flat[: cue.start()]
-    flat = OF_AFTER_PLACE.sub("", INNER_ZH.sub("", flat))
-    return re.sub(r"儿(?=$|的)", "", flat)
-
-
-PLACE_NUMBER = r"[\d零〇一二三四五六七八九十百两幺]+(?:号楼|号院|号|楼|栋|幢|单元|层|室|区|条|门)"
-
-
-def self_corrected_place(text: str) -> str:
-    """Return a Mandarin place answer with the caller's own correction applied ("二十六号 不对 是二十八号")."""
-    flat = answers.compact(text)
-    cue = answers.correction_cue(flat)
-    if cue is None or cue.start() == 0:
-        return flat
-    before, after = flat[: cue.start()], re.sub(r"^(?:是|应该是|改成|改为)", "", flat[cue.end() :])
-    number = re.match(PLACE_NUMBER, after)
-    if number:
-        unit = re.sub(r"^[\d零〇一二三四五六七八九十百两幺]+", "", number.group(0))
-        earlier = [m for m in re.finditer(PLACE_NUMBER, before) if m.group(0).endswith(unit)]
-        if earlier:
-            return before[: earlier[-1].start()] + after
-    if re.search(r"区|县|路|街|胡同|小区|村|镇", after):
-        return after  # a whole new place
-    return before + after
-
-
-# The digits of an area code said after the number ("…六九八五幺二三四 前头要加零幺零").
-AREA_CODE_AFTER = re.compile(r"(?:区号|前面|前头|前边)(?:是|要|得)?(?:加|加上)?([零〇洞0][幺一1-9二三四五六七八九2-9][零〇洞幺一二三四五六七八九\d]{0,2})")
-# The wrong digits a caller names after the right ones ("…五六七九 不是五六七八", "…nine eight five four not …").
-NOT_THAT = re.compile(r"(?:\s+not|不是)\s*(?:[零〇洞幺一二两三四五六七八九\d]|\b(?:zero|oh|one|two|three|four|five|six|seven|eight"
-                      r"|nine|double|triple)\b|\s)+$")
-ID_CUE = re.compile(r"身份证|证件号|\bid\b|identity|identification")
-
-
-# An English answer to "where?" is kept in the caller's words; what follows the place ("since yesterday it smells")
-# is cut, and a place needs a place word.
-EN_TAIL = re.compile(r"\b(?:since|every|yesterday|last night|this morning|for the past|and it|it smells|they are|they're"
-                     r"|there is|there are|and they)\b")
-EN_LEAD = re.compile(r"^(?:(?:oh|sorry|yes|yeah|well|so|okay|ok|right|sure|where|the)\s+)*(?:(?:the )?(?:place|address"
-                     r"|location|time|office|construction site|shop|it)(?: is| it's| was| is in| is at| was in| was at)?"
-                     r"|it's in|it's at|it's on|it is in|it is at|it is on|it was the|it was|it's the|(?:we|i|she|he|they)"
-                     r" lives? (?:in|at)|it's|it is)\s+")
-EN_STREET = re.compile(r"\b(?:road|street|avenue|lane|alley|hutong|district)\b")
-EN_PRONOUN = re.compile(r"\b(?:i|we|our|my|you|they|it|he|she|me|us)\b")
-EN_TIME_WORD = re.compile(r"\b(?:since|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|week|month|year"
-                          r"|morning|afternoon|evening|night|day|days|ago|o'clock|am|pm|noon|midnight|today|yesterday"
-                          r"|\d+)\b")
-EN_FILLERS = frozenset({"um", "uh", "er", "erm", "hmm", "like", "basically", "you know", "i mean"})
-
-
-def english_answer(text: str) -> str:
-    """Return an English answer in the caller's own words: lower case, fillers and lead-ins dropped."""
-    words = re.sub(r"[^\w\s']", " ", text.lower())
-    words = re.sub(r"\b(?:you know|i mean)\b", " ", words)
-    kept = " ".join(w for w in words.split() if w not in EN_FILLERS)
-    previous = None
-    while previous != kept:
-        previous, kept = kept, EN_LEAD.sub("", kept)
-    return kept.strip()
-EN_PLACE = re.compile(r"\b(?:district|road|street|avenue|lane|alley|hutong|park|gate|square|station|stop|building|tower"
-                      r"|floor|apartment|compound|village|town|market|mall|school|hospital|restaurant|shop|store|bar"
-                      r"|plaza|garden|gardens|xiaoqu|jiayuan|yuan|villas?|house|courtyard|bridge|exit|entrance|corner"
-                      r"|toilet|factory|office|centre|center|salon|gym|hotel|near|opposite|next to|outside|behind)\b")
-
-
-# A place said in passing is taken only with a detail below the district (a road, a compound, a number).
-DETAIL_ZH = re.compile(r"路|街|道|巷|胡同|条|号|楼|小区|村|园|里|大厦|广场|市场|工地|门|口|站|店|馆|院|厂|中心|公园|学校|医院")
-TIME_LEAD_ZH = re.compile(
-    r"(?:天天|每天|每晚|每周[一二三四五六日天]?|每个(?:周|月|星期|礼拜)[一二三四五六日天]?|平时|一到|自从|打从|从|过了|最近|"
-    r"快|约|大概|差不多|大约|都|这|[一二两三四五六七八九十俩几半]+个?(?:月|礼拜|星期|周|天|年)了?)$"
-)
 
 
 class FieldReader:
@@ -199,10 +110,10 @@ class FieldReader:
         if lang.startswith("zh"):
             text = self._districts.repair(text)
             if answer:
-                source = without_commentary(self_corrected_place(text))
+                source = aw.without_commentary(aw.self_corrected_place(text))
             else:
                 span = self._spans.find(text)
-                if span is None or not DETAIL_ZH.search(span.text):
+                if span is None or not aw.DETAIL_ZH.search(span.text):
                     return None  # "海淀", "朝阳区三里屯": where exactly is still to be asked
                 source = span.text
             place = parse_address(self._libs, source, lang)
@@ -212,11 +123,11 @@ class FieldReader:
             if not answer:
                 # From a sentence about something else, only a short street or district name ("on main street").
                 value = (place.value or "").lower()
-                if not place.ok or len(value.split()) > 6 or not EN_STREET.search(value) or EN_PRONOUN.search(value):
+                if not place.ok or len(value.split()) > 6 or not aw.EN_STREET.search(value) or aw.EN_PRONOUN.search(value):
                     return None
                 return Value(value, text, {"location_parts": place.as_fields()["location_parts"]})
-            words = EN_TAIL.split(EN_LEAD.sub("", clean_en(text)))[0].strip()
-            if not (place.ok or EN_PLACE.search(words)) or not words or self.wants_anonymous(text):
+            words = aw.EN_TAIL.split(aw.EN_LEAD.sub("", clean_en(text)))[0].strip()
+            if not (place.ok or aw.EN_PLACE.search(words)) or not words or self.wants_anonymous(text):
                 return None
             if re.fullmatch(r"[\d\s]+", words):
                 return None
@@ -231,8 +142,8 @@ class FieldReader:
     def incident_time(self, text: str, lang: str, base: datetime | None, answer: bool = False) -> Value | None:
         """Return the time expression in the words (only the time words of a longer sentence), or None."""
         when = parse_time(self._libs, text, lang, base)
-        if not lang.startswith("zh") and answer and not when.ok and EN_TIME_WORD.search(text.lower()):
-            words = english_answer(text)  # "since monday monday morning": a time, though dateparser cannot place it
+        if not lang.startswith("zh") and answer and not when.ok and aw.EN_TIME_WORD.search(text.lower()):
+            words = aw.english_answer(text)  # "since monday monday morning": a time, though dateparser cannot place it
             return Value(words, text, {"incident_time_norm": None}) if words else None
         if not when.ok or not when.words:
             return None
@@ -250,7 +161,7 @@ class FieldReader:
                 return answers.compact(cleaned) if answer else None
             start, end = found[0]["offset"][0], found[-1]["offset"][1]
             while True:  # words before the first time the library found that still say when ("快俩月了天天晚上")
-                lead = TIME_LEAD_ZH.search(flat[:start])
+                lead = aw.TIME_LEAD_ZH.search(flat[:start])
                 if not lead:
                     break
                 start = lead.start()
@@ -260,16 +171,16 @@ class FieldReader:
                 end = len(flat)  # a short remainder of the answer belongs to it ("…就开始停的")
             return flat[start:end].rstrip("吧啊呢呀")
         if answer:
-            return english_answer(text)  # kept whole, in the caller's words ("since six this morning")
+            return aw.english_answer(text)  # kept whole, in the caller's words ("since six this morning")
         return parsing.incident_time(text)
 
     def phone(self, text: str, lang: str) -> Value | None:
         """Return a valid phone number in the words (an ID number said with it is left out), or None."""
-        flat = NOT_THAT.sub("", answers.compact(text))  # "nine eight five four not nine eight four four"
-        cue = ID_CUE.search(flat)
+        flat = aw.NOT_THAT.sub("", answers.compact(text))  # "nine eight five four not nine eight four four"
+        cue = aw.ID_CUE.search(flat)
         spoken = flat[: cue.start()] if cue and cue.start() > 0 else flat
         checked = phone_in_words(spoken)
-        area = AREA_CODE_AFTER.search(spoken)
+        area = aw.AREA_CODE_AFTER.search(spoken)
         if not checked.ok and area:
             local = phone_in_words(spoken[: area.start()]).digits
             checked = phone_in_words(parsing.digit_string(area.group(1)) + local)
@@ -337,7 +248,7 @@ class FieldReader:
                 return whole
             if not isinstance(old, str) or not old.isdigit():
                 return None
-            text = NOT_THAT.sub("", answers.compact(text))
+            text = aw.NOT_THAT.sub("", answers.compact(text))
             count = self._last_digits(text)
             digits = parsing.digit_string(text)
             if count and digits and len(digits) == count:
@@ -356,12 +267,12 @@ class FieldReader:
 
     def _last_digits(self, text: str) -> int | None:
         flat = answers.compact(text)
-        zh = LAST_DIGITS_ZH.search(flat)
+        zh = aw.LAST_DIGITS_ZH.search(flat)
         if zh:
-            return ZH_SMALL.get(zh.group(1)) or (int(zh.group(1)) if zh.group(1).isdigit() else None)
-        en = LAST_DIGITS_EN.search(flat)
+            return aw.ZH_SMALL.get(zh.group(1)) or (int(zh.group(1)) if zh.group(1).isdigit() else None)
+        en = aw.LAST_DIGITS_EN.search(flat)
         if en:
-            return EN_SMALL.get(en.group(1)) or (int(en.group(1)) if en.group(1).isdigit() else None)
+            return aw.EN_SMALL.get(en.group(1)) or (int(en.group(1)) if en.group(1).isdigit() else None)
         return None
 
     def label(self, name: str, lang: str) -> str:

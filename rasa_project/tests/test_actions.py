@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from actions import actions, form_actions
+from actions import actions, form_actions, routing_actions
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -155,18 +155,18 @@ def test_validate_complaint_form_fills_several_slots() -> None:
 def test_faq_answers_and_a_complaint_that_sounds_like_a_question_starts_the_form() -> None:
     track = tracker("公积金怎么提取", "faq")
     track.latest_message["response_selector"] = {"faq": {"response": {"utter_action": "utter_faq/provident_fund"}}}
-    messages, events = run(actions.FaqAnswer(), track)
+    messages, events = run(routing_actions.FaqAnswer(), track)
     assert responses(messages) == ["utter_faq/provident_fund"] and events == []
     track = tracker("我要投诉公司拖欠工资还不给交社保", "faq")
-    messages, events = run(actions.FaqAnswer(), track)
+    messages, events = run(routing_actions.FaqAnswer(), track)
     assert messages == [] and events == [{"event": "followup", "timestamp": None, "name": "complaint_form"}]
 
 
 def test_a_greeting_with_a_complaint_in_the_same_breath_starts_the_form() -> None:
     opener = "喂 同志 你好 我 反映 一下 我们 这边 公共 厕所 脏 得 没法 进 了"
-    messages, events = run(actions.Greet(), tracker(opener, "greet"))
+    messages, events = run(routing_actions.Greet(), tracker(opener, "greet"))
     assert messages == [] and events == [{"event": "followup", "timestamp": None, "name": "complaint_form"}]
-    messages, events = run(actions.Greet(), tracker("喂 你好", "greet"))
+    messages, events = run(routing_actions.Greet(), tracker("喂 你好", "greet"))
     assert responses(messages) == ["utter_greet"] and events == []
 
 

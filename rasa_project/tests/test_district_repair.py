@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from actions.answer_words import without_commentary
 from actions.district_repair_zh import DistrictRepair
-from actions.fields import FieldReader, without_commentary
+from actions.fields import FieldReader
 from actions.nlp_libs import NlpLibs
 
 LIBS = NlpLibs()
