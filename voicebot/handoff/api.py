@@ -249,13 +249,19 @@ async def get_ticket(request: web.Request) -> web.Response:
     return web.json_response(ticket_json(ticket, state(request).workorder))
 
 
+async def _existing_number(request: web.Request) -> str:
+    """Return the ticket number in the path; 404 when no such ticket is stored."""
+    number = request.match_info["number"]
+    if await state(request).store.status(number) is None:
+        raise web.HTTPNotFound(text='{"error": "no such ticket"}', content_type="application/json")
+    return number
+
+
 async def resolve_ticket(request: web.Request) -> web.Response:
     """Resolve a ticket from the case system."""
     client = await _client(request, "write")
     st = state(request)
-    number = request.match_info["number"]
-    if await st.store.status(number) is None:
-        raise web.HTTPNotFound(text='{"error": "no such ticket"}', content_type="application/json")
+    number = await _existing_number(request)
     try:
         body = await request.json() if request.can_read_body else {}
     except ValueError as err:
@@ -272,9 +278,7 @@ async def patch_ticket(request: web.Request) -> web.Response:
     """Correct a ticket's work order, complaint fields or notes from the case system."""
     client = await _client(request, "write")
     st = state(request)
-    number = request.match_info["number"]
-    if await st.store.status(number) is None:
-        raise web.HTTPNotFound(text='{"error": "no such ticket"}', content_type="application/json")
+    number = await _existing_number(request)
     try:
         body = await request.json()
     except ValueError as err:
