@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from actions import answers, parsing
-from actions.fields import FieldReader, Value
+from actions.fields import FieldReader, Value, vague_time
 from actions.form_state import FormState, flagged
 
 # Intents that leave the form (handled by rules after the form rejects the utterance).
@@ -109,6 +109,8 @@ class ComplaintForm:
                 continue
             if name == requested or name not in state.slots or state.slots.get(name) is not None:
                 continue
+            if name == "incident_time" and vague_time(value):
+                continue  # "天天晚上", "at night" said in passing: the form asks when, and the answer is exact
             self._store(name, value, state, out)
 
     def _opener(self, text: str, intent: str | None, state: FormState, out: Extraction) -> None:

@@ -57,6 +57,12 @@ class Value:
     """Detail slots to set with it (``location_parts``, ``incident_time_norm``, ``phone_kind``)."""
 
 
+def vague_time(value: Value) -> bool:
+    """Return whether a time says no day or moment: recurring ("天天晚上", "every night") or not computable."""
+    norm = value.extra.get("incident_time_norm")
+    return norm is None or norm.get("kind") == "recurring"
+
+
 class FieldReader:
     """Reads fields from utterances (one per action server process; holds the libraries' loaded data).
 

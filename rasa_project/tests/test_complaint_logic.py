@@ -26,9 +26,16 @@ def test_several_details_in_one_sentence_keep_the_callers_words() -> None:
     out = say(text, intent="file_complaint")
     assert out.slots["complaint_category"] == "noise"
     assert "朝阳区建国路" in out.slots["location"]
-    assert out.slots["incident_time"] == "每天晚上"
+    assert "incident_time" not in out.slots  # "每天晚上" says no day: the form asks when
     assert "施工太吵" in out.slots["opening"] and "description" not in out.slots  # anything to add is still asked
     assert out.slots["field_words"]["location"] == text
+
+
+def test_a_day_said_in_passing_is_kept_but_a_vague_time_is_asked_for() -> None:
+    assert say("投诉 建国路的工地昨天晚上施工到半夜", intent="file_complaint").slots["incident_time"].startswith("昨天晚上")
+    assert "incident_time" not in say("the building site on elm road is loud every night", intent="file_complaint").slots
+    asked = say("每天晚上十点以后", "incident_time", complaint_category="noise", location="建国路")
+    assert asked.slots["incident_time"] == "每天晚上十点以后"  # as the answer to "when?" it is kept
 
 
 def test_a_phone_number_given_when_asked_when_is_not_a_time() -> None:
