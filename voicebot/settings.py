@@ -153,7 +153,7 @@ class ServerSettings:
     transfer_on_close: bool = False
     """AudioSocket/Twilio: ``transfer`` closes the media stream so the dialplan/TwiML continues to the agents."""
     max_calls: int = 200
-    """Calls at once; more are refused (SIP ``503``, WebSocket close 1013)."""
+    """Calls at once, ringing SIP calls included; more are refused (SIP ``503``, WebSocket close 1013)."""
     shutdown_grace_s: float = 30.0
     """On shutdown, wait this long for calls to finish before hanging them up."""
 

@@ -21,9 +21,9 @@ from aiohttp import WSMsgType, web
 
 from voicebot.audio import AudioFrame, ulaw_decode, ulaw_encode
 from voicebot.line import Dtmf, LineInfo
+from voicebot.lines.admission import CallSink
 from voicebot.lines.common import (
     MAX_MALFORMED,
-    CallSink,
     Framer,
     InboundQueue,
     Outbound,
@@ -150,14 +150,15 @@ async def handle(request: web.Request, sink: CallSink, token: str, transfer_on_c
         logger.warning("Twilio stream from %s refused: bad or missing token", request.remote)
         await ws.close(code=1008, message=b"bad token")
         return ws
-    if not sink.admits():
-        await ws.close(code=1013, message=b"not taking calls")
-        return ws
     stream_sid = str(start.get("streamSid") or details.get("streamSid", ""))
     info = LineInfo(new_call_id("twilio"), "twilio", 8000, params.pop("from", ""), params.pop("to", ""),
                     str(details.get("callSid", "")), extra={"streamSid": stream_sid, **params})
     line = TwilioLine(info, ws, stream_sid, transfer_on_close)
-    task = sink.start(line)
+    reservation = sink.reserve("twilio")
+    if reservation is None:
+        await ws.close(code=1013, message=b"not taking calls")
+        return ws
+    task = sink.start(line, reservation)
     try:
         await _pump(ws, line)
     finally:

@@ -1,0 +1,98 @@
+"""Issue 12, lines: SIP admission under a burst (SIPp) and ringing calls against the other lines.
+
+Each test reproduces one finding: 20 simultaneous INVITEs at ``max_calls = 3`` were all answered when the
+answer delay was set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from tests.sipp_harness import open_capture, render_scenario, run_sipp
+from tests.telephony_helpers import ScriptedBot, running, test_settings
+from tests.test_sip_server import Uac, udp
+from voicebot.server import REGISTRY, SIP
+
+META = '{"sampleRate": 8000, "callId": "ws-1", "token": "test-token"}'
+
+
+def final_counts(log_dir: Path) -> dict[str, int]:
+    """Return the last row of SIPp's ``-trace_counts`` CSV: messages per scenario step (``5_200_Recv``...), in order."""
+    files = sorted(log_dir.glob("admission_*_counts.csv"))
+    assert files, f"no SIPp counts file in {log_dir}"
+    rows = list(csv.DictReader(files[-1].read_text().splitlines(), delimiter=";"))
+    return {key: int(value) for key, value in rows[-1].items() if key and value and value.isdigit()}
+
+
+def received(counts: dict[str, int], status: str) -> int:
+    return sum(value for key, value in counts.items() if key.endswith(f"_{status}_Recv"))
+
+
+@pytest.mark.real
+async def test_sipp_burst_of_20_invites_answers_exactly_max_calls(tmp_path: Path) -> None:
+    # The finding: the limit was checked on arrival but a call counted only once answered, so during the answer
+    # delay every INVITE of a burst passed. Now a ringing call holds its place.
+    scenario = render_scenario("admission", tmp_path, hold_ms="1500")
+    bot = ScriptedBot()
+    capture = await open_capture()
+    async with running(test_settings(max_calls=3, sip_answer_delay_ms=1000), bot) as (app, _):
+        code, output = await run_sipp(app[SIP].port, scenario, calls=20, capture_port=capture.port, rate=400,
+                                      timeout_s=30, extra=("-trace_counts",))
+        for _ in range(100):
+            if len(bot.records) == 3:
+                break
+            await asyncio.sleep(0.05)
+        registry = app[REGISTRY]
+        assert registry.in_use == 0 and registry.reserved == set()  # every place given back
+    assert code == 0, output
+    counts = final_counts(tmp_path)
+    invite_ok = next(value for key, value in counts.items() if key.endswith("_200_Recv"))  # the first 200: INVITE's
+    assert invite_ok == 3, counts
+    assert received(counts, "503") + received(counts, "486") == 17, counts
+    assert len(bot.records) == 3
+    assert len(capture.streams) <= 3  # no media to refused callers
+
+
+async def test_ringing_sip_calls_hold_places_against_every_line() -> None:
+    bot = ScriptedBot()
+    settings = test_settings(max_calls=3, sip_answer_delay_ms=4000)
+    async with running(settings, bot) as (app, port), aiohttp.ClientSession() as http:
+        ringing = [Uac(await udp(), await udp(), app[SIP].port, f"ring-{n}@test") for n in range(3)]
+        for uac in ringing:
+            uac.invite()
+            await uac.expect(180)
+        assert app[REGISTRY].in_use == 3 and not app[REGISTRY].tasks  # ringing, not started: still counted
+        late = Uac(await udp(), await udp(), app[SIP].port, "late@test")
+        late.invite()
+        assert (await late.expect(503)).get("Retry-After") == "30"
+        ws = await http.ws_connect(f"http://127.0.0.1:{port}/media")
+        await ws.send_str(META)
+        refused = await asyncio.wait_for(ws.receive(), 3.0)
+        assert refused.type == aiohttp.WSMsgType.CLOSE and refused.data == 1013
+        ringing[0].send("CANCEL", cseq=1)
+        await ringing[0].expect(487)
+        assert app[REGISTRY].in_use == 2  # the cancelled call gave its place back
+        ws = await http.ws_connect(f"http://127.0.0.1:{port}/media")
+        await ws.send_str(META)
+        await asyncio.sleep(0.2)
+        assert not ws.closed and len(app[REGISTRY].tasks) == 1
+        await ws.close()
+    assert [r.info["protocol"] for r in bot.records] == ["websocket"]
+
+
+async def test_call_that_cannot_get_an_rtp_port_gives_its_place_back() -> None:
+    taken = await udp()  # the only RTP port allowed is in use
+    async with running(test_settings(max_calls=1, rtp_ports=f"{taken.port}-{taken.port}"), ScriptedBot()) as (app, _):
+        uac = Uac(await udp(), await udp(), app[SIP].port, "no-port@test")
+        uac.invite()
+        await uac.expect(503)
+        assert app[REGISTRY].in_use == 0 and app[SIP].calls == {}
+        taken.transport.close()  # type: ignore[union-attr]
+        second = Uac(await udp(), await udp(), app[SIP].port, "after@test")
+        second.invite()
+        await second.answered()  # the place was free again
