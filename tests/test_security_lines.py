@@ -1,7 +1,7 @@
-"""Issue 12, lines: SIP admission under a burst (SIPp) and ringing calls against the other lines.
+"""Issue 12, lines: SIP admission under a burst (SIPp), ringing calls against the other lines, SDP checks.
 
 Each test reproduces one finding: 20 simultaneous INVITEs at ``max_calls = 3`` were all answered when the
-answer delay was set.
+answer delay was set; an SDP port of 99999999999999999999 got a 200 OK.
 """
 
 from __future__ import annotations
@@ -16,9 +16,16 @@ import pytest
 from tests.sipp_harness import open_capture, render_scenario, run_sipp
 from tests.telephony_helpers import ScriptedBot, running, test_settings
 from tests.test_sip_server import Uac, udp
+from voicebot.errors import LineError
+from voicebot.lines.sdp import parse_offer
 from voicebot.server import REGISTRY, SIP
 
 META = '{"sampleRate": 8000, "callId": "ws-1", "token": "test-token"}'
+
+
+def sdp(port: str = "", address: str = "127.0.0.1") -> str:
+    return (f"v=0\r\no=uac 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 {address}\r\nt=0 0\r\n"
+            f"m=audio {port} RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\n")
 
 
 def final_counts(log_dir: Path) -> dict[str, int]:
@@ -96,3 +103,37 @@ async def test_call_that_cannot_get_an_rtp_port_gives_its_place_back() -> None:
         second = Uac(await udp(), await udp(), app[SIP].port, "after@test")
         second.invite()
         await second.answered()  # the place was free again
+
+
+@pytest.mark.parametrize(("port", "address", "code"), [
+    ("99999999999999999999", "127.0.0.1", "sdp-bad-port"),
+    ("65536", "127.0.0.1", "sdp-bad-port"),
+    ("0", "127.0.0.1", "sdp-bad-port"),
+    ("-5", "127.0.0.1", "sdp-bad-port"),
+    ("4000", "999.1.1.1", "sdp-bad-address"),
+    ("4000", "rtp.example.com", "sdp-bad-address"),
+    ("4000", "0.0.0.0", "sdp-bad-address"),
+    ("4000", "224.0.0.1", "sdp-bad-address"),
+    ("4000", "255.255.255.255", "sdp-bad-address"),
+])
+async def test_unusable_sdp_is_answered_488_before_anything_is_set_up(port: str, address: str, code: str) -> None:
+    with pytest.raises(LineError) as raised:
+        parse_offer(sdp(port, address).encode())
+    assert raised.value.code == code
+    bot = ScriptedBot()
+    async with running(test_settings(), bot) as (app, _):
+        uac = Uac(await udp(), await udp(), app[SIP].port, f"sdp-{port}-{address}@test")
+        uac.send("INVITE", sdp(port, address))
+        reply = await uac.expect(488)
+        assert reply.reason == "Not Acceptable Here"
+        await asyncio.sleep(0.1)
+        assert uac.sip.queue.empty()  # no 100/180/200 after the refusal
+        assert app[SIP].calls == {} and app[REGISTRY].in_use == 0
+    assert bot.records == []
+
+
+def test_valid_sdp_edges_still_parse() -> None:
+    assert parse_offer(sdp("1").encode()).port == 1
+    assert parse_offer(sdp("65535").encode()).port == 65535
+    offer = parse_offer(sdp("4000", "0:0:0:0:0:0:0:1").encode().replace(b"IP4 0:", b"IP6 0:"))
+    assert offer.address == "::1"
