@@ -1,7 +1,7 @@
-"""Issue 12, lines: SIP admission under a burst (SIPp), ringing calls against the other lines, SDP checks.
+"""Issue 12, lines: SIP admission under a burst (SIPp), ringing calls against the other lines, SDP and Via checks.
 
 Each test reproduces one finding: 20 simultaneous INVITEs at ``max_calls = 3`` were all answered when the
-answer delay was set; an SDP port of 99999999999999999999 got a 200 OK.
+answer delay was set; an SDP port of 99999999999999999999 got a 200 OK; a 600-Via OPTIONS got a 17 KB reply.
 """
 
 from __future__ import annotations
@@ -137,3 +137,30 @@ def test_valid_sdp_edges_still_parse() -> None:
     assert parse_offer(sdp("65535").encode()).port == 65535
     offer = parse_offer(sdp("4000", "0:0:0:0:0:0:0:1").encode().replace(b"IP4 0:", b"IP6 0:"))
     assert offer.address == "::1"
+
+
+def options(server_port: int, reply_port: int, vias: int, one_line: bool) -> bytes:
+    # The topmost Via is ours; the rest are as short as a Via can be, in the compact form (a scanner's trick).
+    values = [f"SIP/2.0/UDP 127.0.0.1:{reply_port};branch=z9hG4bKvia"]
+    values += [f"SIP/2.0/UDP h{n % 10}" for n in range(1, vias)]
+    via = f"v: {','.join(values)}\r\n" if one_line else "".join(f"v: {v}\r\n" for v in values)
+    return (f"OPTIONS sip:12345@127.0.0.1:{server_port} SIP/2.0\r\n{via}"
+            f"From: <sip:scan@127.0.0.1>;tag=s1\r\nTo: <sip:12345@127.0.0.1>\r\nCall-ID: via-{vias}@test\r\n"
+            f"CSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n").encode()
+
+
+@pytest.mark.parametrize("one_line", [True, False])
+async def test_many_via_headers_get_no_reply_and_replies_stay_near_request_size(one_line: bool) -> None:
+    async with running(test_settings(), ScriptedBot()) as (app, _):
+        client = await udp()
+        assert client.transport is not None
+        flood = options(app[SIP].port, client.port, 600, one_line)
+        assert len(flood) < 16384  # under the size cap: only the Via count stops it
+        client.transport.sendto(flood, ("127.0.0.1", app[SIP].port))
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(client.queue.get(), 0.5)  # was a 17 KB 200 OK
+        request = options(app[SIP].port, client.port, 20, one_line)  # the most we accept
+        client.transport.sendto(request, ("127.0.0.1", app[SIP].port))
+        reply, _ = await asyncio.wait_for(client.queue.get(), 2.0)
+        assert reply.startswith(b"SIP/2.0 200") and reply.count(b"\r\nVia: ") == 20
+        assert len(reply) <= len(request) + 400, (len(reply), len(request))
