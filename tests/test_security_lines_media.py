@@ -1,9 +1,10 @@
-"""Issue 12, WebSocket/AudioSocket/Twilio lines: concurrent admission across the lines."""
+"""Issue 12, WebSocket/AudioSocket/Twilio lines: concurrent admission across the lines, Twilio's start deadline."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
 import uuid
 
 import aiohttp
@@ -58,3 +59,23 @@ async def test_concurrent_connects_on_every_line_admit_exactly_max_calls() -> No
             await asyncio.sleep(0.05)
         assert app[REGISTRY].in_use == 0 and app[REGISTRY].reserved == set()
     assert len(bot.records) == 3
+
+
+async def test_twilio_peer_repeating_connected_is_closed_at_the_start_deadline() -> None:
+    # The finding: each ``connected`` restarted a 10 s wait, so a peer without the token held a socket for 72 s+.
+    async with running(test_settings(twilio_start_timeout_s=1.0), ScriptedBot()) as (_, port):
+        async with aiohttp.ClientSession() as http, http.ws_connect(f"http://127.0.0.1:{port}/twilio") as ws:
+            opened = time.monotonic()
+
+            async def chatter() -> None:
+                while not ws.closed:
+                    await ws.send_str(CONNECTED)
+                    await asyncio.sleep(0.2)
+
+            sender = asyncio.create_task(chatter())
+            message = await asyncio.wait_for(ws.receive(), 5.0)
+            waited = time.monotonic() - opened
+            sender.cancel()
+            await asyncio.gather(sender, return_exceptions=True)
+    assert message.type == aiohttp.WSMsgType.CLOSE and message.data == 1002
+    assert 0.9 < waited < 2.0, waited

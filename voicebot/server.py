@@ -163,7 +163,9 @@ async def _health(request: web.Request) -> web.Response:
 
 async def _twilio(request: web.Request) -> web.StreamResponse:
     app = request.app
-    return await twilio.handle(request, app[REGISTRY], app[MEDIA_TOKEN], app[SETTINGS].server.transfer_on_close)
+    config = app[SETTINGS].server
+    return await twilio.handle(request, app[REGISTRY], app[MEDIA_TOKEN], config.transfer_on_close,
+                               config.twilio_start_timeout_s)
 
 
 async def _media(request: web.Request) -> web.StreamResponse:

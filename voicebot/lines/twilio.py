@@ -38,6 +38,8 @@ MAX_MESSAGE = 64 * 1024
 """Largest WebSocket message accepted (a 20 ms media event is ~300 bytes)."""
 SEND_TIMEOUT_S = 2.0
 """A send blocked this long means Twilio stopped reading: the call ends."""
+START_TIMEOUT_S = 5.0
+"""Default deadline for a valid ``start`` after connecting (``server.twilio_start_timeout_s``)."""
 
 
 class TwilioLine:
@@ -111,7 +113,7 @@ class TwilioLine:
 
 
 async def _next_json(ws: web.WebSocketResponse) -> dict[str, Any] | None:
-    msg = await asyncio.wait_for(ws.receive(), 10.0)
+    msg = await ws.receive()
     if msg.type != WSMsgType.TEXT:
         return None
     try:
@@ -121,22 +123,25 @@ async def _next_json(ws: web.WebSocketResponse) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else {"event": "__bad__"}
 
 
-async def handle(request: web.Request, sink: CallSink, token: str, transfer_on_close: bool) -> web.WebSocketResponse:
-    """Serve one Twilio Media Stream connection."""
+async def handle(request: web.Request, sink: CallSink, token: str, transfer_on_close: bool,
+                 start_timeout_s: float = START_TIMEOUT_S) -> web.WebSocketResponse:
+    """Serve one Twilio Media Stream connection; it must send a ``start`` within ``start_timeout_s``."""
     ws = web.WebSocketResponse(max_msg_size=MAX_MESSAGE, heartbeat=30)
     await ws.prepare(request)
     start: dict[str, Any] | None = None
     try:
-        while start is None:  # ``connected`` first, then ``start``
-            message = await _next_json(ws)
-            if message is None:
-                break
-            if message.get("event") == "start":
-                start = message
+        # One deadline for the whole handshake: a peer repeating ``connected`` must not keep the socket open.
+        async with asyncio.timeout(start_timeout_s):
+            while start is None:  # ``connected`` first, then ``start``
+                message = await _next_json(ws)
+                if message is None:
+                    break
+                if message.get("event") == "start":
+                    start = message
     except TimeoutError:
         pass
     if start is None:
-        logger.warning("Twilio stream from %s closed: no start event", request.remote)
+        logger.warning("Twilio stream from %s closed: no start event within %.0f s", request.remote, start_timeout_s)
         await ws.close(code=1002, message=b"expected a start event")
         return ws
     details = start.get("start") or {}
