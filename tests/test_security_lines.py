@@ -65,7 +65,7 @@ async def test_sipp_burst_of_20_invites_answers_exactly_max_calls(tmp_path: Path
     assert len(capture.streams) <= 3  # no media to refused callers
 
 
-async def test_ringing_sip_calls_hold_places_against_every_line() -> None:
+async def test_ringing_sip_calls_hold_places_against_sip_and_websocket_calls() -> None:
     bot = ScriptedBot()
     settings = test_settings(max_calls=3, sip_answer_delay_ms=4000)
     async with running(settings, bot) as (app, port), aiohttp.ClientSession() as http:
