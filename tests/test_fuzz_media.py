@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from voicebot.errors import LineError
 from voicebot.line import Line
 from voicebot.lines import twilio, websocket_media
+from voicebot.lines.admission import Reservation
 from voicebot.lines.audiosocket import AUDIO, DTMF, ERROR, HANGUP, UUID, AudioSocketServer, pack, read_message
 from voicebot.lines.common import PeerFilter
 
@@ -49,11 +50,14 @@ class Server:
     failures: list[str] = field(default_factory=list)
     calls: int = 0
 
-    def admits(self) -> bool:
+    def reserve(self, protocol: str) -> Reservation | None:
         """Take every call."""
-        return True
+        return Reservation(protocol)
 
-    def start(self, line: Line) -> asyncio.Task[None]:
+    def release(self, reservation: Reservation) -> None:
+        """Nothing to give back: every call is taken."""
+
+    def start(self, line: Line, reservation: Reservation) -> asyncio.Task[None]:
         """Run a session that listens until the caller goes."""
         self.calls += 1
 

@@ -73,3 +73,18 @@ async def notify(line: Line, event: dict[str, object]) -> None:
     """Show ``event`` to the caller where the line can (the browser softphone); other lines ignore it."""
     if isinstance(line, NotifyingLine):
         await line.notify(event)
+
+
+@runtime_checkable
+class PlayoutLine(Line, Protocol):
+    """A line whose far side buffers bot audio and reports when it has played it (Twilio's ``mark``)."""
+
+    async def played(self) -> bool:
+        """Wait until the far side has played every frame sent so far; ``False``: cleared, closed or unconfirmed."""
+
+
+async def played_out(line: Line) -> bool:
+    """Wait until the far side has played the bot audio sent so far, where the line can tell; ``True`` elsewhere."""
+    if isinstance(line, PlayoutLine):
+        return await line.played()
+    return True

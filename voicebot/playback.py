@@ -10,7 +10,7 @@ from voicebot.audio import FRAME_MS, Clip, split_frames
 from voicebot.clock import Clock
 from voicebot.errors import TtsError
 from voicebot.events import BotStartedSpeaking, BotStoppedSpeaking, CallRecord, ErrorOccurred
-from voicebot.line import Line, notify
+from voicebot.line import Line, notify, played_out
 
 log = logging.getLogger(__name__)
 
@@ -103,4 +103,5 @@ class Speaker:
                 self._record.events.append(BotStartedSpeaking(int(self._clock.now_ms()), text=text, cached=cached))
             self._frames_sent = index + 1
         await self._clock.sleep_until(start + self._frames_sent * FRAME_MS)
+        await played_out(self._line)  # Twilio: finished only once it echoes the mark sent after the last frame
         return self._frames_sent

@@ -11,9 +11,11 @@ from typing import Any
 
 from aiohttp import web
 
+from voicebot.errors import LineError
 from voicebot.events import CallRecord
 from voicebot.line import Line
 from voicebot.lines import audiosocket, twilio, websocket_media
+from voicebot.lines.admission import Reservation
 from voicebot.lines.common import PeerFilter, token_ok
 from voicebot.lines.sip import SipServer, parse_port_range
 from voicebot.settings import ServerSettings, Settings
@@ -27,23 +29,40 @@ SOFTPHONE_DIR = Path(__file__).resolve().parent / "lines" / "softphone"
 
 
 class CallRegistry:
-    """Every call in progress: admission, one task per session, graceful drain."""
+    """Every call in progress: admission (a reserved place per admitted call), one task per session, graceful drain."""
 
     def __init__(self, session_factory: SessionFactory, max_calls: int) -> None:
         self.session_factory = session_factory
         self.max_calls = max_calls
         self.draining = False
         self.tasks: set[asyncio.Task[None]] = set()
+        self.reserved: set[Reservation] = set()
         self.lines: dict[asyncio.Task[None], Line] = {}
         self.completed = 0
         self.on_record: Callable[[Line, CallRecord], None] | None = None
 
-    def admits(self) -> bool:
-        """Return whether a new call may start."""
-        return not self.draining and len(self.tasks) < self.max_calls
+    @property
+    def in_use(self) -> int:
+        """Return the places taken: calls running plus calls admitted but not started yet (ringing)."""
+        return len(self.tasks) + len(self.reserved)
 
-    def start(self, line: Line) -> asyncio.Task[None]:
-        """Run a session on ``line`` in its own task."""
+    def reserve(self, protocol: str) -> Reservation | None:
+        """Take a place for a new call; ``None`` when draining or ``max_calls`` are running or ringing."""
+        if self.draining or self.in_use >= self.max_calls:
+            return None
+        reservation = Reservation(protocol)
+        self.reserved.add(reservation)
+        return reservation
+
+    def release(self, reservation: Reservation) -> None:
+        """Give back the place of a call that never started (a no-op once started or released)."""
+        self.reserved.discard(reservation)
+
+    def start(self, line: Line, reservation: Reservation) -> asyncio.Task[None]:
+        """Run a session on ``line`` in its own task, in the place ``reservation`` holds."""
+        if reservation not in self.reserved:
+            raise LineError("call-not-admitted", f"call {line.info.call_id} started without a reserved place")
+        self.reserved.discard(reservation)
         task = asyncio.create_task(self._run(line), name=f"call-{line.info.call_id}")
         self.tasks.add(task)
         self.lines[task] = line
@@ -144,7 +163,9 @@ async def _health(request: web.Request) -> web.Response:
 
 async def _twilio(request: web.Request) -> web.StreamResponse:
     app = request.app
-    return await twilio.handle(request, app[REGISTRY], app[MEDIA_TOKEN], app[SETTINGS].server.transfer_on_close)
+    config = app[SETTINGS].server
+    return await twilio.handle(request, app[REGISTRY], app[MEDIA_TOKEN], config.transfer_on_close,
+                               config.twilio_start_timeout_s)
 
 
 async def _media(request: web.Request) -> web.StreamResponse:

@@ -152,8 +152,10 @@ class ServerSettings:
     """Accept only AudioSocket UUIDs announced first with ``POST /api/audiosocket/calls`` (token-protected)."""
     transfer_on_close: bool = False
     """AudioSocket/Twilio: ``transfer`` closes the media stream so the dialplan/TwiML continues to the agents."""
+    twilio_start_timeout_s: float = 5.0
+    """Twilio: a Media Stream that has not sent a valid ``start`` this soon after connecting is closed."""
     max_calls: int = 200
-    """Calls at once; more are refused (SIP ``503``, WebSocket close 1013)."""
+    """Calls at once, ringing SIP calls included; more are refused (SIP ``503``, WebSocket close 1013)."""
     shutdown_grace_s: float = 30.0
     """On shutdown, wait this long for calls to finish before hanging them up."""
 

@@ -26,7 +26,8 @@ import uuid
 from voicebot.audio import AudioFrame
 from voicebot.errors import LineError
 from voicebot.line import Dtmf, LineInfo
-from voicebot.lines.common import CallSink, Framer, InboundQueue, Outbound, PeerFilter, new_call_id
+from voicebot.lines.admission import CallSink
+from voicebot.lines.common import Framer, InboundQueue, Outbound, PeerFilter, new_call_id
 
 logger = logging.getLogger(__name__)
 
@@ -173,13 +174,14 @@ class AudioSocketServer:
             logger.warning("AudioSocket from %s refused: UUID %s was not registered", peer, call_uuid)
             writer.write(pack(HANGUP))
             return
-        if not self.sink.admits():
+        info = LineInfo(new_call_id("audiosocket"), "audiosocket", 8000, calling, called, call_uuid)
+        line = AudioSocketLine(info, writer, self.transfer_on_close)
+        reservation = self.sink.reserve("audiosocket")
+        if reservation is None:
             logger.warning("AudioSocket call %s refused: not taking calls", call_uuid)
             writer.write(pack(HANGUP))
             return
-        info = LineInfo(new_call_id("audiosocket"), "audiosocket", 8000, calling, called, call_uuid)
-        line = AudioSocketLine(info, writer, self.transfer_on_close)
-        task = self.sink.start(line)
+        task = self.sink.start(line, reservation)
         try:
             await self._pump(reader, line)
         finally:

@@ -10,12 +10,12 @@ import secrets
 import time
 from collections import deque
 from collections.abc import Iterator
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
 from voicebot.audio import AudioFrame, StreamResampler, frame_bytes
-from voicebot.line import Dtmf, Line
+from voicebot.line import Dtmf
 
 logger = logging.getLogger(__name__)
 
@@ -139,16 +139,6 @@ def pad_frame(pcm: bytes, size: int) -> bytes:
 def new_call_id(protocol: str) -> str:
     """Return a fresh call id such as ``sip-3f9a1c0b2d4e``."""
     return f"{protocol}-{secrets.token_hex(6)}"
-
-
-class CallSink(Protocol):
-    """Where adapters hand answered calls (the server's call registry)."""
-
-    def admits(self) -> bool:
-        """Return whether a new call may start now (not shutting down, under the call limit)."""
-
-    def start(self, line: Line) -> asyncio.Task[None]:
-        """Run a session on ``line``; the task ends when the call is over and the line hung up."""
 
 
 def token_ok(presented: str, expected: str) -> bool:

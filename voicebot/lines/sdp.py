@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import secrets
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ PCMU = 0
 PCMA = 8
 """Static payload type of G.711 A-law (RFC 3551)."""
 _STATIC = {PCMU: "PCMU", PCMA: "PCMA"}
+_BROADCAST = ipaddress.IPv4Address("255.255.255.255")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,29 +36,33 @@ class Offer:
 
 
 def parse_offer(body: bytes) -> Offer:
-    """Parse an SDP offer; raise ``LineError('sdp-no-codec')`` when neither PCMU nor PCMA is offered."""
+    """Parse an SDP offer; raise ``LineError`` (``sdp-bad``, ``sdp-bad-port``, ``sdp-bad-address``, ``sdp-no-codec``).
+
+    The audio port must be 1..65535 and the connection address a unicast IP literal: the answer is ``488`` before
+    anything is set up, rather than a ``200 OK`` for a call whose media cannot go anywhere.
+    """
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as err:
         raise LineError("sdp-bad", "SDP is not UTF-8") from err
     session_address = ""
     media_address = ""
-    port = -1
+    port: int | None = None
     payloads: tuple[int, ...] = ()
     rtpmaps: dict[int, str] = {}
     in_audio = False
     for line in re.split(r"\r?\n", text):
-        if line.startswith("c=") and not in_audio and port < 0:
+        if line.startswith("c=") and not in_audio and port is None:
             session_address = line.split()[-1].split("/")[0]
         elif line.startswith("m="):
             parts = line[2:].split()
-            in_audio = len(parts) >= 4 and parts[0] == "audio" and port < 0
+            in_audio = len(parts) >= 4 and parts[0] == "audio" and port is None
             if in_audio:
                 try:
                     port = int(parts[1].split("/")[0])
                     payloads = tuple(int(p) for p in parts[3:])
                 except ValueError as err:
-                    raise LineError("sdp-bad", f"bad media line {line!r}") from err
+                    raise LineError("sdp-bad", f"bad media line {line[:80]!r}") from err
         elif in_audio and line.startswith("c="):
             media_address = line.split()[-1].split("/")[0]
         elif in_audio and line.startswith("a=rtpmap:"):
@@ -64,14 +70,30 @@ def parse_offer(body: bytes) -> Offer:
             if match:
                 rtpmaps[int(match.group(1))] = f"{match.group(2).lower()}/{match.group(3)}"
     address = media_address or session_address
-    if port < 0 or not address:
+    if port is None or not address:
         raise LineError("sdp-bad", "SDP has no audio stream or no connection address")
+    if not 1 <= port <= 65535:  # 0 declines the stream; more is no UDP port (the call would fail after 200 OK)
+        raise LineError("sdp-bad-port", f"audio port {str(port)[:24]} is not 1..65535")
+    address = _unicast(address)
+    if any(not 0 <= p <= 127 for p in payloads):
+        raise LineError("sdp-bad", f"payload types {list(payloads)[:8]} are not all 0..127")
     names = {p: rtpmaps.get(p, f"{_STATIC.get(p, '?').lower()}/8000") for p in payloads}
     codecs = [p for p in payloads if names[p] in ("pcmu/8000", "pcma/8000")]
     if not codecs:
         raise LineError("sdp-no-codec", f"no PCMU/PCMA among offered payloads {list(payloads)}")
     dtmf = next((p for p in payloads if rtpmaps.get(p) == "telephone-event/8000"), None)
     return Offer(address, port, payloads, codecs[0], names[codecs[0]].split('/')[0].upper(), dtmf)
+
+
+def _unicast(address: str) -> str:
+    """Return the connection address normalised, or raise: RTP goes to one real host, never a name or a broadcast."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError as err:
+        raise LineError("sdp-bad-address", f"connection address {address[:64]!r} is not an IP address") from err
+    if ip.is_unspecified or ip.is_multicast or (isinstance(ip, ipaddress.IPv4Address) and ip == _BROADCAST):
+        raise LineError("sdp-bad-address", f"connection address {address} is not a unicast host")
+    return str(ip)
 
 
 def build_answer(offer: Offer, address: str, port: int, session_id: int | None = None) -> bytes:

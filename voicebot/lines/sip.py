@@ -11,7 +11,8 @@ from collections.abc import Coroutine
 from typing import Any, cast
 
 from voicebot.errors import LineError
-from voicebot.lines.common import CallSink, PeerFilter
+from voicebot.lines.admission import CallSink, Reservation
+from voicebot.lines.common import PeerFilter
 from voicebot.lines.sdp import build_answer, parse_offer
 from voicebot.lines.sip_call import SipCall
 from voicebot.lines.sip_message import SipMessage, parse, response
@@ -43,6 +44,8 @@ class SipServer(asyncio.DatagramProtocol):
         self._pending: dict[str, asyncio.Future[SipMessage]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._refused: dict[str, float] = {}
+        self._reservations: dict[SipCall, Reservation] = {}
+        """Places under the call limit held by calls still ringing."""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         """Remember the socket."""
@@ -133,25 +136,34 @@ class SipServer(asyncio.DatagramProtocol):
             else:  # re-INVITE (session refresh, hold): keep our answer
                 self.reply(response(request, 200, call.local_tag, self._contact(call), call.answer_sdp), peer)
             return
-        if self.draining or not self.sink.admits():
-            logger.warning("INVITE %s from %s refused: %s", request.call_id, peer[0],
-                           "shutting down" if self.draining else "call limit")
-            self.reply(response(request, 503, extra=[("Retry-After", "30")]), peer)
-            return
         try:
             offer = parse_offer(request.body)
         except LineError as err:
             logger.warning("INVITE %s from %s refused: %s", request.call_id, peer[0], err.message)
             self.reply(response(request, 488), peer)
             return
+        # The place is taken now, while the call rings: taking it at answer time let a burst past max_calls.
+        reservation = None if self.draining else self.sink.reserve("sip")
+        if reservation is None:
+            logger.warning("INVITE %s from %s refused: %s", request.call_id, peer[0],
+                           "shutting down" if self.draining else "call limit")
+            self.reply(response(request, 503, extra=[("Retry-After", "30")]), peer)
+            return
         self.reply(response(request, 100), peer)
         host = advertised_host(self.public_host, peer[0])
         call = SipCall(request, peer, offer, (host, self.port), self.send_request, self.agent_uri)
         call.on_end = self._end
         self.calls[request.call_id] = call
+        self._reservations[call] = reservation
         self._spawn(self._answer(call))
 
     async def _answer(self, call: SipCall) -> None:
+        try:
+            await self._ring_and_answer(call)
+        finally:
+            self._release(call)  # a call that never started gives its place back (a no-op once started)
+
+    async def _ring_and_answer(self, call: SipCall) -> None:
         try:
             port = await call.open_rtp(self._bind_host(), self.rtp_ports)
         except LineError as err:
@@ -171,7 +183,7 @@ class SipServer(asyncio.DatagramProtocol):
         logger.info("call %s answered: SIP Call-ID %s from %s, %s", call.info.call_id, call.invite.call_id,
                     call.peer[0], call.offer.encoding)
         call.state = "confirmed"
-        self.sink.start(call)
+        self.sink.start(call, self._reservations.pop(call))
         self._spawn(self._retransmit_ok(call))
 
     async def _retransmit_ok(self, call: SipCall) -> None:
@@ -199,6 +211,12 @@ class SipServer(asyncio.DatagramProtocol):
     def _end(self, call: SipCall, reason: str) -> None:
         call.close(reason)
         self.calls.pop(call.invite.call_id, None)
+        self._release(call)
+
+    def _release(self, call: SipCall) -> None:
+        reservation = self._reservations.pop(call, None)
+        if reservation is not None:
+            self.sink.release(reservation)
 
     # --- our requests and their responses ---------------------------------------
 

@@ -10,6 +10,10 @@ from voicebot.errors import LineError
 
 MAX_MESSAGE = 16384
 """Largest SIP datagram accepted; a UDP INVITE with SDP is ~1 KB, anything this big is hostile or broken."""
+MAX_VIA = 20
+"""Most Via values accepted in one message; more is dropped unanswered. A response repeats every Via (one line
+each, however compact the request wrote them), so with this cap a reply stays within a few hundred bytes of its
+request's size and the server cannot be used as a UDP amplifier. Real paths have a handful of proxies."""
 
 # RFC 3261 section 7.3.3 compact header forms.
 _COMPACT = {"i": "call-id", "f": "from", "t": "to", "v": "via", "m": "contact", "l": "content-length",
@@ -82,7 +86,7 @@ class SipMessage:
 
 
 def parse(data: bytes) -> SipMessage:
-    """Parse one SIP datagram; raise ``LineError('sip-bad-message')`` on anything malformed."""
+    """Parse one SIP datagram; raise ``LineError`` (``sip-bad-message``, ``sip-too-large``, ``sip-too-many-via``)."""
     if len(data) > MAX_MESSAGE:
         raise LineError("sip-too-large", f"SIP message of {len(data)} bytes")
     head, sep, body = data.partition(b"\r\n\r\n")
@@ -113,6 +117,9 @@ def parse(data: bytes) -> SipMessage:
         # Via/Contact/etc. may carry several comma-separated values on one line.
         values = _split_commas(value) if canonical in ("Via",) else [value.strip()]
         message.headers.extend((canonical, v) for v in values)
+    vias = sum(1 for name, _ in message.headers if name == "Via")
+    if vias > MAX_VIA:
+        raise LineError("sip-too-many-via", f"{vias} Via values (at most {MAX_VIA})")
     for required in ("Call-ID", "CSeq", "From", "To", "Via"):
         if not message.get(required):
             raise LineError("sip-bad-message", f"missing {required} header")

@@ -20,9 +20,9 @@ from aiohttp import WSMsgType, web
 
 from voicebot.audio import SUPPORTED_RATES, AudioFrame
 from voicebot.line import Dtmf, LineInfo
+from voicebot.lines.admission import CallSink
 from voicebot.lines.common import (
     MAX_MALFORMED,
-    CallSink,
     Framer,
     InboundQueue,
     Outbound,
@@ -122,16 +122,17 @@ async def handle(request: web.Request, sink: CallSink, token: str) -> web.WebSoc
         logger.warning("media WebSocket from %s refused: bad or missing token", request.remote)
         await ws.close(code=1008, message=b"bad token")
         return ws
-    if not sink.admits():
-        await ws.close(code=1013, message=b"not taking calls")
-        return ws
     info = LineInfo(
         new_call_id("ws"), "websocket", rate, str(meta.get("from", "")), str(meta.get("to", "")),
         str(meta.get("callId") or meta.get("callSid") or meta.get("call_id") or ""),
         lang=str(meta["lang"]) if meta.get("lang") else None,
     )
     line = WebSocketLine(info, ws)
-    task = sink.start(line)
+    reservation = sink.reserve("websocket")
+    if reservation is None:
+        await ws.close(code=1013, message=b"not taking calls")
+        return ws
+    task = sink.start(line, reservation)
     try:
         await _pump(ws, line)
     finally:
