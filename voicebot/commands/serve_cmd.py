@@ -20,6 +20,7 @@ from voicebot.metrics import setup_metrics
 from voicebot.rasa_supervisor import RasaSupervisor
 from voicebot.server import AUDIOSOCKET, SIP, create_app
 from voicebot.settings import Settings, load_settings
+from voicebot.webguard.app import runner_options
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +90,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         # the same store the calls write (tickets show up at once) and the operator files the engines loaded
         setup_console(app, store, settings, book=runtime.engines.workorder)
         setup_metrics(app, runtime.metrics)
-        runner = web.AppRunner(app, shutdown_timeout=settings.server.shutdown_grace_s + 10)
+        runner = web.AppRunner(app, shutdown_timeout=settings.server.shutdown_grace_s + 10,
+                               **runner_options(settings.server))
         await runner.setup()
         site = web.TCPSite(runner, settings.server.host, settings.server.port)
         await site.start()
