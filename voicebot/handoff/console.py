@@ -23,6 +23,7 @@ from voicebot.handoff.retention import recording_path, retention_ctx
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.handoff.throttle import LoginThrottle
 from voicebot.handoff.workorder_edit import TicketEdit, apply_edit
+from voicebot.media_auth import SOFTPHONE_TOKENS, grant
 from voicebot.settings import Settings
 from voicebot.webguard.app import install
 from voicebot.workorder.book import WorkOrderBook, load_book
@@ -177,6 +178,14 @@ async def supervisor(request: web.Request) -> web.Response:
     return web.Response(text=views.supervisor_page(agent, stats, state(request).prefix), content_type="text/html")
 
 
+async def softphone_token(request: web.Request) -> web.Response:
+    """Give a logged-in agent a short-lived token for the browser softphone (``voicebot.media_auth``)."""
+    await require(request)
+    if SOFTPHONE_TOKENS not in request.config_dict:
+        raise web.HTTPNotFound(text="this server takes no calls (voicebot console runs without the softphone)")
+    return grant(request)
+
+
 async def root(request: web.Request) -> web.Response:
     """Send visitors to the queue (or the login form)."""
     agent = await current_agent(request)
@@ -215,6 +224,7 @@ def setup_console(
     app.router.add_get(prefix + "/", queue_page)
     app.router.add_get(prefix + "/ws", queue_ws)
     app.router.add_post(prefix + "/claim-next", claim_next)
+    app.router.add_post(prefix + "/softphone-token", softphone_token)
     app.router.add_get(prefix + "/supervisor", supervisor)
     app.router.add_get(prefix + "/tickets/{number}", ticket_page)
     app.router.add_get(prefix + "/tickets/{number}/recording", recording)
