@@ -34,6 +34,7 @@ HELP = """Answer calls over every configured protocol, one call session per call
 
 Switches present [server] media_token (required: set it, or VOICEBOT_SERVER__MEDIA_TOKEN). --dev (what
 ./dev up runs) makes a random one for the run instead and lets the softphone call without a console login.
+
 With [dialogue] manage_servers (the default) the Rasa and action servers are started and watched too.
 SIGTERM/SIGINT stop taking calls (SIP 503), let current calls finish for shutdown_grace_s, then hang up."""
 
