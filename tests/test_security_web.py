@@ -14,6 +14,7 @@ from aiohttp.test_utils import TestClient
 
 from tests.handoff_support import PASSWORD, Console, ManualNow, draft
 from voicebot.handoff.auth import AuthStore
+from voicebot.handoff.base import TranscriptLine
 from voicebot.handoff.console import create_console_app
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.settings import HandoffSettings, ServerSettings, Settings
@@ -204,5 +205,37 @@ async def test_api_limit_is_clamped(make_console: MakeConsole) -> None:
         spec = await (await client.get("/api/openapi.json")).json()
         limit_param = next(p for p in spec["paths"]["/tickets"]["get"]["parameters"] if p["name"] == "limit")
         assert limit_param["schema"]["minimum"] == 1 and limit_param["schema"]["maximum"] == 1000
+    finally:
+        await client.close()
+
+
+# Existing protections: markup in every ticket field and in the live-queue list stays text
+
+
+XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'"
+
+
+async def test_markup_in_every_ticket_field_is_escaped(make_console: MakeConsole) -> None:
+    console = await make_console()
+    await AuthStore(console.store).add_agent(XSS, PASSWORD, "supervisor")  # claimed_by shows in the list
+    number = await console.store.save(draft(
+        call_id="xss", language=XSS, channel=XSS, calling_number=XSS, called_number=XSS, protocol_call_id=XSS,
+        intent=XSS, fields={"description": XSS, XSS: XSS}, faq_topics=(XSS,), handoff_reason=XSS,
+        transcript=(TranscriptLine(0, "caller", XSS), TranscriptLine(10, XSS, XSS)), recording_ref=XSS,
+    ))  # fmt: skip
+    client = await console.client(XSS)
+    try:
+        await client.post(f"/console/tickets/{number}/claim")
+        await client.post(f"/console/tickets/{number}/edit", data={"notes": XSS, "field_description": XSS})
+        ws = await client.ws_connect("/console/ws")
+        pages = {"ws rows": (await ws.receive_json())["rows"]}
+        await ws.close()
+        for path in ("/console/", f"/console/tickets/{number}", "/console/supervisor"):
+            resp = await client.get(path)
+            assert resp.status == 200, path
+            pages[path] = await resp.text()
+        assert "&lt;script&gt;" in pages[f"/console/tickets/{number}"] and "&lt;script&gt;" in pages["ws rows"]
+        for where, html in pages.items():
+            assert "<script>alert" not in html and "<img" not in html, where
     finally:
         await client.close()
