@@ -103,6 +103,17 @@ async def test_behind_a_trusted_proxy_each_client_address_is_throttled_alone(mak
         await client.close()
 
 
+async def test_same_origin_behind_a_trusted_proxy_uses_its_forwarded_host(make_console: MakeConsole) -> None:
+    public = {"Origin": "https://console.city.example", "X-Forwarded-Host": "console.city.example"}
+    for trusted, status in (("127.0.0.1", 303), ("", 403)):
+        console = await make_console(trusted_proxies=trusted)
+        client = await console.client()
+        try:
+            assert await _login(client, "alice", PASSWORD, **public) == status, trusted
+        finally:
+            await client.close()
+
+
 async def test_from_an_untrusted_peer_forwarded_for_is_ignored(make_console: MakeConsole) -> None:
     console = await make_console(trusted_proxies="10.9.9.9")
     client = await console.client()

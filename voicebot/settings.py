@@ -137,7 +137,8 @@ class ServerSettings:
     is made for the run (never shown), and the softphone page gets call tokens without a console login."""
     trusted_proxies: str = ""
     """Comma-separated IPs or CIDR networks of reverse proxies whose ``X-Forwarded-For`` (client address: login
-    throttling) and ``X-Forwarded-Proto`` (``https``: Secure cookies) are believed; other peers' are ignored."""
+    throttling), ``X-Forwarded-Proto`` (``https``: Secure cookies) and ``X-Forwarded-Host`` (the Origin check) are
+    believed; other peers' are ignored."""
     allowed_origins: str = ""
     """Comma-separated origins (``https://console.example.gov.cn``) that may post to the console and open its
     WebSocket besides its own (``Origin: null`` never may)."""

@@ -1,8 +1,9 @@
-"""The client's own address and scheme behind a trusted reverse proxy (``X-Forwarded-For``/``-Proto``).
+"""The client's own address, scheme and host behind a trusted reverse proxy (``X-Forwarded-For/-Proto/-Host``).
 
 Only a peer on ``[server] trusted_proxies`` may speak for a client: from any other peer the headers are ignored
 (anyone can send them). The client is the right-most ``X-Forwarded-For`` entry that is not itself a trusted proxy;
-the scheme is the last ``X-Forwarded-Proto`` value (the one the nearest proxy added).
+the scheme and host are the last ``X-Forwarded-Proto``/``X-Forwarded-Host`` values (the nearest proxy's): the
+host is what the same-origin check compares ``Origin`` with.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ def forwarded_middleware(trusted: PeerFilter) -> Middleware:
             proto = request.headers.get("X-Forwarded-Proto", "").split(",")[-1].strip().lower()
             if proto in ("http", "https"):
                 changes["scheme"] = proto
+            host = request.headers.get("X-Forwarded-Host", "").split(",")[-1].strip()
+            if host and not any(c in host for c in "/\\@ "):
+                changes["host"] = host
             if changes:
                 request = request.clone(**changes)  # type: ignore[arg-type]
         return await handler(request)
