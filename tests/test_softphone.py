@@ -43,10 +43,10 @@ async def test_softphone_call_in_headless_chromium(tmp_path: Path) -> None:
                  "--autoplay-policy=no-user-gesture-required", "--disable-dev-shm-usage"):
         options.add_argument(flag)
     bot = ScriptedBot(reply_ms=600)
-    async with running(test_settings(), bot) as (_, port):
+    async with running(test_settings(development=True), bot) as (_, port):  # a page-load softphone token
         driver = await asyncio.to_thread(webdriver.Chrome, options=options, service=Service(CHROMEDRIVER))
         try:
-            await asyncio.to_thread(driver.get, f"http://127.0.0.1:{port}/softphone?token=test-token&lang=en-US")
+            await asyncio.to_thread(driver.get, f"http://127.0.0.1:{port}/softphone?lang=en-US")
             await asyncio.to_thread(lambda: driver.find_element(By.ID, "call").click())
             bot_lines: list[str] = []
             received = 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,9 @@ from voicebot.lines import audiosocket, twilio, websocket_media
 from voicebot.lines.admission import Reservation
 from voicebot.lines.common import PeerFilter, token_ok
 from voicebot.lines.sip import SipServer, parse_port_range
+from voicebot.media_auth import DEVELOPMENT, SOFTPHONE_TOKENS, SoftphoneTokens, media_token, page_load_grant
 from voicebot.settings import ServerSettings, Settings
+from voicebot.webguard.app import install
 
 logger = logging.getLogger(__name__)
 
@@ -172,6 +173,16 @@ async def _media(request: web.Request) -> web.StreamResponse:
     return await websocket_media.handle(request, request.app[REGISTRY], request.app[MEDIA_TOKEN])
 
 
+async def _softphone_media(request: web.Request) -> web.StreamResponse:
+    # The browser's call: a short-lived softphone token (never the media token) in the URL, checked before the
+    # upgrade; it is then the token the WebSocket line expects (the query strings stay out of the access log).
+    presented = request.query.get("token", "")
+    if not request.app[SOFTPHONE_TOKENS].valid(presented):
+        logger.warning("softphone call from %s refused: bad or expired softphone token", request.remote)
+        raise web.HTTPUnauthorized(text="bad or expired softphone token: reload the softphone page")
+    return await websocket_media.handle(request, request.app[REGISTRY], presented)
+
+
 async def _softphone(request: web.Request) -> web.StreamResponse:
     name = request.match_info.get("name") or "index.html"
     path = SOFTPHONE_DIR / name
@@ -198,20 +209,24 @@ async def _register_audiosocket(request: web.Request) -> web.Response:
 
 def create_app(settings: Settings, session_factory: SessionFactory) -> web.Application:
     """Build the app: SIP and AudioSocket servers start with it; WebSocket lines and the softphone are routes."""
+    token = media_token(settings.server)  # ConfigError outside development when none is configured
+    if not settings.server.media_token:
+        logger.warning("development mode: no [server] media_token, switches cannot connect (the softphone can)")
     app = web.Application(client_max_size=64 * 1024)
-    token = settings.server.media_token
-    if not token:
-        token = secrets.token_urlsafe(16)
-        logger.warning("no media_token configured; this run's token is %s", token)
+    install(app, settings.server)
     app[SETTINGS] = settings
     app[REGISTRY] = CallRegistry(session_factory, settings.server.max_calls)
     app[MEDIA_TOKEN] = token
+    app[SOFTPHONE_TOKENS] = SoftphoneTokens(token)
+    app[DEVELOPMENT] = settings.server.development
     app.cleanup_ctx.append(_media_servers)
     app.on_shutdown.append(_on_shutdown)
     app.router.add_get("/healthz", _health)
     app.router.add_get("/twilio", _twilio)
     app.router.add_get("/media", _media)
     app.router.add_get("/softphone", _softphone)
+    app.router.add_get("/softphone/media", _softphone_media)
+    app.router.add_post("/softphone/token", page_load_grant)
     app.router.add_get("/softphone/{name}", _softphone)
     app.router.add_post("/api/audiosocket/calls", _register_audiosocket)
     return app

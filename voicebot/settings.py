@@ -131,7 +131,19 @@ class ServerSettings:
     port: int = 8080
     """HTTP/WebSocket port."""
     media_token: str = ""
-    """Shared secret WebSocket/AudioSocket peers must present (empty: generated at start and logged)."""
+    """Shared secret Twilio/WebSocket/AudioSocket peers must present; required unless ``development``."""
+    development: bool = False
+    """Development mode (``voicebot serve --dev``, what ``./dev up`` runs): without a ``media_token`` a random one
+    is made for the run (never shown), and the softphone page gets call tokens without a console login."""
+    trusted_proxies: str = ""
+    """Comma-separated IPs or CIDR networks of reverse proxies whose ``X-Forwarded-For`` (client address: login
+    throttling), ``X-Forwarded-Proto`` (``https``: Secure cookies) and ``X-Forwarded-Host`` (the Origin check) are
+    believed; other peers' are ignored."""
+    allowed_origins: str = ""
+    """Comma-separated origins (``https://console.example.gov.cn``) that may post to the console and open its
+    WebSocket besides its own (``Origin: null`` never may)."""
+    request_header_timeout_s: float = 15.0
+    """A connection must send a request's headers within this (also how long an idle keep-alive connection stays)."""
     sip_port: int = 5060
     """SIP UDP port (``0``: an ephemeral port, ``-1``: SIP off); SIP listens on ``host``."""
     sip_peers: str = "127.0.0.1"

@@ -19,6 +19,7 @@ from voicebot.handoff.ticket import STATUSES, spoken_groups
 from voicebot.handoff.views import fmt_time
 from voicebot.redact import mask
 from voicebot.settings import Settings, load_settings
+from voicebot.webguard.app import runner_options
 
 
 def _with_store(args: argparse.Namespace, work: Callable[[SqlTicketStore, Settings], Awaitable[int]]) -> int:
@@ -114,7 +115,7 @@ def _console(args: argparse.Namespace) -> int:
     host = args.host or settings.server.host
     port = args.port if args.port is not None else settings.server.port
     print(f"agent console on http://{host}:{port}/console/ (REST API under /api, OpenAPI at /api/openapi.json)")
-    web.run_app(make_app(), host=host, port=port, print=None)
+    web.run_app(make_app(), host=host, port=port, print=None, **runner_options(settings.server))
     return 0
 
 

@@ -8,6 +8,7 @@ import contextlib
 import dataclasses
 import logging
 import signal
+from typing import Any
 
 from aiohttp import web
 
@@ -16,10 +17,12 @@ from voicebot.errors import VoicebotError
 from voicebot.handoff.console import setup_console
 from voicebot.handoff.spool import SpooledTicketStore
 from voicebot.handoff.store import SqlTicketStore
+from voicebot.media_auth import media_token
 from voicebot.metrics import setup_metrics
 from voicebot.rasa_supervisor import RasaSupervisor
 from voicebot.server import AUDIOSOCKET, SIP, create_app
 from voicebot.settings import Settings, load_settings
+from voicebot.webguard.app import runner_options
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +30,10 @@ HELP = """Answer calls over every configured protocol, one call session per call
 
   SIP/RTP (UDP, [server] sip_port, peers in sip_peers), Asterisk AudioSocket (TCP, audiosocket_port),
   Twilio Media Streams (ws://HOST:PORT/twilio), plain WebSocket media (ws://HOST:PORT/media) and the
-  browser softphone (http://HOST:PORT/softphone?token=TOKEN).
+  browser softphone (http://HOST:PORT/softphone: log in to the agent console first, or use --dev).
+
+Switches present [server] media_token (required: set it, or VOICEBOT_SERVER__MEDIA_TOKEN). --dev (what
+./dev up runs) makes a random one for the run instead and lets the softphone call without a console login.
 
 With [dialogue] manage_servers (the default) the Rasa and action servers are started and watched too.
 SIGTERM/SIGINT stop taking calls (SIP 503), let current calls finish for shutdown_grace_s, then hang up."""
@@ -41,6 +47,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--port", type=int, help="HTTP/WebSocket port (default: [server] port)")
     parser.add_argument("--sip-port", type=int, help="SIP UDP port, -1 for off (default: [server] sip_port)")
     parser.add_argument("--audiosocket-port", type=int, help="AudioSocket TCP port, -1 for off")
+    parser.add_argument("--dev", action="store_true",
+                        help="development mode ([server] development): no media_token needed, softphone without login")
     parser.add_argument("--no-rasa", action="store_true",
                         help="do not start the Rasa servers (use the running ones at [dialogue] rasa_urls)")
     parser.set_defaults(func=run)
@@ -48,8 +56,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def apply_overrides(settings: Settings, args: argparse.Namespace) -> Settings:
     """Return settings with the command-line listen options applied."""
-    overrides = {name: getattr(args, name) for name in ("host", "port", "sip_port", "audiosocket_port")
-                 if getattr(args, name, None) is not None}
+    overrides: dict[str, Any] = {name: getattr(args, name) for name in ("host", "port", "sip_port", "audiosocket_port")
+                                 if getattr(args, name, None) is not None}
+    if getattr(args, "dev", False):
+        overrides["development"] = True
     return dataclasses.replace(settings, server=dataclasses.replace(settings.server, **overrides))
 
 
@@ -67,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
     settings = apply_overrides(load_settings(args.config), args)
     if args.no_rasa:
         settings = dataclasses.replace(settings, dialogue=dataclasses.replace(settings.dialogue, manage_servers=False))
+    media_token(settings.server)  # a missing media token stops here, before minutes of model loading
     asyncio.run(serve(settings))
     return 0
 
@@ -89,7 +100,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         # the same store the calls write (tickets show up at once) and the operator files the engines loaded
         setup_console(app, store, settings, book=runtime.engines.workorder)
         setup_metrics(app, runtime.metrics)
-        runner = web.AppRunner(app, shutdown_timeout=settings.server.shutdown_grace_s + 10)
+        runner = web.AppRunner(app, shutdown_timeout=settings.server.shutdown_grace_s + 10,
+                               **runner_options(settings.server))
         await runner.setup()
         site = web.TCPSite(runner, settings.server.host, settings.server.port)
         await site.start()

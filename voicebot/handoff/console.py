@@ -14,15 +14,18 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from voicebot.errors import TicketError
 from voicebot.handoff import api, views
 from voicebot.handoff.auth import Agent, AuthStore
-from voicebot.handoff.guard import CONSOLE, COOKIE, ConsoleState, current_agent, open_ticket, require, state
+from voicebot.handoff.guard import CONSOLE, ConsoleState, current_agent, open_ticket, require, state
 from voicebot.handoff.hours import AgentHours
 from voicebot.handoff.listen import changes_ctx
+from voicebot.handoff.login import login, login_form, logout
 from voicebot.handoff.queue import HandoffQueue
 from voicebot.handoff.retention import recording_path, retention_ctx
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.handoff.throttle import LoginThrottle
 from voicebot.handoff.workorder_edit import TicketEdit, apply_edit
+from voicebot.media_auth import SOFTPHONE_TOKENS, grant
 from voicebot.settings import Settings
+from voicebot.webguard.app import install
 from voicebot.workorder.book import WorkOrderBook, load_book
 from voicebot.workorder.errors import WorkOrderValueError
 
@@ -48,64 +51,6 @@ async def _snapshot(request: web.Request, agent: Agent) -> dict[str, object]:
             "callbacks_due": stats.callbacks_due,
         },
     }
-
-
-async def login_form(request: web.Request) -> web.Response:
-    """Show the login form."""
-    return web.Response(
-        text=views.login_page(state(request).prefix, next_url=request.query.get("next", "")), content_type="text/html"
-    )
-
-
-async def login(request: web.Request) -> web.Response:
-    """Check the password and start a session."""
-    st = state(request)
-    form = await request.post()
-    username, password = str(form.get("username", "")), str(form.get("password", ""))
-    keys = (f"user:{username}", f"ip:{request.remote}")
-    if st.throttle.blocked(*keys):
-        log.warning("console login for %r from %s refused: too many failures", username, request.remote)
-        return web.Response(
-            status=429,
-            content_type="text/html",
-            text=views.login_page(st.prefix, "Too many failed logins: try again in a few minutes."),
-        )
-    agent = await st.auth.authenticate(username, password)
-    if agent is None:
-        st.throttle.failed(*keys)
-        log.warning("console login refused for %r", username)
-        return web.Response(
-            status=401,
-            content_type="text/html",
-            text=views.login_page(st.prefix, "Wrong user name or password.", str(form.get("next", ""))),
-        )
-    st.throttle.succeeded(*keys)
-    token = await st.auth.create_session(agent, st.session_ttl_s)
-    target = str(form.get("next", ""))
-    if not target.startswith(st.prefix + "/") or target.startswith(st.prefix + "/login"):
-        target = st.prefix + "/"  # never redirect off the console (open-redirect guard)
-    response = web.HTTPSeeOther(target)
-    response.set_cookie(
-        COOKIE,
-        token,
-        max_age=int(st.session_ttl_s),
-        httponly=True,
-        samesite="Strict",
-        path=st.prefix,
-        secure=request.secure,
-    )
-    log.info("console login: %s (%s)", agent.username, agent.role)
-    raise response
-
-
-async def logout(request: web.Request) -> web.Response:
-    """End the session."""
-    await require(request)
-    st = state(request)
-    await st.auth.end_session(request.cookies[COOKIE])
-    response = web.HTTPSeeOther(st.prefix + "/login")
-    response.del_cookie(COOKIE, path=st.prefix)
-    raise response
 
 
 async def queue_page(request: web.Request) -> web.Response:
@@ -233,6 +178,14 @@ async def supervisor(request: web.Request) -> web.Response:
     return web.Response(text=views.supervisor_page(agent, stats, state(request).prefix), content_type="text/html")
 
 
+async def softphone_token(request: web.Request) -> web.Response:
+    """Give a logged-in agent a short-lived token for the browser softphone (``voicebot.media_auth``)."""
+    await require(request)
+    if SOFTPHONE_TOKENS not in request.config_dict:
+        raise web.HTTPNotFound(text="this server takes no calls (voicebot console runs without the softphone)")
+    return grant(request)
+
+
 async def root(request: web.Request) -> web.Response:
     """Send visitors to the queue (or the login form)."""
     agent = await current_agent(request)
@@ -258,8 +211,12 @@ def setup_console(
     queue = HandoffQueue(store, AgentHours.parse(settings.handoff.agent_hours, settings.handoff.timezone))
     book = book or load_book(settings.workorder)
     throttle = LoginThrottle(store.now_ms)
-    st = ConsoleState(store, queue, AuthStore(store), prefix, api_prefix, session_ttl_s, throttle, book)
+    origins = frozenset(o.strip().rstrip("/") for o in settings.server.allowed_origins.split(",") if o.strip())
+    st = ConsoleState(
+        store, queue, AuthStore(store), prefix, api_prefix, session_ttl_s, throttle, book, allowed_origins=origins
+    )
     app[CONSOLE] = st
+    install(app, settings.server)
     app.router.add_get(prefix, root)
     app.router.add_get(prefix + "/login", login_form)
     app.router.add_post(prefix + "/login", login)
@@ -267,6 +224,7 @@ def setup_console(
     app.router.add_get(prefix + "/", queue_page)
     app.router.add_get(prefix + "/ws", queue_ws)
     app.router.add_post(prefix + "/claim-next", claim_next)
+    app.router.add_post(prefix + "/softphone-token", softphone_token)
     app.router.add_get(prefix + "/supervisor", supervisor)
     app.router.add_get(prefix + "/tickets/{number}", ticket_page)
     app.router.add_get(prefix + "/tickets/{number}/recording", recording)

@@ -1,4 +1,4 @@
-"""Console state and access checks: sessions from the cookie, roles, same-origin form posts."""
+"""Console state and access checks: sessions from the cookie, roles, same-origin posts and WebSockets."""
 
 from __future__ import annotations
 
@@ -40,6 +40,8 @@ class ConsoleState:
     """The work order's operator files (labels, departments, checks of agents' corrections)."""
     sockets: set[web.WebSocketResponse] = field(default_factory=set)
     """Open live-queue WebSockets (closed on shutdown so the server stops promptly)."""
+    allowed_origins: frozenset[str] = frozenset()
+    """Origins besides the console's own that may post and open the WebSocket (``[server] allowed_origins``)."""
 
 
 CONSOLE = web.AppKey("voicebot_console", ConsoleState)
@@ -57,25 +59,37 @@ async def current_agent(request: web.Request) -> Agent | None:
     return None if not token else await state(request).auth.session_agent(token)
 
 
-def _check_origin(request: web.Request) -> None:
-    # Cookies are SameSite=Strict; refusing cross-origin form posts as well covers old browsers.
+def check_origin(request: web.Request) -> None:
+    """Refuse (403) a browser request sent from another origin, or from an opaque one (``Origin: null``).
+
+    Cookies are SameSite=Strict; this covers old browsers, the login form (login CSRF) and the WebSocket (which
+    SameSite does not guard against another site on the same host). Browsers send ``Origin`` on every POST and
+    WebSocket; a request without one (curl, a script) is not a cross-site request.
+    """
     origin = request.headers.get("Origin")
-    if origin and origin != "null" and urlsplit(origin).netloc != request.host:
+    if origin is None or origin in state(request).allowed_origins:
+        return
+    parts = urlsplit(origin)
+    if origin == "null" or parts.scheme not in ("http", "https") or parts.netloc != request.host:
         raise web.HTTPForbidden(text="cross-origin request refused")
+
+
+def _is_websocket(request: web.Request) -> bool:
+    return request.headers.get("Upgrade", "").lower() == "websocket"
 
 
 async def require(request: web.Request, role: str = "agent") -> Agent:
     """Return the logged-in user; otherwise redirect (pages), 401 (posts, WebSocket) or 403 (wrong role)."""
     agent = await current_agent(request)
     if agent is None:
-        if request.method in ("GET", "HEAD") and request.headers.get("Upgrade", "").lower() != "websocket":
+        if request.method in ("GET", "HEAD") and not _is_websocket(request):
             login = f"{state(request).prefix}/login?next={quote(request.path_qs)}"
             raise web.HTTPSeeOther(login)
         raise web.HTTPUnauthorized(text="log in first")
     if role == "supervisor" and not agent.is_supervisor:
         raise web.HTTPForbidden(text="supervisors only")
-    if request.method == "POST":
-        _check_origin(request)
+    if request.method == "POST" or _is_websocket(request):
+        check_origin(request)
     return agent
 
 

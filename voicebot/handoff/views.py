@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -12,6 +11,7 @@ from voicebot.handoff.queue import QueueStats
 from voicebot.handoff.ticket import Ticket, spoken_groups
 from voicebot.handoff.workorder_views import FORM, changes_section, work_order_cell, work_order_section
 from voicebot.redact import mask
+from voicebot.webguard.headers import csp_hash
 from voicebot.workorder.book import WorkOrderBook
 
 _STYLE = """
@@ -33,7 +33,7 @@ _LIVE_JS = """
 (function(){
   const live=document.getElementById('live');
   function connect(){
-    const ws=new WebSocket((location.protocol==='https:'?'wss://':'ws://')+location.host+WS_PATH);
+    const ws=new WebSocket((location.protocol==='https:'?'wss://':'ws://')+location.host+live.dataset.ws);
     ws.onopen=()=>{live.textContent='live';live.dataset.state='open';};
     ws.onmessage=(ev)=>{const m=JSON.parse(ev.data);
       if(m.type==='queue'){document.getElementById('queue-body').innerHTML=m.rows;
@@ -43,6 +43,13 @@ _LIVE_JS = """
   connect();
 })();
 """
+
+
+CSP_SOURCES = {
+    "script-src": (csp_hash(_LIVE_JS),),
+    "style-src": (csp_hash(_STYLE),),
+}
+"""Content-Security-Policy sources of the pages' only inline script and style (nothing else inline runs)."""
 
 
 def fmt_time(ms: int | None) -> str:
@@ -109,13 +116,13 @@ def queue_page(agent: Agent, rows_html: str, stats: QueueStats, prefix: str, ope
         f'<div class="stats"><div class="stat">Waiting<b id="stat-queue_length">{stats.queue_length}</b></div>'
         f'<div class="stat">Longest wait<b id="stat-longest_wait">{fmt_wait(stats.longest_wait_s)}</b></div>'
         f'<div class="stat">Callbacks due<b id="stat-callbacks_due">{stats.callbacks_due}</b></div>'
-        f'<div class="stat"><span id="live">connecting...</span>'
+        f'<div class="stat"><span id="live" data-ws="{escape(prefix)}/ws">connecting...</span>'
         f'<form method="post" action="{prefix}/claim-next"><button id="claim-next">Take next caller</button></form>'
         f"</div></div>{hours}<h2>Open tickets</h2>"
         "<table><thead><tr><th>Ticket</th><th>Status</th><th>Waiting</th><th>Caller</th><th>Lang</th><th>Kind</th>"
         "<th>Summary</th><th>工单 (urgency, department)</th><th>Agent</th><th>Created</th></tr></thead>"
         f'<tbody id="queue-body">{rows_html}</tbody></table>'
-        f"<script>const WS_PATH={json.dumps(prefix + '/ws')};{_LIVE_JS}</script>"
+        f"<script>{_LIVE_JS}</script>"
     )
     return page("Queue", body, agent, prefix)
 

@@ -1,10 +1,9 @@
-// Browser softphone: microphone -> 20 ms L16 frames over the /media WebSocket; bot audio played back;
+// Browser softphone: microphone -> 20 ms L16 frames over the /softphone/media WebSocket; bot audio played back;
 // live events (partial, transcript, bot, clear, transfer) shown as they come.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
-$("token").value = params.get("token") || "";
 if (params.get("lang")) $("lang").value = params.get("lang");
 if (params.get("rate")) $("rate").value = params.get("rate");
 
@@ -65,8 +64,19 @@ function onEvent(event) {
   else if (event.type === "transfer") log("system", "Transferring to an agent… / 正在转接人工");
 }
 
+async function callToken() {
+  // A short-lived token for one call: from the agent console session, or (development servers) for the page.
+  for (const url of ["/console/softphone-token", "/softphone/token"]) {
+    const resp = await fetch(url, { method: "POST", credentials: "same-origin" });
+    if (resp.ok) return (await resp.json()).token;
+  }
+  throw new Error("log in to the agent console (/console) first");
+}
+
 async function call() {
   $("call").disabled = true;
+  status("getting a call token…");
+  const token = await callToken();
   status("starting microphone…");
   const rate = Number($("rate").value);
   ctx = new AudioContext({ sampleRate: rate });
@@ -74,12 +84,12 @@ async function call() {
     audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true, autoGainControl: true },
   });
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  ws = new WebSocket(`${scheme}://${location.host}/media`);
+  ws = new WebSocket(`${scheme}://${location.host}/softphone/media?token=${encodeURIComponent(token)}`);
   ws.binaryType = "arraybuffer";
   ws.onopen = () => {
     ws.send(JSON.stringify({
       sampleRate: ctx.sampleRate, callId: "softphone-" + Date.now(), from: "softphone", to: "12345",
-      lang: $("lang").value, token: $("token").value,
+      lang: $("lang").value, token,
     }));
     const source = ctx.createMediaStreamSource(stream);
     // ScriptProcessor rather than AudioWorklet: works on plain http:// pages and in every Chromium build.

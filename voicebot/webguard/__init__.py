@@ -1,0 +1,1 @@
+"""Web protections shared by every HTTP app: trusted proxies, security headers, access log, request timeouts."""
