@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import re
 
-# Chinese resident ID: 17 digits + digit or X; phone numbers: 7-15 digits, optionally +country,
-# spaces or dashes between groups (as ASR and callers write them).
-_ID_CARD = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)")
-_PHONE = re.compile(r"(?<![\dA-Za-z])(\+?\d[\d \-]{5,17}\d)(?![\dA-Za-z])")
+# A number is masked only when it stands on its own: not glued to ASCII letters, digits or ``_``, and not joined to
+# them by ``-``/``_``/``.`` either (``rtp-1961234505``, a UUID's last group, ``call_13800138000`` are identifiers).
+# Chinese characters, spaces, punctuation, ``:``, ``@``, ``+`` and ``<`` around a number do not protect it
+# (``电话13812345678谢谢``, ``sip:13812345678@host``). The classes are ASCII on purpose: ``\w`` would match Hanzi.
+_BEFORE = r"(?<![A-Za-z0-9_])(?<![A-Za-z0-9][-_.])"
+_AFTER = r"(?![A-Za-z0-9_])(?![-_.][A-Za-z0-9])"
+
+# Chinese resident ID: 17 digits + digit or X (18 characters).
+_ID_CARD = re.compile(_BEFORE + r"(\d{6})\d{8}(\d{3}[\dXx])" + _AFTER)
+# Phone numbers: 7-15 digits (11-digit mobiles, landlines with area code, bare local numbers), optionally
+# +country, spaces or dashes between groups (as ASR and callers write them).
+_PHONE = re.compile(_BEFORE + r"(\+?\d[\d \-]{5,17}\d)" + _AFTER)
 
 
 def _mask_phone(match: re.Match[str]) -> str:
