@@ -1,9 +1,36 @@
 """Personal data in logs: keyed and spoken phone/ID numbers never reach a log line, at any level (issue 12).
+
+Calls are driven over real lines (SIP RTP events and SIP INFO, AudioSocket, Twilio) into the real server with the
+real ``CallSession`` where words matter, and every record is formatted by the project's own handler.
 """
 
 from __future__ import annotations
 
+import asyncio
+import io
+import json
+import logging
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from tests.fakes import EnergyVad, MemoryTickets, ScriptedDialogue, ScriptedRecognizer, ToneSynth, say
+from tests.telephony_helpers import ScriptedBot, running, test_settings, tone
+from tests.test_audiosocket import CALL_UUID, HANGUP, UUID_MESSAGE, audio_message
+from tests.test_server_session import Caller
+from tests.test_sip_server import Uac, udp
+from tests.test_twilio import CALL, CONNECTED, START, STOP, STREAM, connect, media
+from voicebot.audio import silence, split_frames
+from voicebot.errors import DialogueError
+from voicebot.events import CallRecord
+from voicebot.line import Dtmf, Line
+from voicebot.lines.audiosocket import pack
+from voicebot.lines.rtp import DTMF_EVENTS, RtpPacket, dtmf_payload
+from voicebot.logs import setup_logging
 from voicebot.redact import mask
+from voicebot.server import AUDIOSOCKET, SIP
+from voicebot.session import CallSession, Engines
 
 PHONE = "13812345678"
 """The caller's mobile number (keyed, spoken and as the calling number)."""
@@ -11,6 +38,44 @@ ID_KEYED = "110105194912310021"
 """An ID number keyed on the phone pad."""
 ID_SPOKEN = "11010519491231002X"
 """An ID number as the recogniser writes it."""
+SIP_CALLER = "13800138000"
+"""The calling number the test SIP caller sends."""
+NUMBERS = (PHONE, ID_KEYED, ID_SPOKEN[:-1], SIP_CALLER)
+
+
+@pytest.fixture
+def log_text() -> Iterator[io.StringIO]:
+    """Route every record, at DEBUG, through the project's handler into a string."""
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    stream = io.StringIO()
+    setup_logging(logging.DEBUG, stream)
+    try:
+        yield stream
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+
+
+def assert_no_number(text: str, noise: tuple[str, ...] = ()) -> None:
+    """No line holds a number's digits, nor can the number be spelt out from the lines read in order.
+
+    Time stamps, the calls' own ids (``noise``) and addresses are taken out first: they are no personal data, and
+    their digits would only blur what a reader of the log could put together digit by digit.
+    """
+    assert text.strip(), "nothing was logged"
+    spelt = ""
+    for line in text.splitlines():
+        line = re.sub(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} ", "", line)
+        for token in noise:
+            line = line.replace(token, "")
+        line = re.sub(r"\d+\.\d+\.\d+\.\d+(:\d+)?", "", line)
+        digits = "".join(re.findall(r"\d", line))
+        spelt += digits
+        for number in NUMBERS:
+            assert number not in re.sub(r"[ \-]", "", line) and number not in digits, line
+    for number in NUMBERS:
+        assert number not in spelt, f"{number} can be read digit by digit from the log"
 
 
 def test_mask_keeps_identifiers_and_masks_numbers() -> None:
@@ -22,3 +87,96 @@ def test_mask_keeps_identifiers_and_masks_numbers() -> None:
     assert mask(f"sip:{PHONE}@10.0.0.1 and tel:+86{PHONE}") == "sip:138******78@10.0.0.1 and tel:861********78"
     assert mask("座机010-12345678或0755 1234567") == "座机010******78或075******67"
     assert mask(f"ID {ID_KEYED.lower()} x") == "ID 110105********1 x"
+
+
+def test_tracebacks_and_stacks_are_masked(log_text: io.StringIO) -> None:
+    log = logging.getLogger("voicebot.test")
+    try:
+        raise ValueError(f"caller {PHONE} said {ID_SPOKEN}")
+    except ValueError:
+        log.exception("turn failed")
+    log.debug("where", stack_info=True)  # the stack prints this source line: caller 13812345678
+    text = log_text.getvalue()
+    assert "ValueError: caller 138******78 said 110105********X" in text and "Traceback" in text
+    assert "Stack (most recent call last)" in text and "source line: caller 138******78" in text
+    assert_no_number(text)
+
+
+async def test_sip_call_keys_and_words_never_reach_the_log(log_text: io.StringIO) -> None:
+    records: list[CallRecord] = []
+    spoken = f"我的电话是{PHONE}，身份证号{ID_SPOKEN}"
+    dialogue = ScriptedDialogue([say("好的"), say("请说身份证号"),
+                                 DialogueError("rasa-bad-reply", f"no reply to {spoken!r}")])
+    engines = Engines({"zh-CN": ScriptedRecognizer([spoken])}, ToneSynth(ms_per_char=20), dialogue,
+                      MemoryTickets(), EnergyVad, agent_target="sip:agents@127.0.0.1")
+    settings = test_settings(agent_uri="sip:agents@127.0.0.1")
+
+    async def session(line: Line) -> CallRecord:
+        record = await CallSession(line, engines, settings.session).run()
+        records.append(record)
+        return record
+
+    async with running(settings, session) as (app, _):  # type: ignore[arg-type]
+        uac = Uac(await udp(), await udp(), app[SIP].port, f"{PHONE}@test")
+        uac.invite()
+        await uac.answered()
+        caller = Caller(uac)
+        await caller.play(silence(8000, 300).pcm)
+        for press, digit in enumerate(PHONE + "#"):  # RFC 4733 events, one RTP timestamp per key press
+            for index, end in enumerate((False, True, True, True)):
+                payload = dtmf_payload(DTMF_EVENTS.index(digit), end, 160 * (index + 1))
+                uac.rtp_send(RtpPacket(101, caller.seq, 50_000 + 1000 * press, 7, payload, marker=index == 0))
+                caller.seq += 1
+            await caller.play(silence(8000, 100).pcm)
+        for cseq, digit in enumerate(ID_KEYED + "#", start=2):  # SIP INFO
+            uac.send("INFO", f"Signal={digit}\r\nDuration=160\r\n", cseq=cseq, to_tag=uac.to_tag,
+                     content_type="application/dtmf-relay")
+            await caller.play(silence(8000, 60).pcm)
+        await caller.play(tone(8000, 800) + silence(8000, 1500).pcm)  # the spoken numbers; Rasa then fails
+        uac.send("BYE", cseq=40, to_tag=uac.to_tag)
+        for _ in range(100):
+            if records:
+                break
+            await asyncio.sleep(0.05)
+    asked = " ".join(dialogue.asked)
+    assert PHONE in asked and ID_KEYED in asked and spoken in asked  # the keys and words did reach the dialogue
+    text = log_text.getvalue()
+    assert "DEBUG" in text and "DTMF" in text and "138******78" in text
+    assert_no_number(text, (records[0].call_id,))
+
+
+async def test_audiosocket_and_twilio_keys_never_reach_the_log(log_text: io.StringIO) -> None:
+    lines: list[Line] = []
+
+    async def session(line: Line) -> CallRecord:  # a session that fails on what it heard: the traceback
+        lines.append(line)
+        keys = ""
+        while (item := await line.recv()) is not None:
+            keys += item.digit if isinstance(item, Dtmf) else ""
+        raise ValueError(f"caller {line.info.calling_number} keyed {keys}")
+
+    bot = ScriptedBot(reply_ms=200)
+    async with running(test_settings(), session) as (app, _):  # type: ignore[arg-type]
+        reader, writer = await asyncio.open_connection("127.0.0.1", app[AUDIOSOCKET].port)
+        writer.write(UUID_MESSAGE)
+        for digit in ID_KEYED:
+            writer.write(pack(0x03, digit.encode()) + audio_message(silence(8000).pcm))
+        writer.write(HANGUP)
+        await writer.drain()
+        await asyncio.wait_for(reader.read(), 3.0)
+        writer.close()
+    async with running(test_settings(), bot) as (_, port):
+        http, ws = await connect(port)
+        await ws.send_str(CONNECTED)
+        await ws.send_str(START.replace("+8613800138000", PHONE))
+        for index, frame in enumerate(split_frames(tone(8000, 400), 8000)):
+            await ws.send_str(media(index, frame.pcm))
+        for digit in PHONE:
+            await ws.send_str(json.dumps({"event": "dtmf", "dtmf": {"track": "inbound_track", "digit": digit}}))
+        await ws.send_str(STOP)
+        await asyncio.sleep(0.3)
+        await ws.close()
+        await http.close()
+    text = log_text.getvalue()
+    assert "session failed" in text and "keyed 110105********1" in text  # the traceback, masked
+    assert_no_number(text, (lines[0].info.call_id, str(CALL_UUID), bot.records[0].call_id, CALL, STREAM))
