@@ -27,7 +27,7 @@ from voicebot.events import CallRecord
 from voicebot.line import Dtmf, Line
 from voicebot.lines.audiosocket import pack
 from voicebot.lines.rtp import DTMF_EVENTS, RtpPacket, dtmf_payload
-from voicebot.logs import setup_logging
+from voicebot.logs import OPERATOR_LOGGERS, setup_logging
 from voicebot.redact import mask
 from voicebot.server import AUDIOSOCKET, SIP
 from voicebot.session import CallSession, Engines
@@ -55,6 +55,8 @@ def log_text() -> Iterator[io.StringIO]:
     finally:
         root.handlers[:], level = saved
         root.setLevel(level)
+        for name in OPERATOR_LOGGERS:
+            logging.getLogger(name).setLevel(logging.NOTSET)
 
 
 def assert_no_number(text: str, noise: tuple[str, ...] = ()) -> None:
@@ -180,3 +182,31 @@ async def test_audiosocket_and_twilio_keys_never_reach_the_log(log_text: io.Stri
     text = log_text.getvalue()
     assert "session failed" in text and "keyed 110105********1" in text  # the traceback, masked
     assert_no_number(text, (lines[0].info.call_id, str(CALL_UUID), bot.records[0].call_id, CALL, STREAM))
+
+
+async def test_operator_sees_one_masked_line_as_a_call_starts_and_ends() -> None:
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    stream = io.StringIO()
+    setup_logging(logging.WARNING, stream)  # what ``voicebot serve`` sets up without -v
+    bot = ScriptedBot(reply_ms=200)
+    try:
+        async with running(test_settings(), bot) as (_, port):
+            http, ws = await connect(port)
+            await ws.send_str(START.replace("+8613800138000", PHONE))
+            await ws.send_str(json.dumps({"event": "dtmf", "dtmf": {"track": "inbound_track", "digit": "5"}}))
+            await ws.send_str(STOP)
+            await asyncio.sleep(0.3)
+            await ws.close()
+            await http.close()
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+        for name in OPERATOR_LOGGERS:
+            logging.getLogger(name).setLevel(logging.NOTSET)
+    call_id = bot.records[0].call_id
+    lines = [line for line in stream.getvalue().splitlines() if call_id in line]
+    assert len(lines) == 2, lines
+    assert f"call {call_id} started: twilio from 138******78 to 12345" in lines[0] and " INFO " in lines[0]
+    assert f"call {call_id} finished: resolved, keys pressed: 1" in lines[1]
+    assert PHONE not in stream.getvalue()

@@ -14,6 +14,9 @@ from voicebot.redact import mask
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 """The line format (the time stamp is not masked: it is not personal data)."""
 
+OPERATOR_LOGGERS = ("voicebot.server",)
+"""Loggers shown at INFO even at the default level: one line as a call starts and one as it ends, and the
+listening ports (the operator's view of ``voicebot serve``)."""
 
 class RedactingFilter(logging.Filter):
     """Mask phone and ID numbers in every record's message, exception text and stack."""
@@ -44,7 +47,9 @@ def make_handler(stream: TextIO | None = None) -> logging.Handler:
 
 
 def setup_logging(level: int = logging.INFO, stream: TextIO | None = None) -> None:
-    """Configure the root logger with the redacting handler."""
+    """Configure the root logger with the redacting handler; operator lines show at INFO whatever ``level``."""
     root = logging.getLogger()
     root.handlers[:] = [make_handler(stream)]
     root.setLevel(level)
+    for name in OPERATOR_LOGGERS:
+        logging.getLogger(name).setLevel(min(level, logging.INFO))
