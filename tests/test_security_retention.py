@@ -1,0 +1,94 @@
+"""Retention deletes every kind of personal data, one ticket at a time, on SQLite and PostgreSQL (issue 12)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from tests import handoff_support as support
+from tests.handoff_support import ManualNow, draft
+from voicebot.handoff.retention import DAY_MS, PurgeResult, purge_expired
+from voicebot.handoff.schema import ticket_changes, ticket_history, tickets
+from voicebot.handoff.store import SqlTicketStore
+from voicebot.settings import WorkOrderSettings
+from voicebot.workorder.book import load_book
+from voicebot.workorder.builder import build_work_order
+
+db_url = support.db_url
+
+PHONE = "13812345678"
+CALLBACK = "13987654321"
+ID_NUMBER = "11010519491231002X"
+WORDS = ("建国路88号", "施工太吵", "王先生家楼下")
+"""Caller and agent words that must not outlive retention."""
+SECRETS = (PHONE, CALLBACK, ID_NUMBER, *WORDS)
+
+
+async def stored_text(store: SqlTicketStore, number: str) -> str:
+    """Return everything the database holds about one ticket (its row, status history and field changes)."""
+    async with store.engine.connect() as conn:
+        row = (await conn.execute(select(tickets).where(tickets.c.number == number))).one()
+        rows: list[Any] = [dict(row._mapping)]
+        for table in (ticket_history, ticket_changes):
+            rows += [dict(r._mapping) for r in await conn.execute(select(table).where(table.c.ticket_id == row.id))]
+    return json.dumps(rows, ensure_ascii=False, default=str)
+
+
+async def test_purge_blanks_every_personal_field(db_url: str) -> None:
+    now = ManualNow()
+    store = SqlTicketStore.from_url(db_url, now_ms=now)
+    await store.migrate()
+    try:
+        fields = {"complaint_category": "noise", "request_type": "complaint", "location": "朝阳区建国路88号",
+                  "description": "楼下工地晚上施工太吵了", "id_number": ID_NUMBER, "callback_phone": CALLBACK}
+        work_order = build_work_order(load_book(WorkOrderSettings()), fields, now.t)
+        number = await store.save(draft(kind="callback", calling_number=PHONE, fields=fields, work_order=work_order,
+                                        protocol_call_id=f"{PHONE}@switch"))
+        await store.edit(number, "wang.fang", notes="王先生家楼下, 回电 13812345678",
+                         fields={"description": "工地施工太吵, 王先生家楼下"})
+        before = await stored_text(store, number)
+        assert all(secret in before for secret in SECRETS)  # each is stored somewhere to begin with
+        now.t += 31 * DAY_MS
+        fresh = await store.save(draft(call_id="fresh", calling_number=PHONE))
+        assert await purge_expired(store, retention_days=30) == PurgeResult(purged=1, failed=0)
+        after = await stored_text(store, number)
+        for secret in SECRETS:
+            assert secret not in after, secret
+        t = await store.get(number)
+        assert t is not None and t.purged_at == now.t and t.fields == {} and t.notes == "" and t.transcript == ()
+        assert t.calling_number == "" and t.callback_number is None and {h.note for h in t.history} == {""}
+        assert t.changes and all(c.old is None and c.new is None for c in t.changes)
+        assert t.work_order is not None and t.work_order.category == work_order.category  # statistics stay
+        assert t.work_order.area.text == "" and t.work_order.subcategory_words == ()
+        kept = await store.get(fresh)
+        assert kept is not None and kept.calling_number == PHONE and kept.purged_at is None
+    finally:
+        await store.close()
+
+
+async def test_a_recording_that_cannot_be_deleted_does_not_stop_the_others(db_url: str, tmp_path: Path) -> None:
+    now = ManualNow()
+    store = SqlTicketStore.from_url(db_url, now_ms=now)
+    await store.migrate()
+    try:
+        first, last, folder = tmp_path / "a.wav", tmp_path / "c.wav", tmp_path / "b-recordings"
+        first.write_bytes(b"a")
+        last.write_bytes(b"c")
+        folder.mkdir()
+        numbers = [await store.save(draft(call_id=f"call-{i}", recording_ref=str(ref), calling_number=PHONE))
+                   for i, ref in enumerate((first, folder, last))]  # fmt: skip
+        now.t += 2 * DAY_MS
+        assert await purge_expired(store, retention_days=1) == PurgeResult(purged=2, failed=1)
+        assert not first.exists() and not last.exists() and folder.is_dir()
+        broken = await store.get(numbers[1])
+        assert broken is not None and broken.purged_at is None and broken.recording_ref == str(folder)
+        assert broken.calling_number == "" and broken.fields == {}  # the rest of its personal data went anyway
+        folder.rmdir()  # the operator fixes it: the next run finishes the job
+        assert await purge_expired(store, retention_days=1) == PurgeResult(purged=1, failed=0)
+        done = await store.get(numbers[1])
+        assert done is not None and done.purged_at is not None and done.recording_ref is None
+    finally:
+        await store.close()
