@@ -6,14 +6,20 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import insert, select
 
 from tests import handoff_support as support
 from tests.handoff_support import ManualNow, draft
+from voicebot.errors import ConfigError
+from voicebot.handoff.db import make_engine
 from voicebot.handoff.retention import DAY_MS, PurgeResult, purge_expired
+from voicebot.handoff.retention_extra import ExtraPurge, purge_extra
 from voicebot.handoff.schema import ticket_changes, ticket_history, tickets
+from voicebot.handoff.spool import SpooledTicketStore
 from voicebot.handoff.store import SqlTicketStore
-from voicebot.settings import WorkOrderSettings
+from voicebot.handoff.trackers import events
+from voicebot.settings import HandoffSettings, WorkOrderSettings, load_settings
 from voicebot.workorder.book import load_book
 from voicebot.workorder.builder import build_work_order
 
@@ -92,3 +98,57 @@ async def test_a_recording_that_cannot_be_deleted_does_not_stop_the_others(db_ur
         assert done is not None and done.purged_at is not None and done.recording_ref is None
     finally:
         await store.close()
+
+
+async def test_old_spooled_saves_are_dropped(tmp_path: Path) -> None:
+    now = ManualNow()
+    away = SqlTicketStore.from_url("postgresql://root@127.0.0.1:1/away")  # nothing listens: every save journals
+    spool = SpooledTicketStore(away, tmp_path / "tickets.jsonl", now_ms=now)
+    try:
+        await spool.save(draft(call_id="old", calling_number=PHONE, fields={"id_number": ID_NUMBER}))
+        now.t += 2 * DAY_MS
+        await spool.save(draft(call_id="new"))
+        assert spool.pending == 2
+        result = await purge_extra(spool, {}, retention_days=1, now_ms=now.t + DAY_MS // 2)
+        assert result == ExtraPurge(journalled=1)
+        assert spool.pending == 1 and [e.draft.call_id for e in spool.journal.read()] == ["new"]
+        assert ID_NUMBER not in spool.journal.path.read_text(encoding="utf-8")
+        assert (spool.journal.path.stat().st_mode & 0o777) == 0o600  # the rewrite stays owner-only
+    finally:
+        await away.close()
+
+
+async def test_old_rasa_conversations_are_deleted(db_url: str) -> None:
+    now_ms = 1_795_000_000_000
+    engine = make_engine(db_url)  # stands in for Rasa's tracker database, with Rasa's ``events`` table
+    async with engine.begin() as conn:
+        await conn.run_sync(events.create)
+        rows = [("old-call", now_ms / 1000 - 3 * 86400, f"我的身份证号是{ID_NUMBER}"),
+                ("old-call", now_ms / 1000 - 2.9 * 86400, "bot"),
+                ("straddling", now_ms / 1000 - 3 * 86400, "hello"),
+                ("straddling", now_ms / 1000 - 60, "still talking"),  # newest event is recent: all of it stays
+                ("new-call", now_ms / 1000 - 60, PHONE)]  # fmt: skip
+        await conn.execute(insert(events), [{"sender_id": s, "type_name": "user", "timestamp": ts,
+                                             "data": json.dumps({"text": text})} for s, ts, text in rows])  # fmt: skip
+    try:
+        unreachable = "postgresql://root@127.0.0.1:1/rasa_en"
+        result = await purge_extra(None, {"zh-CN": db_url, "en-US": unreachable}, retention_days=2, now_ms=now_ms)
+        assert result == ExtraPurge(tracker_events=2, failed=1)  # the unreachable one is logged, the other done
+        async with engine.connect() as conn:
+            left = sorted((r.sender_id, r.data) for r in await conn.execute(select(events)))
+        assert [s for s, _ in left] == ["new-call", "straddling", "straddling"]
+        assert ID_NUMBER not in str(left)
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("days", ["0", "-30"])
+def test_retention_under_a_day_is_refused(tmp_path: Path, days: str) -> None:
+    path = tmp_path / "v.toml"
+    path.write_text(f"[handoff]\nretention_days = {days}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, env={})
+    assert caught.value.code == "config-bad-retention" and "at least 1 day" in caught.value.message
+    with pytest.raises(ConfigError):
+        load_settings(None, env={"VOICEBOT_HANDOFF__RETENTION_DAYS": days})
+    assert HandoffSettings(retention_days=1).retention_days == 1

@@ -14,6 +14,7 @@ from aiohttp import web
 from voicebot.engines import open_engines
 from voicebot.errors import VoicebotError
 from voicebot.handoff.console import setup_console
+from voicebot.handoff.retention_extra import extra_retention_ctx
 from voicebot.handoff.spool import SpooledTicketStore
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.metrics import setup_metrics
@@ -88,6 +89,9 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         assert isinstance(store, SqlTicketStore), "open_engines builds the SQL ticket store"
         # the same store the calls write (tickets show up at once) and the operator files the engines loaded
         setup_console(app, store, settings, book=runtime.engines.workorder)
+        spool = tickets if isinstance(tickets, SpooledTicketStore) else None
+        app.cleanup_ctx.append(extra_retention_ctx(spool, settings.handoff.rasa_tracker_urls,
+                                                   settings.handoff.retention_days))  # the console purges tickets
         setup_metrics(app, runtime.metrics)
         runner = web.AppRunner(app, shutdown_timeout=settings.server.shutdown_grace_s + 10)
         await runner.setup()
