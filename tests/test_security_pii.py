@@ -6,24 +6,31 @@ real ``CallSession`` where words matter, and every record is formatted by the pr
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import io
 import json
 import logging
+import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from tests.fakes import EnergyVad, MemoryTickets, ScriptedDialogue, ScriptedRecognizer, ToneSynth, say
+from tests.handoff_support import draft
 from tests.telephony_helpers import ScriptedBot, running, test_settings, tone
 from tests.test_audiosocket import CALL_UUID, HANGUP, UUID_MESSAGE, audio_message
 from tests.test_server_session import Caller
 from tests.test_sip_server import Uac, udp
 from tests.test_twilio import CALL, CONNECTED, START, STOP, STREAM, connect, media
 from voicebot.audio import silence, split_frames
-from voicebot.errors import DialogueError
+from voicebot.commands import serve_cmd
+from voicebot.errors import ConfigError, DialogueError
 from voicebot.events import CallRecord
+from voicebot.handoff.journal import Journal, SpoolEntry
+from voicebot.handoff.store import SqlTicketStore
 from voicebot.line import Dtmf, Line
 from voicebot.lines.audiosocket import pack
 from voicebot.lines.rtp import DTMF_EVENTS, RtpPacket, dtmf_payload
@@ -210,3 +217,41 @@ async def test_operator_sees_one_masked_line_as_a_call_starts_and_ends() -> None
     assert f"call {call_id} started: twilio from 138******78 to 12345" in lines[0] and " INFO " in lines[0]
     assert f"call {call_id} finished: resolved, keys pressed: 1" in lines[1]
     assert PHONE not in stream.getvalue()
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    """Run with the common umask 022 (new files 0644 unless created otherwise), restored after."""
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+async def test_sqlite_database_is_created_owner_only(tmp_path: Path, umask_022: None) -> None:
+    store = SqlTicketStore.from_url(f"sqlite:///{tmp_path / 'var' / 'tickets.db'}")
+    await store.migrate()
+    try:
+        await store.save(draft(calling_number=PHONE))
+        files = sorted((tmp_path / "var").iterdir())
+        assert [f.name for f in files][:1] == ["tickets.db"] and len(files) >= 2  # with its -wal (and -shm)
+        assert {f.name: oct(f.stat().st_mode & 0o777) for f in files} == {f.name: "0o600" for f in files}
+    finally:
+        await store.close()
+
+
+def test_spool_journal_stays_owner_only_after_a_rewrite(tmp_path: Path, umask_022: None) -> None:
+    journal = Journal(tmp_path / "spool" / "tickets.jsonl")
+    for call in ("a", "b"):
+        journal.append(SpoolEntry(call, "12345678", draft(call_id=call, calling_number=PHONE), 1))
+    assert [e.entry_id for e in journal.forget({"a"})] == ["b"]  # rewritten through a temp file
+    assert {f.name: f.stat().st_mode & 0o777 for f in journal.path.parent.iterdir()} == {
+        "tickets.jsonl": 0o600, "tickets.jsonl.lock": 0o600}
+
+
+def test_serve_sets_a_private_umask_first(tmp_path: Path, umask_022: None) -> None:
+    args = argparse.Namespace(config=str(tmp_path / "missing.toml"), no_rasa=True)
+    with pytest.raises(ConfigError):  # fails at the settings, after the umask: nothing was created yet
+        serve_cmd.run(args)
+    assert os.umask(0o022) == 0o077

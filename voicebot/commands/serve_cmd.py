@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import os
 import signal
 
 from aiohttp import web
@@ -63,8 +64,13 @@ async def _announce_ready(supervisor: RasaSupervisor) -> None:
     print("Rasa servers ready", flush=True)
 
 
+PRIVATE_UMASK = 0o077
+"""The service's umask: what it creates (database, spool, recordings, caches, Rasa logs) is its user's alone."""
+
+
 def run(args: argparse.Namespace) -> int:
     """Serve until SIGTERM or SIGINT."""
+    os.umask(PRIVATE_UMASK)  # before anything is created: callers' numbers and words end up in these files
     settings = apply_overrides(load_settings(args.config), args)
     if args.no_rasa:
         settings = dataclasses.replace(settings, dialogue=dataclasses.replace(settings.dialogue, manage_servers=False))
