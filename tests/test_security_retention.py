@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import subprocess
+import textwrap
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +22,8 @@ from voicebot.handoff.retention_extra import ExtraPurge, purge_extra
 from voicebot.handoff.schema import ticket_changes, ticket_history, tickets
 from voicebot.handoff.spool import SpooledTicketStore
 from voicebot.handoff.store import SqlTicketStore
-from voicebot.handoff.trackers import events
+from voicebot.handoff.trackers import events, purge_trackers
+from voicebot.rasa_supervisor import RASA_DIR
 from voicebot.settings import HandoffSettings, WorkOrderSettings, load_settings
 from voicebot.workorder.book import load_book
 from voicebot.workorder.builder import build_work_order
@@ -140,6 +145,48 @@ async def test_old_rasa_conversations_are_deleted(db_url: str) -> None:
         assert ID_NUMBER not in str(left)
     finally:
         await engine.dispose()
+
+
+RASA_TRACKERS = textwrap.dedent(
+    """
+    import asyncio, sys
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    async def main(mode, db, *senders):
+        store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=db)
+        for sender in senders:
+            if mode == "write":
+                tracker = DialogueStateTracker(sender, None)
+                tracker.update(ActionExecuted("action_listen"))
+                tracker.update(UserUttered("我的身份证号是%s" % sender))
+                await store.save(tracker)
+            else:
+                print(sender, await store.retrieve(sender) is not None)
+
+    asyncio.run(main(*sys.argv[1:]))
+    """
+)
+
+
+@pytest.mark.real
+async def test_conversations_rasa_wrote_are_deleted(tmp_path: Path) -> None:
+    python = RASA_DIR / ".venv" / "bin" / "python"
+    if not python.exists():
+        pytest.skip(f"no Rasa venv at {python} (rasa_project/setup.sh makes it)")
+    db = tmp_path / "rasa.db"
+
+    def rasa(mode: str) -> str:
+        run = subprocess.run([str(python), "-c", RASA_TRACKERS, mode, str(db), "sip-old", "sip-kept"],
+                             capture_output=True, text=True, timeout=120, check=True)  # fmt: skip
+        return run.stdout
+
+    await asyncio.to_thread(rasa, "write")  # Rasa's own SQL tracker store, as with endpoints.scale.yml
+    now_ms = int(time.time() * 1000)
+    assert await purge_trackers(f"sqlite:///{db}", now_ms - DAY_MS, ["sip-old"]) == 2
+    assert (await asyncio.to_thread(rasa, "read")).split() == ["sip-old", "False", "sip-kept", "True"]
 
 
 @pytest.mark.parametrize("days", ["0", "-30"])

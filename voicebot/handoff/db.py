@@ -56,7 +56,7 @@ def _create_private(path: Path) -> None:
     except FileExistsError:
         mode = path.stat().st_mode & 0o777
         if mode & 0o077:
-            log.warning("ticket database %s is readable by others (mode %o): chmod 600 it", path, mode)
+            log.warning("SQLite database %s is readable by others (mode %o): chmod 600 it", path, mode)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
