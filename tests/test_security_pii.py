@@ -27,7 +27,7 @@ from tests.test_sip_server import Uac, udp
 from tests.test_twilio import CALL, CONNECTED, START, STOP, STREAM, connect, media
 from voicebot.audio import silence, split_frames
 from voicebot.commands import serve_cmd
-from voicebot.errors import ConfigError, DialogueError
+from voicebot.errors import ConfigError, DialogueError, TicketError
 from voicebot.events import CallRecord
 from voicebot.handoff.journal import Journal, SpoolEntry
 from voicebot.handoff.store import SqlTicketStore
@@ -255,3 +255,16 @@ def test_serve_sets_a_private_umask_first(tmp_path: Path, umask_022: None) -> No
     with pytest.raises(ConfigError):  # fails at the settings, after the umask: nothing was created yet
         serve_cmd.run(args)
     assert os.umask(0o022) == 0o077
+
+
+async def test_a_failed_save_quotes_no_caller_data(tmp_path: Path) -> None:
+    store = SqlTicketStore.from_url(f"sqlite:///{tmp_path / 'unmigrated.db'}")  # no tables: the INSERT fails
+    words = "楼下工地晚上施工太吵了"
+    try:
+        with pytest.raises(TicketError) as caught:
+            await store.save(draft(calling_number=PHONE, fields={"description": words, "id_number": ID_SPOKEN}))
+    finally:
+        await store.close()
+    message = caught.value.message  # what the session logs as "ticket not saved"
+    assert "no such table: tickets" in message and "parameters hidden" in message
+    assert PHONE not in message and ID_SPOKEN not in message and words not in message

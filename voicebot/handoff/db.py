@@ -72,11 +72,13 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 def make_engine(url: str) -> AsyncEngine:
     """Create an async engine for a settings URL (``sqlite:///var/voicebot.db``, ``postgresql://...``)."""
     full = async_url(url)
+    # hide_parameters: a database error's text (logged, shown in TicketError) must not quote the row's values,
+    # i.e. callers' numbers, complaints and transcripts.
     if full.startswith("sqlite"):
-        engine = create_async_engine(full, connect_args={"timeout": 30})
+        engine = create_async_engine(full, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(full, pool_pre_ping=True)
+    return create_async_engine(full, pool_pre_ping=True, hide_parameters=True)
 
 
 def _upgrade(connection: Connection) -> None:
