@@ -143,7 +143,7 @@ async def test_sip_call_keys_and_words_never_reach_the_log(log_text: io.StringIO
             await caller.play(silence(8000, 60).pcm)
         await caller.play(tone(8000, 800) + silence(8000, 1500).pcm)  # the spoken numbers; Rasa then fails
         uac.send("BYE", cseq=40, to_tag=uac.to_tag)
-        for _ in range(100):
+        for _ in range(200):  # the session saves its ticket after the BYE
             if records:
                 break
             await asyncio.sleep(0.05)
