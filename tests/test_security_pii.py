@@ -88,9 +88,12 @@ def assert_no_number(text: str, noise: tuple[str, ...] = ()) -> None:
 
 
 def test_mask_keeps_identifiers_and_masks_numbers() -> None:
-    for ident in ("rtp-1961234505", "sip-196123450512", "0f5b3a8e-6c1d-4e2a-9b7f-123456789012", "call_13812345678",
+    for ident in ("rtp-1961234505", "sip-196123450512", "0f5b3a8e-6c1d-4e2a-9b7f-123456789012", "call_0101234567",
                   "ticket 1234.5678", "CA42ed11f93dc08b952027ffbc406d0868"):
         assert mask(ident) == ident
+    # a mobile or ID number is masked even inside an identifier: its shape is unmistakable
+    assert mask(f"fs-{PHONE} PJSIP/{PHONE}-0000002a id_{ID_SPOKEN}") == (
+        "fs-138******78 PJSIP/138******78-0000002a id_110105********X")
     assert mask(f"电话{PHONE}谢谢") == "电话138******78谢谢"
     assert mask(f"身份证号{ID_SPOKEN}，电话是{PHONE}。") == "身份证号110105********X，电话是138******78。"
     assert mask(f"sip:{PHONE}@10.0.0.1 and tel:+86{PHONE}") == "sip:138******78@10.0.0.1 and tel:861********78"
