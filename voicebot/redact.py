@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import re
 
-# Chinese resident ID: 17 digits + digit or X; phone numbers: 7-15 digits, optionally +country,
-# spaces or dashes between groups (as ASR and callers write them).
+# Other numbers are masked only when they stand on their own: not glued to ASCII letters, digits or ``_``, and not
+# joined to them by ``-``/``_``/``.`` either (``rtp-1961234505``, a UUID's last group are identifiers).
+# Chinese characters, spaces, punctuation, ``:``, ``@``, ``+`` and ``<`` around a number do not protect it
+# (``电话13812345678谢谢``, ``sip:13812345678@host``). The classes are ASCII on purpose: ``\w`` would match Hanzi.
+_BEFORE = r"(?<![A-Za-z0-9_])(?<![A-Za-z0-9][-_.])"
+_AFTER = r"(?![A-Za-z0-9_])(?![-_.][A-Za-z0-9])"
+
+# Chinese resident ID (17 digits + digit or X) and mobile numbers (11 digits, 13x-19x) are masked wherever a
+# digit run is exactly that, inside identifiers too (``fs-13812345678``, ``PJSIP/13812345678-0001``): their shape
+# is specific enough, and a leak costs more than a masked id.
 _ID_CARD = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)")
-_PHONE = re.compile(r"(?<![\dA-Za-z])(\+?\d[\d \-]{5,17}\d)(?![\dA-Za-z])")
+_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{6}(\d{2})(?!\d)")
+# Phone numbers: 7-15 digits (11-digit mobiles, landlines with area code, bare local numbers), optionally
+# +country, spaces or dashes between groups (as ASR and callers write them).
+_PHONE = re.compile(_BEFORE + r"(\+?\d[\d \-]{5,17}\d)" + _AFTER)
 
 
 def _mask_phone(match: re.Match[str]) -> str:
@@ -21,4 +32,5 @@ def _mask_phone(match: re.Match[str]) -> str:
 def mask(text: str) -> str:
     """Return ``text`` with ID card and phone numbers masked (first and last digits kept)."""
     text = _ID_CARD.sub(lambda m: m.group(1) + "********" + m.group(2)[-1], text)
+    text = _MOBILE.sub(lambda m: m.group(1) + "******" + m.group(2), text)
     return _PHONE.sub(_mask_phone, text)

@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from voicebot.errors import LineError
-from voicebot.events import CallRecord
+from voicebot.events import CallRecord, DtmfReceived
 from voicebot.line import Line
 from voicebot.lines import audiosocket, twilio, websocket_media
 from voicebot.lines.admission import Reservation
@@ -80,7 +80,8 @@ class CallRegistry:
                     info.called_number, info.protocol_call_id)
         try:
             record = await self.session_factory(line)
-            logger.info("call %s finished: %s", info.call_id, record.outcome or "done")
+            logger.info("call %s finished: %s, keys pressed: %d", info.call_id, record.outcome or "done",
+                        len(record.of(DtmfReceived)))  # a count, never the keys: callers key phone and ID numbers
             if self.on_record is not None:
                 self.on_record(line, record)
         except Exception:  # a crashed session ends its own call only

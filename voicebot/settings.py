@@ -105,7 +105,20 @@ class HandoffSettings:
     timezone: str = ""
     """IANA time zone of ``agent_hours`` (``Asia/Shanghai``; empty: the machine's local time)."""
     retention_days: int = 180
-    """Recordings and transcripts older than this are deleted."""
+    """Days personal data is kept (at least 1): older tickets lose recording, transcript, complaint and work-order
+    words, numbers, notes and history values; older spooled saves and Rasa conversations are deleted."""
+    rasa_tracker_urls: dict[str, str] = field(default_factory=dict)
+    """Per language, the database of Rasa's SQL tracker store when the Rasa servers use one (``endpoints.scale.yml``,
+    e.g. ``postgresql://rasa:PASSWORD@127.0.0.1/rasa_zh``), so retention deletes old conversations there too.
+    Empty: Rasa's default in-memory tracker store, whose conversations live until Rasa restarts."""
+
+    def __post_init__(self) -> None:
+        if self.retention_days < 1:
+            raise ConfigError(
+                "config-bad-retention",
+                f"[handoff] retention_days = {self.retention_days}: personal data must be kept at least 1 day "
+                "(and is deleted after that many days)",
+            )
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import os
 import signal
 from typing import Any
 
@@ -15,6 +16,7 @@ from aiohttp import web
 from voicebot.engines import open_engines
 from voicebot.errors import VoicebotError
 from voicebot.handoff.console import setup_console
+from voicebot.handoff.retention_extra import extra_retention_ctx
 from voicebot.handoff.spool import SpooledTicketStore
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.media_auth import media_token
@@ -72,8 +74,13 @@ async def _announce_ready(supervisor: RasaSupervisor) -> None:
     print("Rasa servers ready", flush=True)
 
 
+PRIVATE_UMASK = 0o077
+"""The service's umask: what it creates (database, spool, recordings, caches, Rasa logs) is its user's alone."""
+
+
 def run(args: argparse.Namespace) -> int:
     """Serve until SIGTERM or SIGINT."""
+    os.umask(PRIVATE_UMASK)  # before anything is created: callers' numbers and words end up in these files
     settings = apply_overrides(load_settings(args.config), args)
     if args.no_rasa:
         settings = dataclasses.replace(settings, dialogue=dataclasses.replace(settings.dialogue, manage_servers=False))
@@ -99,6 +106,9 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         assert isinstance(store, SqlTicketStore), "open_engines builds the SQL ticket store"
         # the same store the calls write (tickets show up at once) and the operator files the engines loaded
         setup_console(app, store, settings, book=runtime.engines.workorder)
+        spool = tickets if isinstance(tickets, SpooledTicketStore) else None
+        app.cleanup_ctx.append(extra_retention_ctx(spool, settings.handoff.rasa_tracker_urls,
+                                                   settings.handoff.retention_days))  # the console purges tickets
         setup_metrics(app, runtime.metrics)
         runner = web.AppRunner(app, shutdown_timeout=settings.server.shutdown_grace_s + 10,
                                **runner_options(settings.server))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,9 @@ from voicebot.errors import ConfigError, TicketError
 from voicebot.settings import project_path
 
 log = logging.getLogger(__name__)
+
+DB_FILE_MODE = 0o600
+"""A new SQLite database file: owner read/write only (tickets hold callers' numbers and words)."""
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 """Alembic scripts shipped inside the package."""
@@ -37,11 +41,22 @@ def async_url(url: str) -> str:
         if database and database != ":memory:":
             path = project_path(database)
             path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(path)
             database = str(path)
         return str(parsed.set(drivername="sqlite+aiosqlite", database=database))
     if backend == "postgresql":
         return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
     raise ConfigError("database-unsupported", f"unsupported database {backend!r}: use sqlite or postgresql")
+
+
+def _create_private(path: Path) -> None:
+    """Create the SQLite file owner-only (0600) before SQLite does (SQLite gives its -wal/-shm files that mode)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, DB_FILE_MODE))
+    except FileExistsError:
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o077:
+            log.warning("SQLite database %s is readable by others (mode %o): chmod 600 it", path, mode)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -57,11 +72,13 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 def make_engine(url: str) -> AsyncEngine:
     """Create an async engine for a settings URL (``sqlite:///var/voicebot.db``, ``postgresql://...``)."""
     full = async_url(url)
+    # hide_parameters: a database error's text (logged, shown in TicketError) must not quote the row's values,
+    # i.e. callers' numbers, complaints and transcripts.
     if full.startswith("sqlite"):
-        engine = create_async_engine(full, connect_args={"timeout": 30})
+        engine = create_async_engine(full, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(full, pool_pre_ping=True)
+    return create_async_engine(full, pool_pre_ping=True, hide_parameters=True)
 
 
 def _upgrade(connection: Connection) -> None:

@@ -1,16 +1,27 @@
-"""Retention: delete recordings and transcripts of tickets older than ``retention_days``."""
+"""Retention: personal data of tickets older than ``retention_days`` is deleted, one ticket at a time.
+
+What goes (docs/handoff.md, Retention): the recording file and reference, the transcript, the complaint fields,
+the caller's words kept with the work order, the calling and callback numbers, the switch's call id, agents'
+notes, and the values of status notes and field-change history. What stays: the ticket number, kind, status,
+times, intent, FAQ topics, category, district and department (statistics). ``purged_at`` marks the ticket.
+
+A ticket that cannot be purged (its recording cannot be deleted: a directory, no permission...) is logged and
+counted, keeps its recording reference and no ``purged_at``, so the next run tries again; the others go on.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import select, update
 
-from voicebot.handoff.schema import tickets
+from voicebot.handoff.schema import ticket_changes, ticket_history, tickets
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.handoff.ticket import log_number
 from voicebot.settings import project_path
@@ -18,6 +29,19 @@ from voicebot.settings import project_path
 log = logging.getLogger(__name__)
 
 DAY_MS = 86_400_000
+
+CALLER_WORDS = ("area_text", "area_matched", "subcategory_words", "urgency_cues")
+"""Keys of the stored work order (``work_order`` JSON) that quote the caller; the rest are codes and rules."""
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeResult:
+    """What one retention run did."""
+
+    purged: int = 0
+    """Tickets whose personal data was deleted."""
+    failed: int = 0
+    """Tickets that could not be purged (logged; tried again next run)."""
 
 
 def recording_path(ref: str) -> Path | None:
@@ -35,32 +59,67 @@ def _unlink(path: Path) -> bool:
     return True
 
 
-async def purge_expired(store: SqlTicketStore, retention_days: int) -> int:
-    """Delete recordings and transcripts of tickets created more than ``retention_days`` ago; return how many."""
+def blanked(row: Any) -> dict[str, Any]:
+    """Return the column values that replace a ticket's personal data."""
+    work_order = row.work_order
+    if isinstance(work_order, dict):
+        work_order = {k: v for k, v in work_order.items() if k not in CALLER_WORDS}
+    return {"transcript": [], "fields": {}, "calling_number": "", "callback_number": None, "notes": "",
+            "protocol_call_id": "", "work_order": work_order}  # fmt: skip
+
+
+async def _blank(store: SqlTicketStore, row: Any, **extra: Any) -> None:
+    now = store.now_ms()
+    async with store.engine.begin() as conn:
+        values = {**blanked(row), **extra, "updated_at": now}
+        await conn.execute(update(tickets).where(tickets.c.id == row.id).values(**values))
+        await conn.execute(update(ticket_history).where(ticket_history.c.ticket_id == row.id).values(note=""))
+        await conn.execute(
+            update(ticket_changes).where(ticket_changes.c.ticket_id == row.id).values(old=None, new=None)
+        )
+
+
+async def purge_ticket(store: SqlTicketStore, row: Any) -> None:
+    """Delete one ticket's personal data, or raise (``OSError`` for the recording, database errors).
+
+    When the recording cannot be deleted the rest is blanked anyway, but the reference and a missing
+    ``purged_at`` stay so that the next run tries the recording again.
+    """
+    path = recording_path(row.recording_ref) if row.recording_ref else None
+    try:
+        if path is not None and await asyncio.to_thread(_unlink, path):
+            log.info("ticket %s: recording deleted (retention)", log_number(row.number))
+    except OSError:
+        await _blank(store, row)
+        raise
+    await _blank(store, row, recording_ref=None, purged_at=store.now_ms())
+
+
+async def purge_expired(store: SqlTicketStore, retention_days: int) -> PurgeResult:
+    """Delete the personal data of tickets created more than ``retention_days`` ago, each on its own."""
     cutoff = store.now_ms() - retention_days * DAY_MS
     async with store.engine.connect() as conn:
         rows = (
             await conn.execute(
-                select(tickets.c.id, tickets.c.number, tickets.c.recording_ref).where(
+                select(tickets.c.id, tickets.c.number, tickets.c.recording_ref, tickets.c.work_order).where(
                     tickets.c.created_at < cutoff, tickets.c.purged_at.is_(None)
                 )
             )
         ).all()
+    purged = failed = 0
     for row in rows:
-        path = recording_path(row.recording_ref) if row.recording_ref else None
-        if path is not None and await asyncio.to_thread(_unlink, path):
-            log.info("ticket %s: recording deleted (retention)", log_number(row.number))
-        async with store.engine.begin() as conn:
-            await conn.execute(
-                update(tickets)
-                .where(tickets.c.id == row.id)
-                .values(transcript=[], recording_ref=None, purged_at=store.now_ms(), updated_at=store.now_ms())
-            )
+        try:
+            await purge_ticket(store, row)
+        except Exception as err:  # one bad ticket must not keep the others' data (CancelledError still ends it)
+            failed += 1
+            log.error("ticket %s: retention purge failed, retried next run (%s: %s)", log_number(row.number),
+                      type(err).__name__, err)  # fmt: skip
+        else:
+            purged += 1
     if rows:
-        log.info(
-            "retention: purged transcripts and recordings of %d tickets older than %d days", len(rows), retention_days
-        )
-    return len(rows)
+        log.info("retention: personal data of %d tickets older than %d days deleted, %d failed", purged,
+                 retention_days, failed)  # fmt: skip
+    return PurgeResult(purged, failed)
 
 
 def retention_ctx(

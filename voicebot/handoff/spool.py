@@ -15,24 +15,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
-import fcntl
-import hashlib
-import json
 import logging
-import os
 import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
-
-from sqlalchemy.engine import make_url
+from typing import Protocol
 
 from voicebot.errors import TicketError
-from voicebot.handoff.base import TicketDraft, TranscriptLine
+from voicebot.handoff.base import TicketDraft
+from voicebot.handoff.journal import Journal, SpoolEntry, decode_entry, encode_entry, spool_path_for
+from voicebot.handoff.store import wall_ms
 from voicebot.handoff.ticket import log_number, new_number
-from voicebot.workorder.model import WorkOrder
+
+__all__ = ["Journal", "NumberedStore", "SpoolEntry", "SpooledTicketStore", "decode_entry", "encode_entry",
+           "spool_path_for"]  # the journal's names stay importable from here
 
 log = logging.getLogger(__name__)
 
@@ -50,108 +46,6 @@ class NumberedStore(Protocol):
         """Return the ticket's status."""
 
 
-@dataclass(frozen=True, slots=True)
-class SpoolEntry:
-    """One journalled save."""
-
-    entry_id: str
-    """Unique id of this entry (what a flush removes)."""
-    number: str
-    """The ticket number the caller was told."""
-    draft: TicketDraft
-    """The draft to save."""
-
-
-def spool_path_for(database_url: str, directory: Path) -> Path:
-    """Return the journal for a database: one per database, so tests and deployments never mix tickets."""
-    safe = make_url(database_url).render_as_string(hide_password=True)
-    digest = hashlib.sha256(safe.encode()).hexdigest()[:12]
-    return directory / f"tickets-{digest}.jsonl"
-
-
-def encode_entry(entry: SpoolEntry) -> str:
-    """Return the entry as one JSON line (without the newline)."""
-    return json.dumps({"id": entry.entry_id, "number": entry.number, "draft": dataclasses.asdict(entry.draft)},
-                      ensure_ascii=False)  # fmt: skip
-
-
-def decode_entry(line: str) -> SpoolEntry:
-    """Parse one journal line (raises ``ValueError``/``KeyError``/``TypeError`` on a bad one)."""
-    data = json.loads(line)
-    raw: dict[str, Any] = dict(data["draft"])
-    raw["transcript"] = tuple(TranscriptLine(**t) for t in raw.get("transcript", ()))
-    raw["faq_topics"] = tuple(raw.get("faq_topics", ()))
-    raw["work_order"] = WorkOrder.from_json(raw["work_order"]) if raw.get("work_order") else None
-    return SpoolEntry(str(data["id"]), str(data["number"]), TicketDraft(**raw))
-
-
-class Journal:
-    """The append-only JSON-lines file, guarded by an exclusive ``flock`` for every change (blocking calls)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        """The journal file."""
-        self.lock_path = path.with_name(path.name + ".lock")
-        """The lock file (the journal itself is replaced on rewrite)."""
-
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)  # closing releases the lock
-
-    def append(self, entry: SpoolEntry) -> None:
-        """Append one entry and fsync it before returning."""
-        with self._locked():
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            try:
-                os.write(fd, (encode_entry(entry) + "\n").encode())
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-
-    def _read_unlocked(self) -> list[SpoolEntry]:
-        try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return []
-        entries = []
-        for line in text.splitlines():
-            if not line.strip():
-                continue
-            try:
-                entries.append(decode_entry(line))
-            except (ValueError, KeyError, TypeError) as err:  # a torn last line after a crash mid-write
-                log.error("ticket spool %s: skipped an unreadable line (%s)", self.path, err)
-        return entries
-
-    def read(self) -> list[SpoolEntry]:
-        """Return every entry, oldest first."""
-        if not self.path.exists():  # nothing journalled (no lock file is made for a journal never written)
-            return []
-        with self._locked():
-            return self._read_unlocked()
-
-    def forget(self, entry_ids: set[str]) -> list[SpoolEntry]:
-        """Remove saved entries (atomically: temp file, fsync, rename); return those that remain."""
-        with self._locked():
-            remaining = [e for e in self._read_unlocked() if e.entry_id not in entry_ids]
-            if not remaining:
-                self.path.unlink(missing_ok=True)
-                return remaining
-            tmp = self.path.with_name(self.path.name + ".tmp")
-            with open(tmp, "w", encoding="utf-8") as out:
-                out.writelines(encode_entry(e) + "\n" for e in remaining)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, self.path)
-            return remaining
-
-
 class SpooledTicketStore:
     """A ``TicketStore`` that never loses a ticket while the database is away."""
 
@@ -162,6 +56,7 @@ class SpooledTicketStore:
         *,
         interval_s: float = FLUSH_INTERVAL_S,
         numbers: Callable[[], str] = new_number,
+        now_ms: Callable[[], int] = wall_ms,
     ) -> None:
         self.store = store
         """The database store."""
@@ -170,6 +65,8 @@ class SpooledTicketStore:
         self.interval_s = interval_s
         """Seconds between flush attempts."""
         self._numbers = numbers
+        self.now_ms = now_ms
+        """Epoch-ms clock stamping journal entries (injectable for tests)."""
         self._known: dict[str, str] = {}
         self._pending_calls: dict[str, int] = {}
         self._flusher: asyncio.Task[None] | None = None
@@ -211,7 +108,7 @@ class SpooledTicketStore:
                 self._known[call_id] = number
                 return number
         number = self._known.setdefault(call_id, self._numbers())
-        entry = SpoolEntry(uuid.uuid4().hex, number, draft)
+        entry = SpoolEntry(uuid.uuid4().hex, number, draft, self.now_ms())
         try:
             await asyncio.to_thread(self.journal.append, entry)
         except OSError as err:
@@ -258,6 +155,17 @@ class SpooledTicketStore:
                 self._note_pending(entry)
             log.info("ticket spool: %d saves written to the database, %d waiting", len(saved), len(remaining))
             return len(remaining)
+
+    async def purge_expired(self, cutoff_ms: int) -> int:
+        """Drop journalled saves older than ``cutoff_ms`` (retention: never written, now too old); return how many."""
+        async with self._flush_lock:
+            dropped, remaining = await asyncio.to_thread(self.journal.drop_older, cutoff_ms)
+            if dropped:
+                self._pending_calls = {}
+                for entry in remaining:
+                    self._note_pending(entry)
+                log.warning("ticket spool: %d saves older than the retention period deleted unwritten", dropped)
+            return dropped
 
     def _note_pending(self, entry: SpoolEntry) -> None:
         self._known.setdefault(entry.draft.call_id, entry.number)

@@ -207,7 +207,7 @@ class AudioSocketServer:
                         return
             elif kind == DTMF and payload:
                 digit = chr(payload[0])
-                logger.info("call %s: DTMF %s", line.info.call_id, digit)
+                logger.debug("call %s: a DTMF key", line.info.call_id)  # never the digit: numbers are keyed
                 line.inbound.put(Dtmf(digit, int((time.monotonic() - started) * 1000)))
             elif kind == HANGUP:
                 logger.info("call %s: Asterisk hung up", line.info.call_id)

@@ -111,7 +111,7 @@ class SipCall:
         if packet.payload_type == self.offer.dtmf_payload:
             digit = self._dtmf.push(packet)
             if digit is not None:
-                logger.info("call %s: DTMF %s", self.info.call_id, digit)
+                logger.debug("call %s: a DTMF key (RTP event)", self.info.call_id)  # never the digit: numbers are keyed
                 self._queue(Dtmf(digit, self.now_ms()))
             return
         if packet.payload_type != self.offer.codec:
@@ -126,7 +126,7 @@ class SipCall:
         match = re.search(rb"Signal\s*=\s*([0-9*#A-Da-d])", request.body)
         if match and "dtmf" in request.get("Content-Type").lower():
             digit = match.group(1).decode().upper()
-            logger.info("call %s: DTMF %s (SIP INFO)", self.info.call_id, digit)
+            logger.debug("call %s: a DTMF key (SIP INFO)", self.info.call_id)  # never the digit
             self._queue(Dtmf(digit, self.now_ms()))
 
     def _deliver(self, payload: bytes) -> None:

@@ -231,7 +231,7 @@ async def _pump(ws: web.WebSocketResponse, line: TwilioLine) -> None:
                         return
             elif event == "dtmf":
                 digit = str(message["dtmf"]["digit"])
-                logger.info("call %s: DTMF %s", call_id, digit)
+                logger.debug("call %s: a DTMF key", call_id)  # never the digit: numbers are keyed
                 line.inbound.put(Dtmf(digit, framer.emitted_ms))
             elif event == "mark":
                 line.on_mark(str(message["mark"]["name"]))
