@@ -14,15 +14,23 @@ from actions import answers, parsing
 from actions.fields import FieldReader
 
 FRAMING = re.compile(
-    r"投诉|举报|反映|反应|不给|拖欠|欠我|没人管|不管|\b(?:complain|complaint|report|refus|won't pay|never paid|nobody)"
+    r"投诉|举报|反映|反应|不给|拖欠|欠我|没人管|不管|帮个忙|帮帮忙|求助"
+    r"|\b(?:complain|complaint|report|refus|won't pay|never paid|nobody)"
+)
+# Question words that ask nothing: a line check (能听见吗), a rhetorical question (管不管, 这叫什么事), a count
+# (反映多少回了), a denial (不是什么急事). Taken out before looking for a real question.
+NOT_A_QUESTION = re.compile(
+    r"(?:能|听)(?:听)?(?:得)?(?:见|到|清)(?:吗|么)|喂.{0,2}在吗|管不管|不是什么|叫什么事|什么事啊|"
+    r"多少(?:回|次|遍|趟)|怎么回事"
 )
 QUESTION = re.compile(
     r"吗|么|怎么|如何|哪|什么|几点|多少|能不能|可不可以|是不是|要不要|请问|咨询|需要|？|\?"
     r"|\b(?:how|what|where|when|which|can i|could i|do i|should i|is there|are there|who|whether)\b"
 )
 # A problem told as a statement ("停水了一整天了也没通知", "we have no hot water"): a complaint, not a question.
-PROBLEM = re.compile(r"了|没有|没人|坏|不给|拖欠|太|老是|一直|\b(?:no|not|broken|gone off|won't|didn't|hasn't|haven't"
-                     r"|stopped|again|overflowing|never|nobody)\b")
+PROBLEM = re.compile(r"了|没有|没人|坏|不给|拖欠|太|老是|老[停坏断漏吵响堵]|总是|一直|\b(?:no|not|broken|gone off|won't|didn't|hasn't|haven't"
+                     r"|stopped|again|overflowing|never|nobody|all day|all night|closed|disappeared|wrong|went up"
+                     r"|keeps?|too (?:high|loud|much))\b")
 TICKET_WORDS = re.compile(r"工单|单号|编号|进度|查询|查一下|办得怎么样|\b(?:ticket|status|reference|case number|progress)\b")
 
 
@@ -39,8 +47,10 @@ class ComplaintCheck:
             return False
         if intent == "check_ticket_status" and TICKET_WORDS.search(words.lower()):
             return False
-        framed = bool(FRAMING.search(words.lower()))
+        low = words.lower()
+        framed = bool(FRAMING.search(low))
         if intent == "faq":
-            return not QUESTION.search(words.lower()) and (framed or bool(PROBLEM.search(words.lower())))
+            asks = bool(QUESTION.search(NOT_A_QUESTION.sub(" ", low)))
+            return not asks and (framed or bool(PROBLEM.search(low)))
         told = parsing.substantive(words) or (parsing.has_hanzi(words) and parsing.place_words(words) is not None)
         return framed or told
