@@ -96,6 +96,11 @@ async def test_the_tracker_api_needs_the_token(rasa_servers: RasaServers) -> Non
             assert wrong.status in (401, 403)
         async with http.post(f"{tracker}/events", json=event) as change:
             assert change.status in (401, 403)
+        talk = {"sender": caller, "message": "我的电话是多少"}
+        async with http.post(f"{url}/webhooks/rest/webhook", json=talk) as injected:  # the input channel too
+            assert injected.status in (401, 403)
+        async with http.get(f"{url}/") as root:  # the supervisor's health check needs no token
+            assert root.status == 200
         async with http.get(tracker, params={"token": token}) as allowed:
             assert allowed.status == 200
             assert (await allowed.json())["sender_id"] == caller

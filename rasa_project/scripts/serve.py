@@ -4,8 +4,9 @@ The bot's supervisor and compose.yaml start the servers through this script rath
 so that the token never appears on a command line (``ps`` shows command lines to every local user):
 
 * ``RASA_AUTH_TOKEN`` (or ``RASA_AUTH_TOKEN_FILE``, a file holding it): given to ``rasa run`` as
-  ``--auth-token`` inside this process and removed from the environment first. ``rasa run --enable-api``
-  without a token is refused: the HTTP API would let anyone read and change every conversation.
+  ``--auth-token`` inside this process (the REST channel, ``channels/token_rest.py``, checks it too).
+  ``rasa run --enable-api`` without a token is refused: the HTTP API would let anyone read and change every
+  conversation.
 * ``SANIC_HOST``: the address ``rasa run actions`` listens on (rasa_sdk 3.6 has no ``--interface``
   option; it reads this variable and defaults to 0.0.0.0). Here it defaults to 127.0.0.1.
 
@@ -22,10 +23,12 @@ from pathlib import Path
 
 
 def _token() -> str:
-    token = os.environ.pop("RASA_AUTH_TOKEN", "").strip()
+    token = os.environ.get("RASA_AUTH_TOKEN", "").strip()
     path = os.environ.pop("RASA_AUTH_TOKEN_FILE", "")
     if not token and path:
         token = Path(path).read_text(encoding="utf-8").strip()
+    if token:
+        os.environ["RASA_AUTH_TOKEN"] = token  # for the REST channel (channels/token_rest.py), in this process
     return token
 
 
