@@ -8,7 +8,8 @@ server (``actions``, ``zh-CN``, ``en-US``) from ``<project>/fake.json`` and reco
 * ``slow:N``: write a log line every 0.2 s for N seconds, then listen (a model loading slowly, visibly);
 * ``quiet:N``: write nothing for N seconds, then listen (silent, but alive);
 * ``silent-once``: on its first start write nothing and never listen; on later starts behave like ``ok``;
-* ``exit``: exit with code 3 at once.
+* ``exit``: exit with code 3 at once;
+* ``hang-after:N``: listen at once, answer for N seconds, then hang silently with the port still open.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ if mode == "exit":
 if mode == "silent":
     time.sleep(3600)
 kind, _, seconds = mode.partition(":")
-end = time.time() + float(seconds or 0)
+end = time.time() + (float(seconds or 0) if kind != "hang-after" else 0)
 while time.time() < end:
     if kind == "slow":
         print("loading", time.time(), flush=True)
@@ -56,7 +57,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 print("listening on", host, port, flush=True)
-http.server.HTTPServer((host, port), Handler).serve_forever()
+server = http.server.HTTPServer((host, port), Handler)
+if kind == "hang-after":  # serve for N s, then stop answering but keep the port open (a hung server)
+    import threading
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    time.sleep(float(seconds))
+    server.shutdown()
+    time.sleep(3600)
+server.serve_forever()
 '''
 
 

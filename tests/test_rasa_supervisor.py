@@ -7,6 +7,7 @@ showed no progress for ``start_grace_s``. Timings are scaled down here through t
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import os
@@ -139,3 +140,15 @@ async def test_the_token_reaches_rasa_in_the_environment_only(tmp_path: Path, ca
     assert {s["host"] for s in by_name.values()} == {"127.0.0.1"}  # both listen on loopback only
     assert caplog.records and not any(TOKEN.value in r.getMessage() for r in caplog.records)
     assert TOKEN.value not in repr(supervisor.specs) and TOKEN.value not in repr(TOKEN)
+
+
+async def test_a_running_server_that_hangs_is_restarted_although_its_port_is_open(tmp_path: Path) -> None:
+    # Up for 1 s, then silent and unanswering; an open port counts as progress only while starting.
+    project = make_project(tmp_path / "project", {"zh-CN": "hang-after:1"})
+    async with _supervisor(project, tmp_path, start_grace_s=60.0, unhealthy_restart_s=1.0) as supervisor:
+        await supervisor.wait_ready(timeout_s=20)
+        for _ in range(100):
+            if supervisor.restarts["rasa-zh-CN"]:
+                break
+            await asyncio.sleep(0.2)
+        assert supervisor.restarts == {"actions": 0, "rasa-zh-CN": 1}
