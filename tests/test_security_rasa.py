@@ -20,6 +20,7 @@ import yaml
 
 from dialogue.rasa_client import RasaClient
 from tests.rasa_support import RasaServers
+from voicebot.cli import main
 from voicebot.errors import ConfigError
 from voicebot.rasa_specs import RASA_DIR, port_of
 from voicebot.rasa_token import RasaToken, load_rasa_token
@@ -162,3 +163,10 @@ def test_compose_publishes_only_the_bot_on_loopback_and_ships_no_password() -> N
         assert services[name]["environment"]["RASA_AUTH_TOKEN"].startswith("${RASA_AUTH_TOKEN:?"), name
         assert "--enable-api" in services[name]["command"]
     assert 'ENTRYPOINT ["python", "scripts/serve.py"]' in (RASA_DIR / "Dockerfile").read_text()
+
+
+def test_config_show_hides_the_token(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("VOICEBOT_DIALOGUE__RASA_TOKEN", "do-not-print-me")
+    assert main(["config", "show"]) == 0
+    out = capsys.readouterr().out
+    assert "do-not-print-me" not in out and 'rasa_token = "***"' in out
