@@ -1,5 +1,7 @@
 # hotline-voicebot: the bot image (Rasa runs in its own image: rasa_project/Dockerfile).
 # Build:  docker build -t hotline-voicebot .
+# Run with VOICEBOT_DIALOGUE__RASA_TOKEN set to the Rasa servers' RASA_AUTH_TOKEN (see compose.yaml); the bot
+# listens on 0.0.0.0 inside the container: publish its ports on 127.0.0.1 unless the LAN must reach them.
 FROM python:3.11-slim-bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src

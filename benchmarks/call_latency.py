@@ -26,6 +26,7 @@ from voicebot.call_runner import file_line_info, run_file_call
 from voicebot.engines import open_engines
 from voicebot.file_line import CallerTurn
 from voicebot.rasa_supervisor import RasaSupervisor
+from voicebot.rasa_token import load_rasa_token
 from voicebot.settings import Settings, load_settings
 from voicebot.stats import percentile
 
@@ -43,7 +44,8 @@ TTS_TEXTS = {
 @contextlib.asynccontextmanager
 async def rasa_available(settings: Settings, lang: str) -> AsyncIterator[None]:
     """Use the configured Rasa if it answers, else start the supervised servers for the run."""
-    client = RasaClient(settings.dialogue.rasa_urls, settings.dialogue.timeout_s)
+    client = RasaClient(settings.dialogue.rasa_urls, settings.dialogue.timeout_s,
+                        token=load_rasa_token(settings.dialogue))
     try:
         healthy = (await client.health()).get(lang, False)
     finally:

@@ -38,7 +38,7 @@ from tests.telephony_helpers import SPEECH, ScriptedBot, running, test_settings,
 from voicebot.audio import AudioFrame, read_wav, rms_dbfs
 from voicebot.events import CallRecord
 from voicebot.line import Dtmf, Line
-from voicebot.rasa_supervisor import RasaSupervisor, port_of
+from voicebot.rasa_supervisor import RasaSupervisor
 from voicebot.server import SIP
 from voicebot.settings import Settings, load_settings
 
@@ -217,10 +217,9 @@ async def dialogue_servers(settings: Settings, lang: str) -> AsyncIterator[None]
         yield
         return
     print("starting Rasa for the benchmark (about a minute)...", flush=True)
-    ports = {lang: port_of(settings.dialogue.rasa_urls[lang], 5005)}  # only the language under test
-    actions = port_of(settings.dialogue.action_server_url, 5055)
-    async with RasaSupervisor(ports, actions, unhealthy_restart_s=600) as supervisor:  # loading is slow under load
-        await supervisor.wait_ready(600)
+    # only the language under test; the supervisor waits for slow loading under load (start_grace_s)
+    async with RasaSupervisor.from_settings(settings, langs=[lang]) as supervisor:
+        await supervisor.wait_ready()
         yield
 
 

@@ -11,6 +11,9 @@ The caller's intent and the slots come from ``GET {url}/conversations/{id}/track
 (a few ms on the local server, needs ``rasa run --enable-api``; the intent is read from the last ``user`` event
 because ``latest_message`` goes stale while a form is active); when that lookup fails the turn is still
 returned, without them. One ``aiohttp.ClientSession`` is created lazily and closed by ``aclose()``.
+
+Every request carries the API token (``?token=``, Rasa's ``--auth-token`` scheme; see ``voicebot.rasa_token``);
+it is kept out of error messages and logs.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import aiohttp
 from dialogue.base import BotTurn, Directive, FileTicket, Handoff, Hangup, TicketStatus
 from dialogue.normalize import normalize
 from voicebot.errors import DialogueError
+from voicebot.rasa_token import RasaToken
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +105,13 @@ def tracker_state(tracker: Any) -> tuple[str | None, dict[str, Any], str | None]
 class RasaClient:
     """A ``DialogueEngine`` talking to one Rasa server per language over the REST channel."""
 
-    def __init__(self, urls: dict[str, str], timeout_s: float = 4.0, fetch_tracker: bool = True) -> None:
+    def __init__(
+        self, urls: dict[str, str], timeout_s: float = 4.0, fetch_tracker: bool = True,
+        token: RasaToken | None = None,
+    ) -> None:
         self._urls = {lang: url.rstrip("/") for lang, url in urls.items()}
+        self._token = token or RasaToken("")
+        self._params = {"token": self._token.value} if self._token.value else {}
         self._timeout = aiohttp.ClientTimeout(total=timeout_s)
         self._fetch_tracker = fetch_tracker
         self._session: aiohttp.ClientSession | None = None
@@ -136,7 +145,8 @@ class RasaClient:
     async def _facts(self, url: str, call_id: str) -> tuple[str | None, dict[str, Any], str | None]:
         try:
             tracker = await self._request(
-                "GET", f"{url}/conversations/{quote(call_id, safe='')}/tracker?include_events=AFTER_RESTART", call_id
+                "GET", f"{url}/conversations/{quote(call_id, safe='')}/tracker", call_id,
+                query={"include_events": "AFTER_RESTART"},
             )
         except DialogueError as err:
             # The turn itself succeeded; intent and slots are for records only.
@@ -144,25 +154,29 @@ class RasaClient:
             return None, {}, None
         return tracker_state(tracker)
 
-    async def _request(self, method: str, url: str, call_id: str, json_body: Any = None) -> Any:
+    async def _request(
+        self, method: str, url: str, call_id: str, json_body: Any = None, query: dict[str, str] | None = None
+    ) -> Any:
+        params = {**(query or {}), **self._params}
         try:
-            async with self._client().request(method, url, json=json_body) as response:
+            async with self._client().request(method, url, json=json_body, params=params) as response:
                 if response.status != 200:
-                    detail = (await response.text())[:200]
-                    raise DialogueError("rasa-bad-response", f"{method} {url}: HTTP {response.status} {detail}")
+                    detail = self._token.scrub((await response.text())[:200])
+                    code = "rasa-unauthorized" if response.status in (401, 403) else "rasa-bad-response"
+                    raise DialogueError(code, f"{method} {url}: HTTP {response.status} {detail}")
                 raw = await response.read()
         except TimeoutError as err:
             log.warning("call %s: Rasa timed out after %.1f s", call_id, self._timeout.total or 0.0)
             raise DialogueError("rasa-timeout", f"{method} {url} took longer than {self._timeout.total} s") from err
         except aiohttp.ClientError as err:
-            raise DialogueError("rasa-unreachable", f"{method} {url}: {err}") from err
+            raise DialogueError("rasa-unreachable", self._token.scrub(f"{method} {url}: {err}")) from None
         try:
             return json.loads(raw)
         except (ValueError, UnicodeDecodeError) as err:
             raise DialogueError("rasa-bad-response", f"{method} {url}: not JSON: {raw[:100]!r}") from err
 
     async def health(self) -> dict[str, bool]:
-        """Return, per language, whether its Rasa server answers ``GET /``."""
+        """Return, per language, whether its Rasa server answers ``GET /status`` (which also checks the token)."""
         result: dict[str, bool] = {}
         for lang, url in self._urls.items():
             try:
@@ -175,13 +189,16 @@ class RasaClient:
 
     async def _request_status(self, url: str) -> None:
         try:
-            async with self._client().get(f"{url}/") as response:
+            async with self._client().get(f"{url}/status", params=self._params) as response:
+                if response.status in (401, 403):
+                    log.error("Rasa at %s rejects the API token: check [dialogue] rasa_token(_file)", url)
+                    raise DialogueError("rasa-unauthorized", f"GET {url}/status: HTTP {response.status}")
                 if response.status != 200:
-                    raise DialogueError("rasa-bad-response", f"GET {url}/: HTTP {response.status}")
+                    raise DialogueError("rasa-bad-response", f"GET {url}/status: HTTP {response.status}")
         except TimeoutError as err:
-            raise DialogueError("rasa-timeout", f"GET {url}/ timed out") from err
+            raise DialogueError("rasa-timeout", f"GET {url}/status timed out") from err
         except aiohttp.ClientError as err:
-            raise DialogueError("rasa-unreachable", f"GET {url}/: {err}") from err
+            raise DialogueError("rasa-unreachable", self._token.scrub(f"GET {url}/status: {err}")) from None
 
     async def aclose(self) -> None:
         """Close the HTTP session."""

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.rasa_support import RasaServers
+from tests.rasa_support import READY_TIMEOUT_S, RasaServers
 
 
 @pytest.fixture(scope="session")
@@ -19,7 +19,15 @@ def rasa_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaServe
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Give every test marked ``rasa`` the shared servers (started on first use)."""
+    """Give every test marked ``rasa`` the shared servers (started on first use) and time to start them.
+
+    The first such test pays for the start-up (the servers load one after the other, minutes on a busy
+    2-core machine): without its own ``timeout`` mark it gets READY_TIMEOUT_S on top of the default.
+    """
     for item in items:
-        if item.get_closest_marker("rasa") is not None and "rasa_servers" not in getattr(item, "fixturenames", []):
+        if item.get_closest_marker("rasa") is None:
+            continue
+        if "rasa_servers" not in getattr(item, "fixturenames", []):
             item.fixturenames.insert(0, "rasa_servers")  # type: ignore[attr-defined]
+        if item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(READY_TIMEOUT_S + 300))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import socket
 import threading
 from pathlib import Path
 
 from voicebot.rasa_supervisor import RasaSupervisor
+from voicebot.rasa_token import RasaToken
 
 READY_TIMEOUT_S = 900.0
 """Loading two models on a busy 2-core CI machine can take minutes."""
@@ -30,7 +32,10 @@ class RasaServers:
 
     def __init__(self, log_dir: Path) -> None:
         zh, en, actions = free_ports(3)
+        self.token = RasaToken(secrets.token_urlsafe(24))
+        """The API token of these servers (also in the environment, for load_settings() in tests)."""
         self.env = {
+            "VOICEBOT_DIALOGUE__RASA_TOKEN": self.token.value,
             "VOICEBOT_DIALOGUE__RASA_URLS": f"zh-CN=http://127.0.0.1:{zh},en-US=http://127.0.0.1:{en}",
             "VOICEBOT_DIALOGUE__ACTION_SERVER_URL": f"http://127.0.0.1:{actions}",
             "VOICEBOT_DIALOGUE__MANAGE_SERVERS": "false",
@@ -39,6 +44,10 @@ class RasaServers:
         # No restarts while a slow machine is still loading the models.
         self._supervisor_args = ({"zh-CN": zh, "en-US": en}, actions)
         self._log_dir = log_dir
+        self.log_dir = log_dir
+        """Where the servers' logs are (``<server>.log``)."""
+        self.supervisor: RasaSupervisor | None = None
+        """The supervisor running them (set once started)."""
         self._ready = threading.Event()
         self._done = threading.Event()
         self._error: BaseException | None = None
@@ -47,7 +56,9 @@ class RasaServers:
     async def _main(self) -> None:
         try:
             ports, actions = self._supervisor_args
-            supervisor = RasaSupervisor(ports, actions, log_dir=self._log_dir, unhealthy_restart_s=READY_TIMEOUT_S)
+            supervisor = RasaSupervisor(ports, actions, token=self.token, log_dir=self._log_dir,
+                                        start_grace_s=READY_TIMEOUT_S, ready_timeout_s=READY_TIMEOUT_S)
+            self.supervisor = supervisor
             async with supervisor:
                 await supervisor.wait_ready(timeout_s=READY_TIMEOUT_S)
                 self._ready.set()

@@ -15,6 +15,7 @@ from dialogue.base import FileTicket, Handoff, Hangup, TicketStatus
 from dialogue.normalize import normalize
 from dialogue.rasa_client import RasaClient, parse_messages, tracker_facts
 from voicebot.errors import DialogueError
+from voicebot.rasa_token import RasaToken
 
 Handler = Callable[[web.Request], Any]
 
@@ -29,6 +30,9 @@ class FakeRasa:
         self.status = 200
         self.delay_s = 0.0
         self.raw: bytes | None = None
+        self.token: str | None = None
+        """When set, the API routes answer 401 unless ``?token=`` matches (as ``rasa run --auth-token``)."""
+        self.tokens_seen: list[str | None] = []
 
     async def webhook(self, request: web.Request) -> web.StreamResponse:
         self.requests.append(await request.json())
@@ -40,9 +44,20 @@ class FakeRasa:
             return web.Response(body=self.raw, content_type="application/json")
         return web.json_response(self.replies.pop(0) if self.replies else [])
 
+    def _denied(self, request: web.Request) -> bool:
+        self.tokens_seen.append(request.query.get("token"))
+        return self.token is not None and request.query.get("token") != self.token
+
     async def tracker_view(self, request: web.Request) -> web.StreamResponse:
         assert request.query.get("include_events") == "AFTER_RESTART"
+        if self._denied(request):
+            return web.json_response({"reason": "NotAuthenticated"}, status=401)
         return web.json_response(self.tracker)
+
+    async def status_view(self, request: web.Request) -> web.StreamResponse:
+        if self._denied(request):
+            return web.json_response({"reason": "NotAuthenticated"}, status=401)
+        return web.json_response({"model_file": "zh-CN.tar.gz"})
 
     async def root(self, request: web.Request) -> web.StreamResponse:
         return web.Response(text="Hello from Rasa: 3.6.21")
@@ -55,6 +70,7 @@ async def fake() -> AsyncIterator[tuple[FakeRasa, str]]:
     app.router.add_post("/webhooks/rest/webhook", rasa.webhook)
     app.router.add_get("/conversations/{sender}/tracker", rasa.tracker_view)
     app.router.add_get("/", rasa.root)
+    app.router.add_get("/status", rasa.status_view)
     server = TestServer(app, host="127.0.0.1", port=0)
     await server.start_server()
     try:
@@ -200,3 +216,28 @@ async def test_tracker_failure_keeps_turn(fake: tuple[FakeRasa, str]) -> None:
 )
 def test_normalize(heard: str, sent: str) -> None:
     assert normalize(heard) == sent
+
+
+async def test_the_api_token_is_sent_and_a_wrong_one_is_reported(
+    fake: tuple[FakeRasa, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    rasa, url = fake
+    rasa.token = "right-token-5d1e"
+    rasa.replies += [[{"text": "您好"}], [{"text": "您好"}]]
+    rasa.tracker = {"latest_message": {"intent": {"name": "greet"}}, "slots": {}}
+    good = RasaClient({"zh-CN": url}, timeout_s=2, token=RasaToken("right-token-5d1e"))
+    bad = RasaClient({"zh-CN": url}, timeout_s=2, token=RasaToken("wrong-token-77aa"))
+    try:
+        assert (await good.respond("c8", "你好", "zh-CN", {})).intent == "greet"
+        assert await good.health() == {"zh-CN": True}
+        caplog.set_level("DEBUG")
+        turn = await bad.respond("c9", "你好", "zh-CN", {})  # the turn stands, without intent
+        assert turn.utterances == ("您好",) and turn.intent is None
+        assert await bad.health() == {"zh-CN": False}
+    finally:
+        await good.aclose()
+        await bad.aclose()
+    assert rasa.tokens_seen[:2] == ["right-token-5d1e", "right-token-5d1e"]
+    messages = " ".join(r.getMessage() for r in caplog.records if not r.name.startswith("aiohttp"))  # fake's log
+    assert "rasa-unauthorized" in messages and "rejects the API token" in messages
+    assert "wrong-token-77aa" not in messages

@@ -36,8 +36,8 @@ def rasa_url(rasa_servers: RasaServers) -> str:
 
 
 @pytest_asyncio.fixture(loop_scope="module")
-async def client(rasa_url: str) -> AsyncIterator[RasaClient]:
-    rasa = RasaClient({"zh-CN": rasa_url}, timeout_s=30)
+async def client(rasa_url: str, rasa_servers: RasaServers) -> AsyncIterator[RasaClient]:
+    rasa = RasaClient({"zh-CN": rasa_url}, timeout_s=30, token=rasa_servers.token)
     yield rasa
     await rasa.aclose()
 

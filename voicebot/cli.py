@@ -8,6 +8,7 @@ import sys
 
 from voicebot import __version__
 from voicebot.commands import COMMANDS
+from voicebot.commands.verbosity import VERBOSE_HELP
 from voicebot.errors import VoicebotError
 from voicebot.logs import setup_logging
 
@@ -20,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"voicebot {__version__}")
     parser.add_argument("--config", help="settings file (TOML); default: $VOICEBOT_CONFIG or built-in defaults")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help=VERBOSE_HELP)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for register in COMMANDS:
         register(subparsers)

@@ -27,6 +27,7 @@ from voicebot.handoff.store import SqlTicketStore
 from voicebot.line import Line
 from voicebot.metrics import CallMetrics, queue_length_of
 from voicebot.prompts import LANGUAGES, fixed_prompts
+from voicebot.rasa_token import load_rasa_token
 from voicebot.session import CallSession, Engines, final_kind
 from voicebot.settings import PROJECT_ROOT, Settings, project_path
 from voicebot.workorder.book import load_book
@@ -129,7 +130,8 @@ async def open_engines(
         spool = SpooledTicketStore(store, spool_path_for(settings.handoff.database_url, project_path(SPOOL_DIR)))
         await spool.start()
         stack.push_async_callback(spool.aclose)  # closes before the store: one last flush
-        dialogue = RasaClient(settings.dialogue.rasa_urls, settings.dialogue.timeout_s)
+        dialogue = RasaClient(settings.dialogue.rasa_urls, settings.dialogue.timeout_s,
+                              token=load_rasa_token(settings.dialogue))
         stack.push_async_callback(dialogue.aclose)
         aggressiveness = settings.asr.vad_aggressiveness
         vad_factory: Callable[[], WebRtcVad] = lambda: WebRtcVad(aggressiveness)  # noqa: E731

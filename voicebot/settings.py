@@ -68,6 +68,16 @@ class DialogueSettings:
     """A Rasa turn slower than this counts as failed: apology and handoff."""
     manage_servers: bool = True
     """``voicebot serve`` starts and supervises Rasa and the action server itself."""
+    rasa_token: str = ""
+    """Secret of the Rasa HTTP API (``rasa run --auth-token``); empty: the one in ``rasa_token_file``."""
+    rasa_token_file: str = "var/rasa-token"
+    """Where the token is kept when ``rasa_token`` is empty (created with a random token, mode 0600)."""
+    start_grace_s: float = 600.0
+    """A starting server is restarted only if it exits or shows no progress (log output, open port) this long."""
+    unhealthy_restart_s: float = 60.0
+    """A server that was up is restarted when it fails health checks and logs nothing for this long."""
+    ready_timeout_s: float = 1200.0
+    """``voicebot rasa serve`` and ``--start-rasa`` give up when the servers are not all ready by then."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,14 +26,16 @@ def _toml_value(value: Any) -> str:
     return f'"{escaped}"'
 
 
-def to_toml(settings: Settings) -> str:
-    """Return settings as a TOML document (one table per section)."""
+def to_toml(settings: Settings, hide_secrets: bool = False) -> str:
+    """Return settings as a TOML document (one table per section); ``hide_secrets``: set ``*_token`` as ``***``."""
     lines: list[str] = []
     for section in dataclasses.fields(Settings):
         lines.append(f"\n[{section.name}]")
         values = getattr(settings, section.name)
         for f in dataclasses.fields(values):
-            lines.append(f"{f.name} = {_toml_value(getattr(values, f.name))}")
+            value = getattr(values, f.name)
+            secret = hide_secrets and f.name.endswith("_token") and value
+            lines.append(f"{f.name} = {_toml_value('***' if secret else value)}")
     return "\n".join(lines).lstrip("\n") + "\n"
 
 
@@ -50,5 +52,5 @@ def run(args: argparse.Namespace) -> int:
     if args.what == "example":
         print(HEADER + "\n" + to_toml(Settings()), end="")
     else:
-        print(mask(to_toml(load_settings(args.config))), end="")
+        print(mask(to_toml(load_settings(args.config), hide_secrets=True)), end="")
     return 0

@@ -7,14 +7,23 @@ import asyncio
 import os
 import signal
 import subprocess
+import time
 from pathlib import Path
 
+from voicebot.commands.verbosity import add_verbose
 from voicebot.errors import DialogueError
 from voicebot.qa import dialogue_command
 from voicebot.rasa_supervisor import RASA_DIR, RasaSupervisor
 from voicebot.settings import load_settings
 
 LANGS = ("zh-CN", "en-US")
+
+SERVE_HELP = """Run the action server and one Rasa server per language ([dialogue] rasa_urls) until Ctrl-C.
+
+They listen on 127.0.0.1 only. The Rasa HTTP API needs the token of [dialogue] rasa_token, or the one in
+[dialogue] rasa_token_file (var/rasa-token, created with mode 0600 on first start): pass it as ?token=...
+The servers start one after the other; a slow starter is restarted only when it exits or shows no progress
+for [dialogue] start_grace_s. Logs: var/log/<server>.log."""
 
 
 def _env() -> dict[str, str]:
@@ -61,9 +70,14 @@ async def _serve_forever(supervisor: RasaSupervisor) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    started = time.monotonic()
     async with supervisor:
+        names = ", ".join(spec.name for spec in supervisor.specs)
+        print(f"starting {names}, one after the other (a few minutes on a busy machine; -v shows progress)...",
+              flush=True)
         await supervisor.wait_ready()
-        print(f"Rasa servers ready: {supervisor.pids()} (Ctrl-C stops them)", flush=True)
+        print(f"Rasa servers ready after {time.monotonic() - started:.0f} s: {supervisor.pids()} "
+              f"(Ctrl-C stops them)", flush=True)
         await stop.wait()
 
 
@@ -86,7 +100,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train.add_argument("--force", action="store_true", help="retrain even when up to date")
     train.set_defaults(func=_train)
 
-    serve = actions.add_parser("serve", help="run the Rasa servers and the action server in the foreground")
+    serve = actions.add_parser("serve", help="run the Rasa servers and the action server in the foreground",
+                               description=SERVE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_verbose(serve)
     serve.set_defaults(func=_serve)
 
     test = actions.add_parser("test", help="custom-action tests and end-to-end test stories per language")

@@ -25,7 +25,7 @@ from voicebot.qa.results import RunResult
 from voicebot.qa.runner import ReplaySetup, run_suite
 from voicebot.qa.scenario import FIXTURES_DIR, Scenario, load_suite
 from voicebot.qa.stand_in import StandInDialogue
-from voicebot.rasa_supervisor import RASA_DIR, RasaSupervisor, port_of
+from voicebot.rasa_supervisor import RASA_DIR, RasaSupervisor
 from voicebot.settings import Settings, load_settings
 
 HELP = """Replay QA scenarios (audio_fixtures/<lang>/<name>/scenario.yaml) through the whole bot:
@@ -35,10 +35,6 @@ SQLite ticket store in a temporary folder, in virtual time, several at once.
 Prints a summary table; writes JUnit XML, JSON and a self-contained HTML report on
 request. Exits 1 when any expectation fails (2 on bad scenarios or set-up errors).
 Rasa must be running (`voicebot serve`) unless --start-rasa is given."""
-
-
-RASA_LOAD_S = 600.0
-"""How long ``--start-rasa`` waits for the servers to load."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -99,11 +95,10 @@ async def _ticket_of(store: SqlTicketStore, call_id: str) -> dict[str, Any] | No
 async def rasa_servers(settings: Settings, start: bool) -> AsyncIterator[None]:
     """Run the Rasa servers from rasa_project/.venv while the block runs when ``start`` (else nothing)."""
     if start:
-        ports = {lang: port_of(url, 5005) for lang, url in settings.dialogue.rasa_urls.items()}
-        actions = port_of(settings.dialogue.action_server_url, 5055)
-        # Loading takes about a minute per server, longer on a busy machine: do not restart slow starters.
-        async with RasaSupervisor(ports, actions, unhealthy_restart_s=RASA_LOAD_S) as supervisor:
-            await supervisor.wait_ready(timeout_s=RASA_LOAD_S)
+        # Loading takes about a minute per server, longer on a busy machine: slow starters are not restarted
+        # ([dialogue] start_grace_s) and the wait is [dialogue] ready_timeout_s.
+        async with RasaSupervisor.from_settings(settings) as supervisor:
+            await supervisor.wait_ready()
             yield
         return
     yield

@@ -13,6 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
+from voicebot.commands.verbosity import add_verbose
 from voicebot.engines import open_engines
 from voicebot.errors import VoicebotError
 from voicebot.handoff.console import setup_console
@@ -53,6 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="development mode ([server] development): no media_token needed, softphone without login")
     parser.add_argument("--no-rasa", action="store_true",
                         help="do not start the Rasa servers (use the running ones at [dialogue] rasa_urls)")
+    add_verbose(parser)
     parser.set_defaults(func=run)
 
 
@@ -121,7 +123,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         print(f"voicebot serving on {base}{sip}{audio} (agent console: {base}/console)", flush=True)
         if supervisor is not None:
             # Calls are answered at once (GB/T 33358): until Rasa is up they get the apology and a human.
-            print("Rasa servers are starting (about a minute on a cold start)...", flush=True)
+            print("Rasa servers are starting, one after the other (a few minutes on a cold start)...", flush=True)
             ready = asyncio.create_task(_announce_ready(supervisor), name="rasa-ready")
             stack.callback(ready.cancel)
         try:

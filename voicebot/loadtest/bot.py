@@ -31,6 +31,7 @@ from voicebot.line import Line
 from voicebot.loadtest.standin import NAME as STAND_IN
 from voicebot.loadtest.standin import StandInDialogue, all_replies
 from voicebot.metrics import setup_metrics
+from voicebot.rasa_token import load_rasa_token
 from voicebot.server import REGISTRY, SIP, create_app
 from voicebot.settings import Settings, load_settings
 
@@ -92,7 +93,7 @@ def bot_settings(base: Settings, database_url: str, model: str, token: str) -> S
 
 async def rasa_answers(settings: Settings, lang: str) -> bool:
     """Return whether the configured Rasa server of ``lang`` is up."""
-    client = RasaClient(settings.dialogue.rasa_urls, 2.0)
+    client = RasaClient(settings.dialogue.rasa_urls, 2.0, token=load_rasa_token(settings.dialogue))
     try:
         return bool((await client.health()).get(lang, False))
     except Exception:  # any failure means: not usable for this run

@@ -1,0 +1,1 @@
+"""Input channels of the assistant (loaded by ``rasa run`` from credentials.yml)."""
