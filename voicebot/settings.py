@@ -143,7 +143,11 @@ class ServerSettings:
     sip_answer_delay_ms: int = 0
     """Ring this long before answering (``180 Ringing`` first); callers may CANCEL meanwhile."""
     agent_uri: str = ""
-    """SIP URI a call is REFERred to when the bot hands it to a person (empty: no SIP transfer)."""
+    """SIP URI a call is REFERred to when the bot hands it to a person (empty: no SIP transfer; handed-off
+    callers then wait in the queue and are called back)."""
+    refer_notify_timeout_s: float = 30.0
+    """After a REFER's ``202``, wait this long for the NOTIFY reporting the transfer's outcome (RFC 3515);
+    none in time counts as a failed transfer: the caller stays with the bot, back in the queue."""
     audiosocket_port: int = 9092
     """Asterisk AudioSocket TCP port (``0``: ephemeral, ``-1``: off); listens on ``host``."""
     audiosocket_peers: str = "127.0.0.1"
