@@ -6,7 +6,7 @@ import dataclasses
 
 from dialogue.base import FileTicket
 from voicebot.call_runner import file_line_info, run_file_call
-from voicebot.events import BotStartedSpeaking
+from voicebot.events import BotStartedSpeaking, TransferAttempted
 from voicebot.file_line import CallerTurn
 from voicebot.prompts import prompt
 from voicebot.session import Engines, final_kind
@@ -32,17 +32,21 @@ def spoken(call) -> list[str]:  # type: ignore[no-untyped-def]
     return [e.text for e in call.record.of(BotStartedSpeaking)]
 
 
-async def test_waiting_caller_hears_position_and_is_connected_when_claimed() -> None:
+async def test_waiting_caller_hears_position_and_a_failed_transfer_is_never_silent() -> None:
     queue = FakeQueue(claim_after_polls=2)
     info = dataclasses.replace(file_line_info(), calling_number="13812345678")
-    call = await run_file_call([CallerTurn(tone(800)), CallerTurn(silence_ms=70000)],
+    call = await run_file_call([CallerTurn(tone(800)), CallerTurn(silence_ms=100000)],
                                engines(["转人工"], queue), SETTINGS, info)  # fmt: skip
     said = spoken(call)
+    number = call.record.tickets[0]
     assert prompt("queue_position", "zh-CN", position="3", minutes="12") in said
     assert prompt("queue_position", "zh-CN", position="2", minutes="4") in said  # refreshed after 30 s
-    assert said[-1] == prompt("connecting_agent", "zh-CN")
-    assert call.line.transfers == ["agents"] and call.record.outcome == "handoff"
-    assert queue.callbacks == []
+    # A file line cannot transfer: the caller is told, stays queued, and after a second failure gets a callback.
+    assert prompt("transfer_failed", "zh-CN", number=number) in said
+    assert said[-1] == prompt("callback_registered", "zh-CN", number=number)
+    assert call.line.transfers == ["agents", "agents"] and queue.requeued == [number, number]
+    assert queue.callbacks == [(number, "13812345678")] and call.record.outcome == "callback"
+    assert [e.connected for e in call.record.of(TransferAttempted)] == [False, False]
 
 
 async def test_caller_can_choose_a_callback_with_key_1() -> None:

@@ -92,6 +92,9 @@ class SessionSettings:
     """Hard limit on one dialogue turn, whatever the engine (its own timeout should fire first)."""
     dialogue_failures_before_handoff: int = 1
     """Engine failures in one call before the caller is handed to a human."""
+    media_timeout_s: float = 30.0
+    """No audio frame at all from the line this long (no RTP, a vanished caller) ends the call as lost: its
+    ticket becomes a callback. Not the caller's silence: a live line keeps sending frames. ``0``: off."""
 
 
 @dataclass(frozen=True, slots=True)
