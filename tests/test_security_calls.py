@@ -8,15 +8,18 @@ back; a claim reaches the waiting caller at once.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import statistics
 import time
 from pathlib import Path
 
 from tests.calls_support import AGENTS, Phone, serving, spoken
 from voicebot.audio import rms_dbfs, ulaw_decode
+from voicebot.commands.serve_cmd import transfer_warning
 from voicebot.events import ErrorOccurred, TransferAttempted
 from voicebot.lines.rtp import parse_rtp
 from voicebot.prompts import prompt
+from voicebot.settings import Settings
 
 CALLER = "13800138000"
 """The number the test phone calls from."""
@@ -155,3 +158,14 @@ async def test_claim_reaches_the_waiting_caller_at_once(tmp_path: Path) -> None:
             bot.records.clear()
     print(f"claim -> REFER: median {statistics.median(latencies) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms")
     assert max(latencies) < 2.0, latencies
+
+
+def test_serve_warns_once_when_sip_callers_cannot_be_transferred() -> None:
+    default = Settings()
+    assert default.server.agent_uri == ""
+    warning = transfer_warning(default)
+    assert warning is not None and "agent_uri is empty" in warning and "callback" in warning
+    with_agents = dataclasses.replace(default, server=dataclasses.replace(default.server, agent_uri=AGENTS))
+    assert transfer_warning(with_agents) is None
+    no_sip = dataclasses.replace(default, server=dataclasses.replace(default.server, sip_port=-1))
+    assert transfer_warning(no_sip) is None

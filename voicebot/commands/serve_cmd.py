@@ -62,6 +62,15 @@ async def _announce_ready(supervisor: RasaSupervisor) -> None:
     print("Rasa servers ready", flush=True)
 
 
+def transfer_warning(settings: Settings) -> str | None:
+    """Return what to warn about at start when SIP callers cannot be put through to a person, else None."""
+    if settings.server.sip_port < 0 or settings.server.agent_uri:
+        return None
+    return ("[server] agent_uri is empty: SIP calls cannot be transferred to a person. A caller who presses 0 or "
+            "asks for an agent waits in the queue; when an agent claims the ticket the transfer fails, the caller "
+            "is told and booked a callback. Set agent_uri (e.g. sip:agents@pbx.example) to REFER callers to agents.")
+
+
 def run(args: argparse.Namespace) -> int:
     """Serve until SIGTERM or SIGINT."""
     settings = apply_overrides(load_settings(args.config), args)
@@ -97,6 +106,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         audio = f", AudioSocket tcp/{app[AUDIOSOCKET].port}" if AUDIOSOCKET in app else ""
         base = f"http://{settings.server.host}:{settings.server.port}"
         print(f"voicebot serving on {base}{sip}{audio} (agent console: {base}/console)", flush=True)
+        if (warning := transfer_warning(settings)) is not None:
+            logger.warning("%s", warning)
         if supervisor is not None:
             # Calls are answered at once (GB/T 33358): until Rasa is up they get the apology and a human.
             print("Rasa servers are starting (about a minute on a cold start)...", flush=True)
