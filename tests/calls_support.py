@@ -22,8 +22,9 @@ from voicebot.handoff.queue import HandoffQueue
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.handoff.ticket import Ticket
 from voicebot.line import Line
+from voicebot.lines.audiosocket import AudioSocketServer
 from voicebot.lines.sip_message import SipMessage, parse
-from voicebot.server import SIP
+from voicebot.server import AUDIOSOCKET, SIP
 from voicebot.session import CallSession, Engines
 from voicebot.settings import SessionSettings
 
@@ -36,6 +37,7 @@ class Bot:
     """The running server, its ticket store and queue, and the records of finished calls."""
 
     sip_port: int
+    audiosocket: AudioSocketServer
     store: SqlTicketStore
     queue: HandoffQueue
     records: list[CallRecord] = field(default_factory=list)
@@ -83,7 +85,7 @@ async def serving(tmp_path: Path, media_timeout_s: float = 30.0, notify_timeout_
 
     try:
         async with running(settings, session) as (app, _):  # type: ignore[arg-type]
-            bot = Bot(app[SIP].port, store, queue)
+            bot = Bot(app[SIP].port, app[AUDIOSOCKET], store, queue)
             yield bot
     finally:
         await store.close()

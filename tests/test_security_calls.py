@@ -11,12 +11,14 @@ import asyncio
 import dataclasses
 import statistics
 import time
+import uuid
 from pathlib import Path
 
 from tests.calls_support import AGENTS, Phone, serving, spoken
 from voicebot.audio import rms_dbfs, ulaw_decode
 from voicebot.commands.serve_cmd import transfer_warning
 from voicebot.events import ErrorOccurred, TransferAttempted
+from voicebot.lines.audiosocket import AUDIO, DTMF, HANGUP, UUID, pack, read_message
 from voicebot.lines.rtp import parse_rtp
 from voicebot.prompts import prompt
 from voicebot.settings import Settings
@@ -158,6 +160,30 @@ async def test_claim_reaches_the_waiting_caller_at_once(tmp_path: Path) -> None:
             bot.records.clear()
     print(f"claim -> REFER: median {statistics.median(latencies) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms")
     assert max(latencies) < 2.0, latencies
+
+
+async def test_audiosocket_caller_whose_audio_stops_is_hung_up_and_called_back(tmp_path: Path) -> None:
+    async with serving(tmp_path, media_timeout_s=1.5) as bot:
+        call_uuid = bot.audiosocket.register(str(uuid.uuid4()), CALLER, "12345")
+        reader, writer = await asyncio.open_connection("127.0.0.1", bot.audiosocket.port)
+        writer.write(pack(UUID, uuid.UUID(call_uuid).bytes))
+        for _ in range(25):  # half a second of (silent) audio, then the DTMF 0 Asterisk relays
+            writer.write(pack(AUDIO, bytes(320)))
+            await asyncio.sleep(0.02)
+        writer.write(pack(DTMF, b"0"))
+        for _ in range(50):
+            writer.write(pack(AUDIO, bytes(320)))
+            await asyncio.sleep(0.02)
+        await bot.queued()
+        stopped_at = time.monotonic()  # the socket stays open, but nothing more comes
+        while (await read_message(reader))[0] != HANGUP:
+            assert time.monotonic() - stopped_at < 6.0
+        hung_up_after = time.monotonic() - stopped_at
+        writer.close()
+        record = await bot.record()
+        ticket = await bot.ticket(record.tickets[0])
+    assert 1.0 <= hung_up_after < 4.0
+    assert ticket.status == "callback_due" and ticket.callback_number == CALLER and ticket.claimed_by is None
 
 
 def test_serve_warns_once_when_sip_callers_cannot_be_transferred() -> None:
