@@ -105,7 +105,7 @@ class Holding:
                 if await self._connect(agent_target):
                     return "handoff"
                 failed_transfers += 1
-                if await self._transfer_failed(number, failed_transfers):
+                if await self._transfer_failed(number, failed_transfers, changed):
                     return "callback"
             elif item is not CHANGED:  # first time, refresh or the caller spoke: say where they stand
                 minutes = max(1, round(spot.estimated_wait_s / 60))
@@ -134,7 +134,7 @@ class Holding:
         self._record.events.append(TransferAttempted(int(self._clock.now_ms()), agent_target, connected))
         return connected
 
-    async def _transfer_failed(self, number: str, attempts: int) -> bool:
+    async def _transfer_failed(self, number: str, attempts: int, changed: asyncio.Event) -> bool:
         """Put the ticket back in the queue and tell the caller; return True when it became a callback instead."""
         log.warning("call %s: transfer to the agent failed (attempt %d of %d)", self._record.call_id, attempts,
                     MAX_TRANSFERS)
@@ -146,7 +146,8 @@ class Holding:
         if attempts >= MAX_TRANSFERS:  # the line will not transfer: a callback is the way to a person
             await self.register_callback(number)
             return True
-        await self._speaker.say(prompt("transfer_failed", self._lang, number=number))
+        changed.clear()  # the requeue's own change is no news; the next claim cuts the apology short
+        await self._say_until(prompt("transfer_failed", self._lang, number=number), number, changed)
         return False
 
     async def _after_hours(self, number: str, now: datetime, inbox: asyncio.Queue[CallerInput]) -> str:
