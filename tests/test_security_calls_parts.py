@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import asyncio
 
+from prometheus_client import generate_latest
+
 from tests import handoff_support as support
 from tests.handoff_support import ManualNow, draft
+from voicebot.events import CallRecord, TransferAttempted
 from voicebot.handoff.hours import AgentHours
 from voicebot.handoff.notify import TicketBus, TicketChanged
 from voicebot.handoff.queue import HandoffQueue
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.lines.refer import ReferWatch, is_refer_notify, sipfrag_status
 from voicebot.lines.sip_message import parse
+from voicebot.metrics import CallMetrics
 
 db_url = support.db_url
 
@@ -97,3 +101,13 @@ async def test_requeue_gives_a_failed_claim_back_at_its_old_place(db_url: str) -
         assert nxt is not None and nxt.number == first
     finally:
         await store.close()
+
+
+def test_failed_and_connected_transfers_are_counted() -> None:
+    record = CallRecord("c1")
+    record.events += [TransferAttempted(10, "sip:agents@pbx", False), TransferAttempted(20, "sip:agents@pbx", True)]
+    metrics = CallMetrics()
+    metrics.record_call(record)
+    text = generate_latest(metrics.registry).decode()
+    assert 'voicebot_transfers_total{result="failed"} 1.0' in text
+    assert 'voicebot_transfers_total{result="connected"} 1.0' in text
