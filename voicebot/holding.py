@@ -128,9 +128,8 @@ class Holding:
         try:
             connected = await self._line.transfer(agent_target)
         finally:  # the prompt only covers the transfer's setup: connected or not, it ends now
-            await self._speaker.interrupt()
-            speaking.cancel()
-            await asyncio.wait([speaking])
+            await self._stop(speaking)
+        self._raise_failure(speaking)
         self._record.events.append(TransferAttempted(int(self._clock.now_ms()), agent_target, connected))
         return connected
 
@@ -183,18 +182,29 @@ class Holding:
                 finally:
                     watching.cancel()
                 if speaking.done():
-                    return
+                    break
                 changed.clear()  # some change (maybe another ticket's, from another process): is it ours?
                 async with self._clock.busy():
                     claimed = await self._queue.position(number) is None
                 if claimed:
                     changed.set()  # the wait after the prompt connects the caller at once
-                    return
+                    break
         finally:
-            if not speaking.done():
-                await self._speaker.interrupt()
-                speaking.cancel()
-            await asyncio.wait([speaking])
+            await self._stop(speaking)
+        self._raise_failure(speaking)
+
+    async def _stop(self, speaking: asyncio.Future[bool]) -> None:
+        """End an utterance started beside other work (the caller must not hear it any more)."""
+        if not speaking.done():
+            await self._speaker.interrupt()
+            speaking.cancel()
+        await asyncio.wait([speaking])
+
+    @staticmethod
+    def _raise_failure(speaking: asyncio.Future[bool]) -> None:
+        """Raise what went wrong inside a stopped utterance: a failure is never lost."""
+        if not speaking.cancelled() and speaking.exception() is not None:
+            raise speaking.exception()  # type: ignore[misc]
 
     async def _next_input(
         self, inbox: asyncio.Queue[CallerInput], within_ms: int, changed: asyncio.Event | None = None
