@@ -66,14 +66,14 @@ class Bot:
 
 @asynccontextmanager
 async def serving(tmp_path: Path, media_timeout_s: float = 30.0, notify_timeout_s: float = 30.0,
-                  ms_per_char: int = 20) -> AsyncIterator[Bot]:
+                  ms_per_char: int = 20, agent_uri: str = AGENTS) -> AsyncIterator[Bot]:
     """Run the server with real sessions, a SQLite ticket database and agents on duty round the clock."""
     store = SqlTicketStore.from_url(f"sqlite:///{tmp_path / 'tickets.db'}")
     await store.migrate()
     queue = HandoffQueue(store, AgentHours.parse("always"))
     engines = Engines({"zh-CN": ScriptedRecognizer([])}, ToneSynth(ms_per_char=ms_per_char), ScriptedDialogue([]),
-                      store, EnergyVad, agent_target=AGENTS, queue=queue)
-    base = test_settings(agent_uri=AGENTS, refer_notify_timeout_s=notify_timeout_s)
+                      store, EnergyVad, agent_target=agent_uri or "agents", queue=queue)  # as engines.py does
+    base = test_settings(agent_uri=agent_uri, refer_notify_timeout_s=notify_timeout_s)
     settings = dataclasses.replace(base, session=SessionSettings(no_input_ms=60000, media_timeout_s=media_timeout_s))
     bot: Bot | None = None
 

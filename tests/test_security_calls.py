@@ -186,6 +186,22 @@ async def test_audiosocket_caller_whose_audio_stops_is_hung_up_and_called_back(t
     assert ticket.status == "callback_due" and ticket.callback_number == CALLER and ticket.claimed_by is None
 
 
+async def test_without_agent_uri_a_claimed_caller_is_told_and_called_back_not_bounced(tmp_path: Path) -> None:
+    async with serving(tmp_path, agent_uri="") as bot:  # the default settings: nowhere to REFER to
+        phone = await Phone.call(bot, "no-agent-uri@test")
+        phone.press(0)
+        await bot.queued()
+        number = (await bot.queue.claim_next("alice")).number  # type: ignore[union-attr]
+        bye, _ = await phone.next("BYE", wait_s=8.0)  # no REFER to nowhere: told, then the bot hangs up
+        phone.uac.reply(bye, 200)
+        await phone.stop_rtp()
+        record = await bot.record()
+        ticket = await bot.ticket(number)
+    assert ticket.status == "callback_due" and ticket.callback_number == CALLER and ticket.claimed_by is None
+    assert spoken(record)[-1][1] == prompt("callback_registered", "zh-CN", number=number)
+    assert record.of(TransferAttempted) == [] and record.outcome == "callback"
+
+
 def test_serve_warns_once_when_sip_callers_cannot_be_transferred() -> None:
     default = Settings()
     assert default.server.agent_uri == ""

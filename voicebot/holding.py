@@ -13,7 +13,7 @@ from voicebot.clock import Clock
 from voicebot.errors import VoicebotError
 from voicebot.events import CallRecord, ErrorOccurred, TransferAttempted
 from voicebot.handoff.base import QueueSpot, WaitingQueue
-from voicebot.line import Line
+from voicebot.line import Line, can_transfer
 from voicebot.listener import CallerInput, Heard, HungUp, Lost, Pressed
 from voicebot.playback import Speaker
 from voicebot.prompts import prompt
@@ -101,6 +101,11 @@ class Holding:
         failed_transfers = 0
         item: CallerInput | Changed | None = None
         while True:
+            if spot is None and not can_transfer(self._line, agent_target):  # claimed, but no way through
+                log.warning("call %s: an agent claimed the call but this line cannot transfer (agent_uri, "
+                            "transfer_on_close): the agent calls back", self._record.call_id)
+                await self.register_callback(number)
+                return "callback"
             if spot is None:  # an agent claimed the ticket: connect the caller
                 if await self._connect(agent_target):
                     return "handoff"

@@ -73,3 +73,16 @@ async def notify(line: Line, event: dict[str, object]) -> None:
     """Show ``event`` to the caller where the line can (the browser softphone); other lines ignore it."""
     if isinstance(line, NotifyingLine):
         await line.notify(event)
+
+
+@runtime_checkable
+class TransferringLine(Line, Protocol):
+    """A line that knows ahead whether a transfer can work at all (an agent URI configured, a protocol able to)."""
+
+    def can_transfer(self, target: str) -> bool:
+        """Return False when a transfer to ``target`` cannot work on this line, whatever the far side does."""
+
+
+def can_transfer(line: Line, target: str) -> bool:
+    """Return False when ``line`` knows a transfer to ``target`` cannot work; True where it cannot tell."""
+    return line.can_transfer(target) if isinstance(line, TransferringLine) else True

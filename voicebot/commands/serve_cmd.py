@@ -67,8 +67,9 @@ def transfer_warning(settings: Settings) -> str | None:
     if settings.server.sip_port < 0 or settings.server.agent_uri:
         return None
     return ("[server] agent_uri is empty: SIP calls cannot be transferred to a person. A caller who presses 0 or "
-            "asks for an agent waits in the queue; when an agent claims the ticket the transfer fails, the caller "
-            "is told and booked a callback. Set agent_uri (e.g. sip:agents@pbx.example) to REFER callers to agents.")
+            "asks for an agent waits in the queue; when an agent claims the ticket the caller is told an agent will "
+            "call back (callback_due) and the call ends. Set agent_uri (e.g. sip:agents@pbx.example) to REFER "
+            "callers to the agents.")
 
 
 def run(args: argparse.Namespace) -> int:

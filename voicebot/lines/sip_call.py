@@ -178,6 +178,13 @@ class SipCall:
         self._outbound.clear()
         self._sender.new_spurt()
 
+    def can_transfer(self, target: str) -> bool:
+        """Return whether there is a URI to REFER the caller to (``target`` itself or the configured agent URI)."""
+        return bool(self._refer_uri(target))
+
+    def _refer_uri(self, target: str) -> str:
+        return target if target.startswith(("sip:", "sips:", "tel:")) else self._agent_uri
+
     async def transfer(self, target: str) -> bool:
         """REFER the caller to ``target`` (a SIP URI) or the configured agent URI; ``True`` once it connected.
 
@@ -185,7 +192,7 @@ class SipCall:
         REFER's subscription (RFC 3515), so the call stays up until a final sipfrag status arrives (or
         ``refer_notify_timeout_s`` passes, which counts as a failure).
         """
-        uri = target if target.startswith(("sip:", "sips:", "tel:")) else self._agent_uri
+        uri = self._refer_uri(target)
         if not uri or self.state != "confirmed":
             return False
         outcome = await self._refer_and_wait(uri)
