@@ -14,10 +14,16 @@ import time
 import uuid
 from pathlib import Path
 
+from aiohttp import web
+
 from tests.calls_support import AGENTS, Phone, serving, spoken
 from voicebot.audio import rms_dbfs, ulaw_decode
 from voicebot.commands.serve_cmd import transfer_warning
 from voicebot.events import ErrorOccurred, TransferAttempted
+from voicebot.handoff.hours import AgentHours
+from voicebot.handoff.listen import changes_ctx
+from voicebot.handoff.queue import HandoffQueue
+from voicebot.handoff.store import SqlTicketStore
 from voicebot.lines.audiosocket import AUDIO, DTMF, HANGUP, UUID, pack, read_message
 from voicebot.lines.rtp import parse_rtp
 from voicebot.prompts import prompt
@@ -184,6 +190,30 @@ async def test_audiosocket_caller_whose_audio_stops_is_hung_up_and_called_back(t
         ticket = await bot.ticket(record.tickets[0])
     assert 1.0 <= hung_up_after < 4.0
     assert ticket.status == "callback_due" and ticket.callback_number == CALLER and ticket.claimed_by is None
+
+
+async def test_claim_from_another_process_reaches_the_waiting_caller_by_the_change_poller(tmp_path: Path) -> None:
+    async with serving(tmp_path) as bot:
+        poller = changes_ctx(bot.store, 0.5)(web.Application())  # what `voicebot serve` runs beside the console
+        await anext(poller)
+        console = SqlTicketStore.from_url(f"sqlite:///{tmp_path / 'tickets.db'}")  # the console's own process
+        try:
+            phone = await Phone.call(bot, "other-process@test")
+            phone.press(0)
+            await bot.queued()
+            claimed_at = time.monotonic()
+            assert await HandoffQueue(console, AgentHours.parse("always")).claim_next("alice") is not None
+            refer, refer_at = await phone.next("REFER", wait_s=5.0)
+            phone.uac.reply(refer, 202)
+            phone.notify("SIP/2.0 200 OK", terminated=True)
+            bye, _ = await phone.next("BYE")
+            phone.uac.reply(bye, 200)
+            await phone.stop_rtp()
+        finally:
+            await console.close()
+            await poller.aclose()
+    print(f"claim in another process -> REFER: {(refer_at - claimed_at) * 1000:.0f} ms (0.5 s poll)")
+    assert refer_at - claimed_at < 2.0
 
 
 async def test_without_agent_uri_a_claimed_caller_is_told_and_called_back_not_bounced(tmp_path: Path) -> None:
