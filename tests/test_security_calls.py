@@ -99,7 +99,7 @@ async def test_notify_486_fails_the_transfer_and_the_bye_waits_for_a_notify_200(
     assert record.outcome == "handoff"
 
 
-async def test_no_notify_after_202_times_out_as_a_failed_transfer(tmp_path: Path) -> None:
+async def test_no_notify_after_202_times_out_as_a_failed_transfer_and_key_1_takes_the_callback(tmp_path: Path) -> None:
     async with serving(tmp_path, notify_timeout_s=1.0) as bot:
         phone = await Phone.call(bot, "silent-notify@test")
         phone.press(0)
@@ -111,9 +111,15 @@ async def test_no_notify_after_202_times_out_as_a_failed_transfer(tmp_path: Path
         await phone.nothing("BYE", 2.5)
         assert loud_packets_after(phone, accepted_at + 1.0) >= 25  # told after the timeout, still on the line
         assert (await bot.ticket(number)).status == "queued"
-        await phone.hang_up()
-        await bot.record()
-        assert (await bot.ticket(number)).status == "callback_due"
+        phone.press(1)  # takes the callback the apology offered
+        bye, _ = await phone.next("BYE", wait_s=10.0)
+        phone.uac.reply(bye, 200)
+        await phone.stop_rtp()
+        record = await bot.record()
+        ticket = await bot.ticket(number)
+    assert ticket.status == "callback_due" and ticket.callback_number == CALLER and ticket.claimed_by is None
+    assert spoken(record)[-1][1] == prompt("callback_registered", "zh-CN", number=number)
+    assert record.outcome == "callback"
 
 
 async def test_caller_whose_rtp_stops_is_hung_up_and_called_back(tmp_path: Path) -> None:
