@@ -1,7 +1,7 @@
 """Telephone lines: one adapter per protocol, each turning its wire format into 20 ms frames and back.
 
-- ``sip`` (+ ``sip_call``, ``sip_message``, ``sdp``, ``rtp``): a SIP UAS over UDP with G.711 RTP, RFC 4733 DTMF
-  and REFER transfers; only ``sip_peers`` may call.
+- ``sip`` (+ ``sip_call``, ``sip_message``, ``sdp``, ``rtp``, ``refer``): a SIP UAS over UDP with G.711 RTP,
+  RFC 4733 DTMF and REFER transfers whose outcome is read from the NOTIFYs (RFC 3515); only ``sip_peers`` may call.
 - ``audiosocket``: Asterisk AudioSocket over TCP; ``audiosocket_peers`` plus optional UUID registration.
 - ``twilio``: Twilio Media Streams over WebSocket; the media token in ``customParameters`` or the URL.
 - ``websocket_media``: JSON metadata then L16 frames (jambonz ``listen``, FreeSWITCH audio fork, the softphone);
