@@ -66,6 +66,26 @@ async def test_refer_answered_405_is_told_requeued_and_a_hang_up_books_the_callb
     assert [e.connected for e in record.of(TransferAttempted)] == [False]
 
 
+async def test_after_a_405_the_next_claim_books_the_callback_without_another_refer(tmp_path: Path) -> None:
+    async with serving(tmp_path) as bot:
+        phone = await Phone.call(bot, "refused-twice@test")
+        phone.press(0)
+        await bot.queued()
+        number = (await bot.queue.claim_next("alice")).number  # type: ignore[union-attr]
+        refer, _ = await phone.next("REFER")
+        phone.uac.reply(refer, 405)
+        await bot.queued()  # back in the queue
+        assert (await bot.queue.claim_next("bob")) is not None
+        bye, _ = await phone.next("BYE", wait_s=8.0)  # the caller's side takes no REFER: told, then called back
+        phone.uac.reply(bye, 200)
+        await phone.stop_rtp()
+        record = await bot.record()
+        ticket = await bot.ticket(number)
+    assert ticket.status == "callback_due" and ticket.claimed_by is None and ticket.callback_number == CALLER
+    assert [e.connected for e in record.of(TransferAttempted)] == [False]  # one REFER only
+    assert spoken(record)[-1][1] == prompt("callback_registered", "zh-CN", number=number)
+
+
 async def test_notify_486_fails_the_transfer_and_the_bye_waits_for_a_notify_200(tmp_path: Path) -> None:
     async with serving(tmp_path) as bot:
         phone = await Phone.call(bot, "busy@test")

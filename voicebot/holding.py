@@ -102,8 +102,8 @@ class Holding:
         item: CallerInput | Changed | None = None
         while True:
             if spot is None and not can_transfer(self._line, agent_target):  # claimed, but no way through
-                log.warning("call %s: an agent claimed the call but this line cannot transfer (agent_uri, "
-                            "transfer_on_close): the agent calls back", self._record.call_id)
+                log.warning("call %s: an agent claimed the call but this line cannot transfer (no agent_uri or "
+                            "transfer_on_close, or REFER refused): the agent calls back", self._record.call_id)
                 await self.register_callback(number)
                 return "callback"
             if spot is None:  # an agent claimed the ticket: connect the caller

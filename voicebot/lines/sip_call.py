@@ -62,6 +62,8 @@ class SipCall:
         self._agent_uri = agent_uri
         self._refer_notify_timeout_s = refer_notify_timeout_s
         self._refer: ReferWatch | None = None
+        self._refer_unsupported = False
+        """The caller's side answered a REFER 405/501: it will never take one."""
         self._cseq = 0
         self._transport: asyncio.DatagramTransport | None = None
         self._jitter = JitterBuffer()
@@ -179,8 +181,8 @@ class SipCall:
         self._sender.new_spurt()
 
     def can_transfer(self, target: str) -> bool:
-        """Return whether there is a URI to REFER the caller to (``target`` itself or the configured agent URI)."""
-        return bool(self._refer_uri(target))
+        """Return whether a REFER can work: a URI to send the caller to, and a far side that takes REFERs."""
+        return bool(self._refer_uri(target)) and not self._refer_unsupported
 
     def _refer_uri(self, target: str) -> str:
         return target if target.startswith(("sip:", "sips:", "tel:")) else self._agent_uri
@@ -209,6 +211,7 @@ class SipCall:
             except (TimeoutError, LineError) as err:
                 return ReferOutcome(0, f"REFER not answered: {err or 'timeout'}")
             if not 200 <= reply.status < 300:
+                self._refer_unsupported = reply.status in (405, 501)  # Method Not Allowed / Not Implemented
                 return ReferOutcome(reply.status, f"REFER answered {reply.status} {reply.reason}")
             logger.info("call %s: REFER to %s answered %d, waiting for its NOTIFY", self.info.call_id, uri,
                         reply.status)
