@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -156,6 +157,7 @@ class FakeQueue:
     claim_after_polls: int | None = None
     queued: list[str] = field(default_factory=list)
     callbacks: list[tuple[str, str]] = field(default_factory=list)
+    requeued: list[str] = field(default_factory=list)
     polls: int = 0
 
     def is_open(self, now: Any) -> bool:
@@ -183,6 +185,16 @@ class FakeQueue:
     async def request_callback(self, number: str, callback_number: str, actor: str = "bot") -> None:
         """Record the callback."""
         self.callbacks.append((number, callback_number))
+
+    async def requeue(self, number: str, reason: str, actor: str = "bot") -> bool:
+        """Record the ticket going back to the queue."""
+        self.requeued.append(number)
+        return True
+
+    @contextlib.contextmanager
+    def watch(self, number: str) -> Iterator[asyncio.Event]:
+        """Yield an event nobody sets (this queue's claims are found by polling ``position``)."""
+        yield asyncio.Event()
 
 
 class FailingStream(ScriptedStream):

@@ -6,7 +6,7 @@ import dataclasses
 
 from dialogue.base import FileTicket
 from voicebot.call_runner import file_line_info, run_file_call
-from voicebot.events import BotStartedSpeaking
+from voicebot.events import BotStartedSpeaking, TransferAttempted
 from voicebot.file_line import CallerTurn
 from voicebot.prompts import prompt
 from voicebot.session import Engines, final_kind
@@ -32,17 +32,19 @@ def spoken(call) -> list[str]:  # type: ignore[no-untyped-def]
     return [e.text for e in call.record.of(BotStartedSpeaking)]
 
 
-async def test_waiting_caller_hears_position_and_is_connected_when_claimed() -> None:
+async def test_waiting_caller_hears_position_and_a_claim_on_a_line_that_cannot_transfer_is_a_callback() -> None:
     queue = FakeQueue(claim_after_polls=2)
     info = dataclasses.replace(file_line_info(), calling_number="13812345678")
     call = await run_file_call([CallerTurn(tone(800)), CallerTurn(silence_ms=70000)],
                                engines(["转人工"], queue), SETTINGS, info)  # fmt: skip
     said = spoken(call)
+    number = call.record.tickets[0]
     assert prompt("queue_position", "zh-CN", position="3", minutes="12") in said
     assert prompt("queue_position", "zh-CN", position="2", minutes="4") in said  # refreshed after 30 s
-    assert said[-1] == prompt("connecting_agent", "zh-CN")
-    assert call.line.transfers == ["agents"] and call.record.outcome == "handoff"
-    assert queue.callbacks == []
+    # A file line cannot transfer at all: when the agent claims, the caller is told they will be called back.
+    assert said[-1] == prompt("callback_registered", "zh-CN", number=number)
+    assert call.line.transfers == [] and queue.requeued == [] and call.record.of(TransferAttempted) == []
+    assert queue.callbacks == [(number, "13812345678")] and call.record.outcome == "callback"
 
 
 async def test_caller_can_choose_a_callback_with_key_1() -> None:

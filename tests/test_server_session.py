@@ -79,6 +79,8 @@ async def test_real_session_over_sip() -> None:
         refer = await uac.expect("REFER", wait_s=10)
         assert refer.get("Refer-To") == "<sip:agents@127.0.0.1>"
         uac.reply(refer, 202)
+        uac.send("NOTIFY", "SIP/2.0 200 OK\r\n", cseq=2, to_tag=uac.to_tag, content_type="message/sipfrag",
+                 extra="Event: refer\r\nSubscription-State: terminated;reason=noresource\r\n")
         bye = await uac.expect("BYE", wait_s=10)
         uac.reply(bye, 200)
         for _ in range(50):

@@ -52,14 +52,14 @@ class Uac:
         self.remote_rtp = 0
 
     def send(self, method: str, body: str = "", cseq: int | None = None, to_tag: str = "",
-             content_type: str = "application/sdp") -> None:
+             content_type: str = "application/sdp", extra: str = "") -> None:
         sdp_headers = f"Content-Type: {content_type}\r\n" if body else ""
         to = f"<sip:12345@127.0.0.1>{';tag=' + to_tag if to_tag else ''}"
         text = (f"{method} sip:12345@127.0.0.1:{self.server[1]} SIP/2.0\r\n"
                 f"Via: SIP/2.0/UDP 127.0.0.1:{self.sip.port};branch=z9hG4bK{method}{cseq or self.cseq}\r\n"
                 f"From: <sip:13800138000@127.0.0.1>;tag=uac1\r\nTo: {to}\r\nCall-ID: {self.call_id}\r\n"
                 f"CSeq: {cseq or self.cseq} {method}\r\nContact: <sip:uac@127.0.0.1:{self.sip.port}>\r\n"
-                f"Max-Forwards: 70\r\n{sdp_headers}Content-Length: {len(body)}\r\n\r\n{body}")
+                f"Max-Forwards: 70\r\n{extra}{sdp_headers}Content-Length: {len(body)}\r\n\r\n{body}")
         assert self.sip.transport is not None
         self.sip.transport.sendto(text.encode(), self.server)
 
@@ -146,6 +146,8 @@ async def test_dtmf_zero_is_delivered_and_the_call_is_referred() -> None:
         refer = await uac.expect("REFER")
         assert refer.get("Refer-To") == "<sip:agent@127.0.0.1>"
         uac.reply(refer, 202)
+        uac.send("NOTIFY", "SIP/2.0 200 OK\r\n", cseq=2, to_tag=uac.to_tag, content_type="message/sipfrag",
+                 extra="Event: refer\r\nSubscription-State: terminated;reason=noresource\r\n")
         bye = await uac.expect("BYE")
         uac.reply(bye, 200)
         await asyncio.sleep(0.1)

@@ -16,7 +16,7 @@ from voicebot.events import BotReplied, CallRecord, ErrorOccurred, HandoffReques
 from voicebot.handoff.base import TicketStore
 from voicebot.holding import Holding
 from voicebot.line import Line
-from voicebot.listener import CallerInput, Failed, HungUp, Pressed, Silent
+from voicebot.listener import CallerInput, Failed, HungUp, Lost, Pressed, Silent
 from voicebot.playback import Speaker
 from voicebot.prompts import prompt, status_words
 from voicebot.safety import Kind, wants_human
@@ -102,6 +102,8 @@ class Conversation:
     async def _handle(self, item: CallerInput) -> str | None:
         if isinstance(item, HungUp):
             return "abandoned"
+        if isinstance(item, Lost):
+            return await self._line_lost()
         if isinstance(item, Failed):
             return await self._failed(item.error)
         if isinstance(item, Silent):
@@ -218,10 +220,13 @@ class Conversation:
         if number is None:
             await self.hand_off("ticket-store-failed", fields)
             return
-        self._record.events.append(TicketFiled(self._now(), number=number, ticket_kind="complaint"))
+        self._filed(number, "complaint")
+        await self._speaker.say(prompt("ticket_filed", self._lang, number=number))
+
+    def _filed(self, number: str, kind: str) -> None:
+        self._record.events.append(TicketFiled(self._now(), number=number, ticket_kind=kind))
         if number not in self._record.tickets:
             self._record.tickets.append(number)
-        await self._speaker.say(prompt("ticket_filed", self._lang, number=number))
 
     async def _register_callback(self, fields: dict[str, Any]) -> str:
         """The caller took the callback the dialogue offered (agents off duty): file it, give the number, end."""
@@ -230,13 +235,21 @@ class Conversation:
         number = await self._save_ticket("callback", {})
         if number is None:
             return await self.hand_off("ticket-store-failed", slots)
-        self._record.events.append(TicketFiled(self._now(), number=number, ticket_kind="callback"))
-        if number not in self._record.tickets:
-            self._record.tickets.append(number)
+        self._filed(number, "callback")
         if self._holding is not None:
             await self._holding.register_callback(number, announce=False)  # agents see it among callbacks due
         await self._speaker.say(prompt("ticket_filed", self._lang, number=number))
         await self._speaker.say(prompt("goodbye", self._lang))
+        return "callback"
+
+    async def _line_lost(self) -> str:
+        """The line went dead mid-call (no media, no hang-up): keep what was said and book a callback."""
+        self._record.events.append(HandoffRequested(self._now(), reason="line-lost"))
+        number = await self._save_ticket("handoff", {})
+        if number is not None:
+            self._filed(number, "handoff")
+        if number is not None and self._holding is not None:
+            await self._holding.register_callback(number, announce=False)
         return "callback"
 
     async def _tell_status(self, number: str) -> None:
@@ -276,13 +289,11 @@ class Conversation:
         self._record.slots.update({k: v for k, v in slots.items() if v is not None})
         number = await self._save_ticket("handoff", {})
         if number is not None:
-            self._record.events.append(TicketFiled(self._now(), number=number, ticket_kind="handoff"))
-            if number not in self._record.tickets:
-                self._record.tickets.append(number)
+            self._filed(number, "handoff")
         if announce:
             await self._speaker.say(prompt("handoff", self._lang))
         if self._holding is not None and number is not None and self._inbox is not None:
             return await self._holding.hold(number, self._inbox, self._agent_target)
         if not await self._line.transfer(self._agent_target):
-            await self._speaker.say(prompt("transfer_failed", self._lang, number=number or ""))
+            await self._speaker.say(prompt("transfer_unavailable", self._lang, number=number or ""))
         return "handoff"

@@ -124,6 +124,16 @@ class HandoffRequested(CallEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class TransferAttempted(CallEvent):
+    """The bot asked the switch to connect the caller to an agent; stamped when the answer came."""
+
+    target: str = ""
+    """Where to (SIP URI or queue name)."""
+    connected: bool = False
+    """Whether the caller now talks to the agent (SIP: the REFER's final NOTIFY said 2xx)."""
+
+
+@dataclass(frozen=True, slots=True)
 class TicketFiled(CallEvent):
     """A ticket was stored durably."""
 

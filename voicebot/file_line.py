@@ -104,6 +104,10 @@ class FileLine:
     async def clear(self) -> None:
         """Nothing to flush: a simulated line queues nothing."""
 
+    def can_transfer(self, target: str) -> bool:
+        """Return False: a simulated call goes nowhere."""
+        return False
+
     async def transfer(self, target: str) -> bool:
         """Record the request; a file line cannot transfer."""
         self.transfers.append(target)

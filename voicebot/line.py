@@ -88,3 +88,16 @@ async def played_out(line: Line) -> bool:
     if isinstance(line, PlayoutLine):
         return await line.played()
     return True
+
+
+@runtime_checkable
+class TransferringLine(Line, Protocol):
+    """A line that knows ahead whether a transfer can work at all (an agent URI configured, a protocol able to)."""
+
+    def can_transfer(self, target: str) -> bool:
+        """Return False when a transfer to ``target`` cannot work on this line, whatever the far side does."""
+
+
+def can_transfer(line: Line, target: str) -> bool:
+    """Return False when ``line`` knows a transfer to ``target`` cannot work; True where it cannot tell."""
+    return line.can_transfer(target) if isinstance(line, TransferringLine) else True

@@ -12,7 +12,15 @@ from asr.segmenter import Ended, PreRoll, Segmenter, SegmenterConfig, Started, T
 from voicebot.audio import FRAME_MS, AudioFrame
 from voicebot.clock import Clock
 from voicebot.errors import AsrError, VoicebotError
-from voicebot.events import BargeIn, CallRecord, DtmfReceived, Transcribed, UserStartedSpeaking, UserStoppedSpeaking
+from voicebot.events import (
+    BargeIn,
+    CallRecord,
+    DtmfReceived,
+    ErrorOccurred,
+    Transcribed,
+    UserStartedSpeaking,
+    UserStoppedSpeaking,
+)
 from voicebot.line import Dtmf, Line, notify
 from voicebot.playback import Speaker
 
@@ -53,6 +61,14 @@ class HungUp:
 
 
 @dataclass(frozen=True, slots=True)
+class Lost:
+    """The line went dead without a hang-up: no frame at all for the media timeout (the caller vanished)."""
+
+    silent_ms: int
+    """How long nothing arrived."""
+
+
+@dataclass(frozen=True, slots=True)
 class Failed:
     """Listening failed (the recogniser raised): the caller must hear an apology and reach a person."""
 
@@ -60,7 +76,7 @@ class Failed:
     """What went wrong."""
 
 
-CallerInput = Heard | Pressed | Silent | HungUp | Failed
+CallerInput = Heard | Pressed | Silent | HungUp | Lost | Failed
 
 
 class Listener:
@@ -78,6 +94,7 @@ class Listener:
         config: SegmenterConfig,
         barge_in_min_ms: int,
         bot_busy: Callable[[], bool],
+        media_timeout_ms: int = 0,
     ) -> None:
         self._line = line
         self._vad = vad
@@ -94,6 +111,9 @@ class Listener:
         self._last_digit_ms = 0.0
         self._speech_frames = 0
         self._asr_failed = False
+        self._media_timeout_ms = media_timeout_ms
+        self._recv_since: float | None = None
+        """Call time the listener began waiting for the line's next item (None while it works on one)."""
 
     def reconfigure(self, config: SegmenterConfig) -> None:
         """Use other endpointing for the next utterance (e.g. longer pauses for a phone number)."""
@@ -103,10 +123,41 @@ class Listener:
         """Listen until the caller hangs up; a recogniser failure is reported to the conversation, not raised.
 
         After such a failure the line is still read (DTMF keeps working) so the caller hears the apology
-        and reaches a person.
+        and reaches a person. A line that delivers nothing at all for the media timeout is reported ``Lost``.
         """
+        watchdog = asyncio.create_task(self._watch_media()) if self._media_timeout_ms > 0 else None
+        try:
+            await self._listen()
+        finally:
+            if watchdog is not None:
+                watchdog.cancel()
+                await asyncio.wait([watchdog])
+
+    async def _watch_media(self) -> None:
+        """Post ``Lost`` once the listener has waited ``media_timeout_ms`` for the line without anything coming.
+
+        Only time spent waiting on the line counts: a listener held up elsewhere (a full inbox) is not a dead line.
+        """
+        timeout = self._media_timeout_ms
         while True:
+            since = self._recv_since
+            if since is None:
+                await self._clock.sleep_until(self._clock.now_ms() + min(1000, timeout))
+                continue
+            await self._clock.sleep_until(since + timeout)
+            if self._recv_since == since and self._clock.now_ms() - since >= timeout:
+                log.warning("call %s: nothing from the line for %d s: the caller is gone", self._record.call_id,
+                            timeout // 1000)
+                self._record.events.append(ErrorOccurred(int(self._clock.now_ms()), "line-media-timeout",
+                                                         f"no media for {timeout} ms"))  # fmt: skip
+                await self._inbox.put(Lost(timeout))
+                return
+
+    async def _listen(self) -> None:
+        while True:
+            self._recv_since = self._clock.now_ms()
             item = await self._line.recv()
+            self._recv_since = None
             if item is None:
                 await self._speaker.line_closed()
                 await self._inbox.put(HungUp())

@@ -23,6 +23,7 @@ from voicebot.events import (
     ErrorOccurred,
     HandoffRequested,
     Transcribed,
+    TransferAttempted,
     UserStoppedSpeaking,
 )
 
@@ -91,6 +92,8 @@ class CallMetrics:
         )
         self.queue_length = Gauge("voicebot_queue_length", "Callers waiting for an agent", registry=r)
         self.handoffs = Counter("voicebot_handoffs", "Calls handed to a human, by reason", ["reason"], registry=r)
+        self.transfers = Counter("voicebot_transfers", "Transfers to an agent, by result (connected, failed)",
+                                 ["result"], registry=r)
         self.tickets = Counter("voicebot_tickets", "Tickets left by finished calls, by kind", ["kind"], registry=r)
         self.errors = Counter("voicebot_errors", "Engine and store errors, by code", ["code"], registry=r)
         self.spooled = Gauge("voicebot_tickets_spooled", "Tickets waiting in the local journal", registry=r)
@@ -114,6 +117,8 @@ class CallMetrics:
                 self.stage_time.labels(stage).observe(ms / 1000)
         for handoff in record.of(HandoffRequested):
             self.handoffs.labels(handoff.reason or "unknown").inc()
+        for transfer in record.of(TransferAttempted):
+            self.transfers.labels("connected" if transfer.connected else "failed").inc()
         if record.tickets:
             self.tickets.labels(ticket_kind or "unknown").inc()
         for error in record.of(ErrorOccurred):

@@ -104,6 +104,10 @@ class MicrophoneLine:
             while True:
                 self._out.get_nowait()
 
+    def can_transfer(self, target: str) -> bool:
+        """Return False: a desk microphone cannot be transferred."""
+        return False
+
     async def transfer(self, target: str) -> bool:
         """A desk microphone cannot be transferred."""
         return False

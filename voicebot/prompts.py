@@ -77,9 +77,15 @@ PROMPTS: dict[str, dict[str, str]] = {
         "zh-CN": "没有查到工单 {number} ，请核对后再说一遍，或者说转人工。",
         "en-US": "I could not find ticket {number}. Please check the number, or say agent.",
     },
-    "transfer_failed": {
+    "transfer_unavailable": {
         "zh-CN": "现在坐席全忙，您的问题已经登记，工单号是 {number} ，工作人员会尽快回电。",
         "en-US": "All agents are busy. Your case is registered as ticket {number}, and an agent will call you back.",
+    },
+    "transfer_failed": {
+        "zh-CN": "抱歉，转接没有成功，您仍在排队，排在最前面，工单号是 {number} 。"
+        "需要回电请按1或说回电，也可以继续等待。",
+        "en-US": "Sorry, the transfer did not go through. You are still first in the queue, ticket {number}. "
+        "To get a call back instead, press 1 or say call back; or stay on the line.",
     },
     "queue_position": {
         "zh-CN": "您排在第{position}位，预计等待约{minutes}分钟。不想等待的话，请按1或说回电，工作人员会给您回电话。",

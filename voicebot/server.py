@@ -130,7 +130,8 @@ async def _media_servers(app: web.Application) -> AsyncIterator[None]:
     sip: SipServer | None = None
     if config.sip_port >= 0:
         protocol = SipServer(registry, PeerFilter(config.sip_peers), config.sip_public_host or config.host,
-                             parse_port_range(config.rtp_ports), config.sip_answer_delay_ms, config.agent_uri)
+                             parse_port_range(config.rtp_ports), config.sip_answer_delay_ms, config.agent_uri,
+                             config.refer_notify_timeout_s)
         await loop.create_datagram_endpoint(lambda: protocol, local_addr=(config.host, config.sip_port))
         sip = app[SIP] = protocol
         logger.info("SIP listening on udp %s:%d (peers: %s)", config.host, protocol.port, config.sip_peers)

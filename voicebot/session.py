@@ -130,6 +130,7 @@ class CallSession:
             segmenter_config(self.settings),
             self.settings.barge_in_min_ms,
             lambda: conversation.state.thinking,
+            int(self.settings.media_timeout_s * 1000),
         )
         reason = "error"
         try:

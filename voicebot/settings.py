@@ -102,6 +102,9 @@ class SessionSettings:
     """Hard limit on one dialogue turn, whatever the engine (its own timeout should fire first)."""
     dialogue_failures_before_handoff: int = 1
     """Engine failures in one call before the caller is handed to a human."""
+    media_timeout_s: float = 30.0
+    """No audio frame at all from the line this long (no RTP, a vanished caller) ends the call as lost: its
+    ticket becomes a callback. Not the caller's silence: a live line keeps sending frames. ``0``: off."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +181,11 @@ class ServerSettings:
     sip_answer_delay_ms: int = 0
     """Ring this long before answering (``180 Ringing`` first); callers may CANCEL meanwhile."""
     agent_uri: str = ""
-    """SIP URI a call is REFERred to when the bot hands it to a person (empty: no SIP transfer)."""
+    """SIP URI a call is REFERred to when the bot hands it to a person (empty: no SIP transfer; handed-off
+    callers then wait in the queue and are called back)."""
+    refer_notify_timeout_s: float = 30.0
+    """After a REFER's ``202``, wait this long for the NOTIFY reporting the transfer's outcome (RFC 3515);
+    none in time counts as a failed transfer: the caller stays with the bot, back in the queue."""
     audiosocket_port: int = 9092
     """Asterisk AudioSocket TCP port (``0``: ephemeral, ``-1``: off); listens on ``host``."""
     audiosocket_peers: str = "127.0.0.1"

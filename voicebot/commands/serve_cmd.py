@@ -80,6 +80,16 @@ PRIVATE_UMASK = 0o077
 """The service's umask: what it creates (database, spool, recordings, caches, Rasa logs) is its user's alone."""
 
 
+def transfer_warning(settings: Settings) -> str | None:
+    """Return what to warn about at start when SIP callers cannot be put through to a person, else None."""
+    if settings.server.sip_port < 0 or settings.server.agent_uri:
+        return None
+    return ("[server] agent_uri is empty: SIP calls cannot be transferred to a person. A caller who presses 0 or "
+            "asks for an agent waits in the queue; when an agent claims the ticket the caller is told an agent will "
+            "call back (callback_due) and the call ends. Set agent_uri (e.g. sip:agents@pbx.example) to REFER "
+            "callers to the agents.")
+
+
 def run(args: argparse.Namespace) -> int:
     """Serve until SIGTERM or SIGINT."""
     os.umask(PRIVATE_UMASK)  # before anything is created: callers' numbers and words end up in these files
@@ -121,6 +131,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         audio = f", AudioSocket tcp/{app[AUDIOSOCKET].port}" if AUDIOSOCKET in app else ""
         base = f"http://{settings.server.host}:{settings.server.port}"
         print(f"voicebot serving on {base}{sip}{audio} (agent console: {base}/console)", flush=True)
+        if (warning := transfer_warning(settings)) is not None:
+            logger.warning("%s", warning)
         if supervisor is not None:
             # Calls are answered at once (GB/T 33358): until Rasa is up they get the apology and a human.
             print("Rasa servers are starting, one after the other (a few minutes on a cold start)...", flush=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -99,3 +101,9 @@ class WaitingQueue(Protocol):
 
     async def request_callback(self, number: str, callback_number: str, actor: str = "bot") -> None:
         """Turn the waiting caller into a callback (status ``callback_due``)."""
+
+    async def requeue(self, number: str, reason: str, actor: str = "bot") -> bool:
+        """Give a claimed ticket back to the queue (the transfer failed); return whether it was claimed."""
+
+    def watch(self, number: str) -> AbstractContextManager[asyncio.Event]:
+        """Return a context whose event is set as soon as ticket ``number`` may have changed."""

@@ -28,12 +28,20 @@ class TicketBus:
 
     def __init__(self, maxsize: int = 256) -> None:
         self._subscribers: set[asyncio.Queue[TicketChanged]] = set()
+        self._watchers: dict[str, set[asyncio.Event]] = {}
         self._maxsize = maxsize
         self.dropped = 0
         """Events not delivered because a subscriber's queue was full."""
 
     def publish(self, event: TicketChanged) -> None:
         """Deliver ``event`` to every subscriber without waiting."""
+        if event.number:
+            for flag in self._watchers.get(event.number, ()):
+                flag.set()
+        else:  # another process changed something unknown: every watcher looks again
+            for flags in self._watchers.values():
+                for flag in flags:
+                    flag.set()
         for queue in self._subscribers:
             try:
                 queue.put_nowait(event)
@@ -50,6 +58,27 @@ class TicketBus:
             yield queue
         finally:
             self._subscribers.discard(queue)
+
+    @contextmanager
+    def watch(self, number: str) -> Iterator[asyncio.Event]:
+        """Yield an event set whenever ticket ``number`` may have changed (clear it after looking).
+
+        Unlike a subscription nothing queues up, so a waiting call that is busy speaking loses nothing.
+        """
+        flag = asyncio.Event()
+        self._watchers.setdefault(number, set()).add(flag)
+        try:
+            yield flag
+        finally:
+            flags = self._watchers.get(number, set())
+            flags.discard(flag)
+            if not flags:
+                self._watchers.pop(number, None)
+
+    @property
+    def watched_count(self) -> int:
+        """Return how many tickets are being watched (by waiting calls)."""
+        return len(self._watchers)
 
     @property
     def subscriber_count(self) -> int:

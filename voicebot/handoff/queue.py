@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -72,6 +75,12 @@ class HandoffQueue:
     def next_open(self, now: datetime) -> datetime | None:
         """Return when agents next work (``now`` if open)."""
         return self.hours.next_open(now)
+
+    @contextmanager
+    def watch(self, number: str) -> Iterator[asyncio.Event]:
+        """Yield an event set as soon as ticket ``number`` may have changed (claimed by an agent...)."""
+        with self.store.bus.watch(number) as flag:
+            yield flag
 
     async def _transition(
         self, number: str, to: str, allowed_from: tuple[str, ...], actor: str, note: str = "", **extra: object
@@ -211,6 +220,17 @@ class HandoffQueue:
             await self._current(number)
             raise TicketError("ticket-closed", f"ticket {number} is resolved")
         log.info("ticket %s: callback requested", log_number(number))
+
+    async def requeue(self, number: str, reason: str, actor: str = "bot") -> bool:
+        """Give a claimed ticket back to the queue, at its old place (the transfer to the agent failed).
+
+        Return whether it was claimed; the agent's claim is dropped so another agent (or a callback) can take it.
+        """
+        requeued = await self._transition(number, "queued", ("claimed",), actor, reason, claimed_by=None,
+                                          claimed_at=None)  # fmt: skip
+        if requeued:
+            log.info("ticket %s back in the queue: %s", log_number(number), reason)
+        return requeued
 
     async def resolve(self, number: str, actor: str, note: str = "") -> None:
         """Close a ticket (resolving a resolved ticket does nothing)."""

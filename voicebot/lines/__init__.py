@@ -1,7 +1,8 @@
 """Telephone lines: one adapter per protocol, each turning its wire format into 20 ms frames and back.
 
-- ``sip`` (+ ``sip_call``, ``sip_message``, ``sdp``, ``rtp``): a SIP UAS over UDP with G.711 RTP, RFC 4733 DTMF
-  and REFER transfers; only ``sip_peers`` may call; SDP that cannot work gets ``488``, more than 20 Vias no reply.
+- ``sip`` (+ ``sip_call``, ``sip_message``, ``sdp``, ``rtp``, ``refer``): a SIP UAS over UDP with G.711 RTP,
+  RFC 4733 DTMF and REFER transfers whose outcome is read from the NOTIFYs (RFC 3515); only ``sip_peers`` may call;
+  SDP that cannot work gets ``488``, more than 20 Vias no reply.
 - ``audiosocket``: Asterisk AudioSocket over TCP; ``audiosocket_peers`` plus optional UUID registration.
 - ``twilio``: Twilio Media Streams over WebSocket; the media token in ``customParameters`` or the URL, in a
   ``start`` sent within ``twilio_start_timeout_s``; a ``mark`` after each utterance tells when Twilio played it.

@@ -89,6 +89,10 @@ class AudioSocketLine:
         """Drop what we hold back; AudioSocket has no flush, and frames go out only as they are due."""
         self._outbound.clear()
 
+    def can_transfer(self, target: str) -> bool:
+        """Return whether closing the stream hands the call on (``transfer_on_close``)."""
+        return self._transfer_on_close
+
     async def transfer(self, target: str) -> bool:
         """With ``transfer_on_close``, close the socket so the dialplan continues (to the agents)."""
         if not self._transfer_on_close or self.closed:

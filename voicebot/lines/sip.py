@@ -30,13 +30,14 @@ class SipServer(asyncio.DatagramProtocol):
     """The SIP socket: transactions and dialogs of every call."""
 
     def __init__(self, sink: CallSink, peers: PeerFilter, public_host: str, rtp_ports: range | None = None,
-                 answer_delay_ms: int = 0, agent_uri: str = "") -> None:
+                 answer_delay_ms: int = 0, agent_uri: str = "", refer_notify_timeout_s: float = 30.0) -> None:
         self.sink = sink
         self.peers = peers
         self.public_host = public_host
         self.rtp_ports = rtp_ports
         self.answer_delay_ms = answer_delay_ms
         self.agent_uri = agent_uri
+        self.refer_notify_timeout_s = refer_notify_timeout_s
         self.calls: dict[str, SipCall] = {}
         self.draining = False
         self.port = 0
@@ -124,7 +125,10 @@ class SipServer(asyncio.DatagramProtocol):
         elif method == "INFO":
             self.reply(response(request, 200), peer)
             call.on_info(request)
-        elif method in ("NOTIFY", "OPTIONS"):
+        elif method == "NOTIFY":  # a REFER's progress (RFC 3515): always 200 OK, then let the call read it
+            self.reply(response(request, 200), peer)
+            call.on_notify(request)
+        elif method == "OPTIONS":
             self.reply(response(request, 200), peer)
         else:
             self.reply(response(request, 501, extra=[("Allow", ALLOW)]), peer)
@@ -151,7 +155,8 @@ class SipServer(asyncio.DatagramProtocol):
             return
         self.reply(response(request, 100), peer)
         host = advertised_host(self.public_host, peer[0])
-        call = SipCall(request, peer, offer, (host, self.port), self.send_request, self.agent_uri)
+        call = SipCall(request, peer, offer, (host, self.port), self.send_request, self.agent_uri,
+                       self.refer_notify_timeout_s)
         call.on_end = self._end
         self.calls[request.call_id] = call
         self._reservations[call] = reservation

@@ -11,6 +11,7 @@ from voicebot.audio import AudioFrame, alaw_decode, alaw_encode, ulaw_decode, ul
 from voicebot.errors import LineError
 from voicebot.line import Dtmf, LineInfo
 from voicebot.lines.common import Framer, InboundQueue, Outbound, new_call_id
+from voicebot.lines.refer import REFER_TIMEOUT_S, ReferOutcome, ReferWatch, is_refer_notify
 from voicebot.lines.rtp import DtmfDecoder, JitterBuffer, RtpSender, parse_rtp
 from voicebot.lines.sdp import PCMU, Offer
 from voicebot.lines.sip_message import SipMessage, new_tag, uri_of, user_of
@@ -39,7 +40,7 @@ class SipCall:
     """A SIP dialog we answered, exposed to the session as a ``Line``."""
 
     def __init__(self, invite: SipMessage, peer: tuple[str, int], offer: Offer, local: tuple[str, int],
-                 send_request: SendRequest, agent_uri: str = "") -> None:
+                 send_request: SendRequest, agent_uri: str = "", refer_notify_timeout_s: float = 30.0) -> None:
         self.invite = invite
         self.peer = peer
         self.offer = offer
@@ -59,6 +60,10 @@ class SipCall:
         self.rtp_port = 0
         self._send_request = send_request
         self._agent_uri = agent_uri
+        self._refer_notify_timeout_s = refer_notify_timeout_s
+        self._refer: ReferWatch | None = None
+        self._refer_unsupported = False
+        """The caller's side answered a REFER 405/501: it will never take one."""
         self._cseq = 0
         self._transport: asyncio.DatagramTransport | None = None
         self._jitter = JitterBuffer()
@@ -175,19 +180,49 @@ class SipCall:
         self._outbound.clear()
         self._sender.new_spurt()
 
+    def can_transfer(self, target: str) -> bool:
+        """Return whether a REFER can work: a URI to send the caller to, and a far side that takes REFERs."""
+        return bool(self._refer_uri(target)) and not self._refer_unsupported
+
+    def _refer_uri(self, target: str) -> str:
+        return target if target.startswith(("sip:", "sips:", "tel:")) else self._agent_uri
+
     async def transfer(self, target: str) -> bool:
-        """REFER the caller to ``target`` (a SIP URI) or the configured agent URI; ``True`` on 2xx."""
-        uri = target if target.startswith(("sip:", "sips:", "tel:")) else self._agent_uri
+        """REFER the caller to ``target`` (a SIP URI) or the configured agent URI; ``True`` once it connected.
+
+        A ``202 Accepted`` only means the caller's side will try: the outcome comes in the NOTIFYs of the
+        REFER's subscription (RFC 3515), so the call stays up until a final sipfrag status arrives (or
+        ``refer_notify_timeout_s`` passes, which counts as a failure).
+        """
+        uri = self._refer_uri(target)
         if not uri or self.state != "confirmed":
             return False
-        request = self.request("REFER", [("Refer-To", f"<{uri}>"), ("Referred-By", f"<{self.local_uri}>")])
+        outcome = await self._refer_and_wait(uri)
+        logger.log(logging.INFO if outcome.connected else logging.WARNING, "call %s: transfer to %s %s (%s)",
+                   self.info.call_id, uri, "connected" if outcome.connected else "failed", outcome.reason)
+        return outcome.connected
+
+    async def _refer_and_wait(self, uri: str) -> ReferOutcome:
+        watch = self._refer = ReferWatch()  # before sending: the first NOTIFY may overtake the 202
         try:
-            reply = await asyncio.wait_for(self._send_request(self, request), 4.0)
-        except (TimeoutError, LineError) as err:
-            logger.warning("call %s: REFER to %s failed: %s", self.info.call_id, uri, err)
-            return False
-        logger.info("call %s: REFER to %s answered %d", self.info.call_id, uri, reply.status)
-        return 200 <= reply.status < 300
+            request = self.request("REFER", [("Refer-To", f"<{uri}>"), ("Referred-By", f"<{self.local_uri}>")])
+            try:
+                reply = await asyncio.wait_for(self._send_request(self, request), REFER_TIMEOUT_S)
+            except (TimeoutError, LineError) as err:
+                return ReferOutcome(0, f"REFER not answered: {err or 'timeout'}")
+            if not 200 <= reply.status < 300:
+                self._refer_unsupported = reply.status in (405, 501)  # Method Not Allowed / Not Implemented
+                return ReferOutcome(reply.status, f"REFER answered {reply.status} {reply.reason}")
+            logger.info("call %s: REFER to %s answered %d, waiting for its NOTIFY", self.info.call_id, uri,
+                        reply.status)
+            return await watch.wait(self._refer_notify_timeout_s)
+        finally:
+            self._refer = None
+
+    def on_notify(self, request: SipMessage) -> None:
+        """Take a NOTIFY (already answered 200 OK): a REFER's progress or outcome."""
+        if self._refer is not None and is_refer_notify(request):
+            self._refer.on_notify(request)
 
     async def hangup(self) -> None:
         """Send BYE (if answered) and release the media socket."""
@@ -206,6 +241,8 @@ class SipCall:
         self.state = "ended"
         self.acked.set()
         self.inbound.close()
+        if self._refer is not None:  # hung up while a transfer was under way: no report will come
+            self._refer.finish(ReferOutcome(0, f"call ended ({reason})"))
         if self._flush_handle is not None:
             self._flush_handle.cancel()
         if self._transport is not None:

@@ -107,6 +107,10 @@ class TwilioLine:
         self._drop_marks()
         await self._send({"event": "clear", "streamSid": self.stream_sid})
 
+    def can_transfer(self, target: str) -> bool:
+        """Return whether closing the stream hands the call on (``transfer_on_close``)."""
+        return self._transfer_on_close
+
     async def transfer(self, target: str) -> bool:
         """With ``transfer_on_close``, end the stream so the TwiML continues (e.g. a ``<Dial>`` to agents)."""
         if not self._transfer_on_close or self.closed:

@@ -67,6 +67,10 @@ class WebSocketLine:
         """Send a JSON event to the peer (``partial``, ``transcript``, ``bot``, ``clear``...)."""
         await self._guard(self._ws.send_str(json.dumps(event, ensure_ascii=False)))
 
+    def can_transfer(self, target: str) -> bool:
+        """Return False: a media fork cannot move the call itself."""
+        return False
+
     async def transfer(self, target: str) -> bool:
         """Tell the peer a person should take over; a media fork cannot move the call itself."""
         await self.notify({"type": "transfer", "target": target})
