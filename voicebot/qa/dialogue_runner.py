@@ -103,7 +103,7 @@ async def run_dialogue(dialogue: Dialogue, setup: DialogueSetup) -> DialogueRun:
     path = setup.store_dir / f"{call_id}.db"
     template = setup.store_dir / TEMPLATE_DB
     if template.is_file():
-        await asyncio.to_thread(shutil.copyfile, template, path)
+        await asyncio.to_thread(shutil.copy, template, path)  # keeps its 0600 mode
     store = SqlTicketStore.from_url(f"sqlite:///{path}")
     record = CallRecord(call_id)
     error: str | None = None
