@@ -138,3 +138,23 @@ async def test_clean_up_after_own_cancel_still_waits_and_keeps_the_cancel() -> N
     with pytest.raises(asyncio.CancelledError):
         await outer
     assert stopped_child
+
+
+async def test_a_timeout_bounds_the_wait_and_leaves_stragglers(caplog: pytest.LogCaptureFixture) -> None:
+    async def stubborn() -> None:
+        try:
+            await _forever()
+        finally:
+            await asyncio.sleep(10)
+
+    quick, slow = asyncio.create_task(_forever()), asyncio.create_task(stubborn())
+    await asyncio.sleep(0)
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+    with caplog.at_level(logging.WARNING, logger="voicebot.aio"):
+        await cancel_and_wait(quick, slow, timeout_s=0.05)
+    assert loop.time() - began < 5
+    assert quick.cancelled() and not slow.done()
+    assert "1 tasks still stopping" in caplog.text
+    slow.cancel()
+    await asyncio.wait([slow])

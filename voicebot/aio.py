@@ -19,8 +19,8 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 
-async def cancel_and_wait(*tasks: asyncio.Future[Any]) -> None:
-    """Cancel ``tasks`` and wait until every one has ended.
+async def cancel_and_wait(*tasks: asyncio.Future[Any], timeout_s: float | None = None) -> None:
+    """Cancel ``tasks`` and wait until every one has ended (at most ``timeout_s``, if given).
 
     A child that ends with an exception other than ``CancelledError`` (raised
     before the cancel or while handling it) is logged at ERROR with its
@@ -30,14 +30,19 @@ async def cancel_and_wait(*tasks: asyncio.Future[Any]) -> None:
 
     If the caller is cancelled while it waits, ``CancelledError`` propagates to
     it at once; the children have been asked to stop but may still be ending.
+    Children still ending after ``timeout_s`` are logged at WARNING and left to end on their own.
     """
     if not tasks:
         return
     for task in tasks:
         task.cancel()
-    await asyncio.wait(tasks)  # raises only the caller's own CancelledError, never a child's outcome
+    # asyncio.wait raises only the caller's own CancelledError, never a child's outcome.
+    _, pending = await asyncio.wait(tasks, timeout=timeout_s)
+    if pending:
+        log.warning("%d tasks still stopping after %.1f s", len(pending), timeout_s)
     for task in tasks:
-        _log_failure(task)
+        if task.done():
+            _log_failure(task)
 
 
 def _log_failure(task: asyncio.Future[Any]) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
+from voicebot.aio import cancel_and_wait
 from voicebot.errors import TicketError
 from voicebot.handoff import api, views
 from voicebot.handoff.auth import Agent, AuthStore
@@ -79,7 +80,7 @@ async def queue_ws(request: web.Request) -> web.WebSocketResponse:
                 getter = asyncio.ensure_future(events.get())
                 done, _ = await asyncio.wait({reader, getter}, return_when=asyncio.FIRST_COMPLETED)
                 if reader in done:
-                    getter.cancel()
+                    await cancel_and_wait(getter)
                     msg = reader.result()
                     if msg.type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.CLOSING, WSMsgType.ERROR):
                         break
@@ -93,9 +94,7 @@ async def queue_ws(request: web.Request) -> web.WebSocketResponse:
                     break
                 await ws.send_str(json.dumps(await _snapshot(request, agent)))
         finally:  # never leave a pending task behind (the handler is cancelled when the server stops)
-            for task in (reader, getter):
-                if task is not None:
-                    task.cancel()
+            await cancel_and_wait(*(task for task in (reader, getter) if task is not None))
             st.sockets.discard(ws)
     return ws
 
