@@ -16,10 +16,9 @@ from voicebot.errors import TicketError
 from voicebot.handoff import api, views
 from voicebot.handoff.auth import Agent, AuthStore
 from voicebot.handoff.guard import CONSOLE, ConsoleState, current_agent, open_ticket, require, state
-from voicebot.handoff.hours import AgentHours
 from voicebot.handoff.listen import changes_ctx
 from voicebot.handoff.login import login, login_form, logout
-from voicebot.handoff.queue import HandoffQueue
+from voicebot.handoff.queue_config import queue_from_settings
 from voicebot.handoff.retention import recording_path, retention_ctx
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.handoff.throttle import LoginThrottle
@@ -207,7 +206,7 @@ def setup_console(
 
     ``book``: the work order's operator files as the engines loaded them (standalone: loaded from ``settings``).
     """
-    queue = HandoffQueue(store, AgentHours.parse(settings.handoff.agent_hours, settings.handoff.timezone))
+    queue = queue_from_settings(store, settings.handoff)
     book = book or load_book(settings.workorder)
     throttle = LoginThrottle(store.now_ms)
     origins = frozenset(o.strip().rstrip("/") for o in settings.server.allowed_origins.split(",") if o.strip())
