@@ -51,7 +51,3 @@ class TicketBus:
         finally:
             self._subscribers.discard(queue)
 
-    @property
-    def subscriber_count(self) -> int:
-        """Return how many subscribers are listening."""
-        return len(self._subscribers)
