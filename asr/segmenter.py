@@ -15,8 +15,8 @@ How a call uses it, per 20 ms frame of caller audio::
 The frames of the speech run that triggered ``Started`` were pushed to the pre-roll
 while the segmenter was still waiting, so the recogniser gets the word onset plus
 ``pre_roll_ms`` of lead-in. The no-input timer counts from the segmenter's start,
-from the end of each utterance and from every ``reset_timeout()`` (call it when the
-bot stops speaking); ``suspend_timeout()`` stops it while the bot talks.
+from the end of each utterance and from every ``reset_timeout()`` (call it on every
+frame while the bot is speaking, so it counts from when the bot stopped).
 """
 
 from __future__ import annotations
@@ -122,10 +122,6 @@ class Segmenter:
         """Restart the no-input timer from now (call when the bot finishes speaking)."""
         self._timer_origin = self._now
 
-    def suspend_timeout(self) -> None:
-        """Stop the no-input timer until ``reset_timeout`` or the end of an utterance (bot is talking)."""
-        self._timer_origin = None
-
     def process(self, frame_ms: int, is_speech: bool) -> SegmenterEvent | None:
         """Account one frame of ``frame_ms`` and return the event it causes, if any."""
         if frame_ms <= 0:
@@ -197,7 +193,3 @@ class PreRoll:
         frames = list(self._frames)
         self._frames.clear()
         return frames
-
-    def resize(self, ms: int) -> None:
-        """Change the kept duration (per prompt), keeping the newest frames."""
-        self._frames = deque(self._frames, maxlen=self._capacity(ms))

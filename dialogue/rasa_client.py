@@ -82,12 +82,6 @@ def parse_messages(messages: Any) -> BotTurn:
     return BotTurn(tuple(utterances), tuple(directives), expect=expect, faq_topic=faq_topic, asked=asked)
 
 
-def tracker_facts(tracker: Any) -> tuple[str | None, dict[str, Any]]:
-    """Return the caller's latest intent (``faq/<topic>`` for FAQ) and the filled caller slots from a tracker."""
-    intent, slots, _ = tracker_state(tracker)
-    return intent, slots
-
-
 def tracker_state(tracker: Any) -> tuple[str | None, dict[str, Any], str | None]:
     """Return the latest intent, the filled caller slots and the slot the bot asks for (``requested_slot``)."""
     if not isinstance(tracker, dict):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from voicebot.qa.metrics import ErrorCount, edit_distance, error_count, metric_for, tokens
-from voicebot.qa.report_text import percentile
+from voicebot.stats import percentile
 
 
 def test_wer_counts_substitutions_deletions_and_insertions() -> None:
@@ -46,7 +46,7 @@ def test_helpers() -> None:
 
 
 def test_percentile_interpolates() -> None:
-    assert percentile([], 0.5) == 0.0
-    assert percentile([100], 0.95) == 100
-    assert percentile([100, 200, 300, 400], 0.5) == pytest.approx(250)
-    assert percentile(list(range(1, 101)), 0.95) == pytest.approx(95.05)
+    assert percentile([], 50) is None
+    assert percentile([100], 95) == 100
+    assert percentile([100, 200, 300, 400], 50) == pytest.approx(250)
+    assert percentile(list(range(1, 101)), 95) == pytest.approx(95.05)

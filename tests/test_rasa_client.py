@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestServer
 
 from dialogue.base import FileTicket, Handoff, Hangup, TicketStatus
 from dialogue.normalize import normalize
-from dialogue.rasa_client import RasaClient, parse_messages, tracker_facts
+from dialogue.rasa_client import RasaClient, parse_messages, tracker_state
 from voicebot.errors import DialogueError
 from voicebot.rasa_token import RasaToken
 
@@ -136,7 +136,7 @@ def test_faq_topic_and_malformed_directive() -> None:
     assert err.value.code == "rasa-bad-response"
     with pytest.raises(DialogueError):
         parse_messages({"text": "not a list"})
-    assert tracker_facts(None) == (None, {})
+    assert tracker_state(None) == (None, {}, None)
 
 
 async def test_timeout(fake: tuple[FakeRasa, str]) -> None:

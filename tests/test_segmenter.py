@@ -85,12 +85,15 @@ def test_reset_timeout_counts_from_bot_end() -> None:
     assert run("." * 10, segmenter=seg) == [TimedOut(1800, 1000)]
 
 
-def test_suspend_timeout_while_bot_speaks() -> None:
+def test_resetting_every_frame_while_bot_speaks_holds_the_timeout() -> None:
+    """The listener resets the timer on each frame the bot talks over: no-input counts from the bot's end."""
     seg = Segmenter(CONFIG)
-    seg.suspend_timeout()
-    assert run("." * 200, segmenter=seg) == []
-    seg.reset_timeout()
-    assert run("." * 50, segmenter=seg) == [TimedOut(5000, 1000)]
+    for decision in script("." * 200):  # 4 s of bot speech, the caller silent
+        seg.reset_timeout()
+        assert seg.process(20, decision) is None
+    # the last reset came at the start of the bot's last frame (3980 ms): 1000 ms later it fires
+    assert run("." * 48, segmenter=seg) == []
+    assert run(".", segmenter=seg) == [TimedOut(4980, 1000)]
 
 
 def test_reconfigure_for_a_phone_number_prompt() -> None:
@@ -140,11 +143,11 @@ def test_pre_roll_keeps_the_newest_frames() -> None:
     assert roll.drain() == []
 
 
-def test_pre_roll_resize_and_zero() -> None:
-    roll = PreRoll(300)
+def test_pre_roll_rounds_up_to_whole_frames_and_zero() -> None:
+    roll = PreRoll(50)  # 2.5 frames -> 3
+    assert roll.capacity == 3
     for i in range(20):
         roll.push(_frame(i))
-    roll.resize(50)  # 2.5 frames -> 3
     assert [f.timestamp_ms for f in roll.drain()] == [340, 360, 380]
     none = PreRoll(0)
     none.push(_frame(1))

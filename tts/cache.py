@@ -132,11 +132,6 @@ class PromptCache:
         logger.info("TTS prompts ready: %d (%d rendered, %d from cache)", len(unique), rendered, len(unique) - rendered)
         return rendered
 
-    def clear_memory(self) -> None:
-        """Drop every clip held in memory (disk files stay)."""
-        self._memory.clear()
-        self._bytes = 0
-
     # --- internals ------------------------------------------------------------
 
     def _finished(self, key: str, task: asyncio.Task[Clip]) -> None:

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from voicebot.aio import cancel_and_wait
 from voicebot.clock import Clock, RealClock, VirtualClock
 from voicebot.events import CallRecord
 from voicebot.file_line import CallerTurn, FileLine
@@ -58,10 +59,5 @@ async def run_file_call(
         record = await CallSession(line, engines, settings, clock).run()
     finally:
         if ticker is not None:
-            ticker.cancel()
-            try:
-                await ticker
-            except asyncio.CancelledError:
-                if asyncio.current_task() is not None and asyncio.current_task().cancelling():  # type: ignore[union-attr]
-                    raise
+            await cancel_and_wait(ticker)
     return SimulatedCall(record, line)

@@ -20,8 +20,7 @@ from tts.cache import PromptCache
 from tts.pyttsx3_synth import Pyttsx3Synthesizer
 from voicebot.errors import ConfigError
 from voicebot.events import CallRecord
-from voicebot.handoff.hours import AgentHours
-from voicebot.handoff.queue import HandoffQueue
+from voicebot.handoff.queue_config import queue_from_settings
 from voicebot.handoff.spool import SpooledTicketStore, spool_path_for
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.line import Line
@@ -135,7 +134,7 @@ async def open_engines(
         stack.push_async_callback(dialogue.aclose)
         aggressiveness = settings.asr.vad_aggressiveness
         vad_factory: Callable[[], WebRtcVad] = lambda: WebRtcVad(aggressiveness)  # noqa: E731
-        queue = HandoffQueue(store, AgentHours.parse(settings.handoff.agent_hours, settings.handoff.timezone))
+        queue = queue_from_settings(store, settings.handoff)
         agent_target = settings.server.agent_uri or "agents"
         engines = Engines(recognizers, synth, dialogue, spool, vad_factory, agent_target, queue, book)
         metrics = CallMetrics(queue_length=queue_length_of(queue), spooled=lambda: spool.pending)

@@ -10,6 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
+from voicebot.aio import cancel_and_wait
 from voicebot.errors import LineError
 from voicebot.events import CallRecord, DtmfReceived
 from voicebot.line import Line
@@ -105,10 +106,7 @@ class CallRegistry:
                 lines = [self.lines[task] for task in pending if task in self.lines]
                 await asyncio.gather(*(line.hangup() for line in lines), return_exceptions=True)
                 _, pending = await asyncio.wait(pending, timeout=3.0)
-            for task in pending:
-                task.cancel()
-            if pending:
-                await asyncio.wait(pending, timeout=3.0)
+            await cancel_and_wait(*pending, timeout_s=3.0)
 
 
 SETTINGS = web.AppKey("settings", Settings)

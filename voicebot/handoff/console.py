@@ -11,14 +11,14 @@ from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
+from voicebot.aio import cancel_and_wait
 from voicebot.errors import TicketError
 from voicebot.handoff import api, views
 from voicebot.handoff.auth import Agent, AuthStore
 from voicebot.handoff.guard import CONSOLE, ConsoleState, current_agent, open_ticket, require, state
-from voicebot.handoff.hours import AgentHours
 from voicebot.handoff.listen import changes_ctx
 from voicebot.handoff.login import login, login_form, logout
-from voicebot.handoff.queue import HandoffQueue
+from voicebot.handoff.queue_config import queue_from_settings
 from voicebot.handoff.retention import recording_path, retention_ctx
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.handoff.throttle import LoginThrottle
@@ -79,7 +79,7 @@ async def queue_ws(request: web.Request) -> web.WebSocketResponse:
                 getter = asyncio.ensure_future(events.get())
                 done, _ = await asyncio.wait({reader, getter}, return_when=asyncio.FIRST_COMPLETED)
                 if reader in done:
-                    getter.cancel()
+                    await cancel_and_wait(getter)
                     msg = reader.result()
                     if msg.type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.CLOSING, WSMsgType.ERROR):
                         break
@@ -93,9 +93,7 @@ async def queue_ws(request: web.Request) -> web.WebSocketResponse:
                     break
                 await ws.send_str(json.dumps(await _snapshot(request, agent)))
         finally:  # never leave a pending task behind (the handler is cancelled when the server stops)
-            for task in (reader, getter):
-                if task is not None:
-                    task.cancel()
+            await cancel_and_wait(*(task for task in (reader, getter) if task is not None))
             st.sockets.discard(ws)
     return ws
 
@@ -208,7 +206,7 @@ def setup_console(
 
     ``book``: the work order's operator files as the engines loaded them (standalone: loaded from ``settings``).
     """
-    queue = HandoffQueue(store, AgentHours.parse(settings.handoff.agent_hours, settings.handoff.timezone))
+    queue = queue_from_settings(store, settings.handoff)
     book = book or load_book(settings.workorder)
     throttle = LoginThrottle(store.now_ms)
     origins = frozenset(o.strip().rstrip("/") for o in settings.server.allowed_origins.split(",") if o.strip())

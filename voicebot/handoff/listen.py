@@ -10,6 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
+from voicebot.aio import cancel_and_wait
 from voicebot.handoff.notify import TicketChanged
 from voicebot.handoff.store import NOTIFY_CHANNEL, SqlTicketStore
 
@@ -63,7 +64,6 @@ def changes_ctx(store: SqlTicketStore, poll_interval_s: float) -> Callable[[web.
             try:
                 yield
             finally:
-                task.cancel()
-                await asyncio.wait([task])
+                await cancel_and_wait(task)
 
     return ctx

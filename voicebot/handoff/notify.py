@@ -79,8 +79,3 @@ class TicketBus:
     def watched_count(self) -> int:
         """Return how many tickets are being watched (by waiting calls)."""
         return len(self._watchers)
-
-    @property
-    def subscriber_count(self) -> int:
-        """Return how many subscribers are listening."""
-        return len(self._subscribers)

@@ -21,6 +21,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import select, update
 
+from voicebot.aio import cancel_and_wait
 from voicebot.handoff.schema import ticket_changes, ticket_history, tickets
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.handoff.ticket import log_number
@@ -140,7 +141,6 @@ def retention_ctx(
     async def ctx(_app: web.Application) -> AsyncIterator[None]:
         task = asyncio.create_task(run_periodically(), name="ticket-retention")
         yield
-        task.cancel()
-        await asyncio.wait([task])
+        await cancel_and_wait(task)
 
     return ctx

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from voicebot.aio import cancel_and_wait
 from voicebot.errors import TicketError
 from voicebot.handoff.retention import DAY_MS
 from voicebot.handoff.spool import SpooledTicketStore
@@ -77,7 +78,6 @@ def extra_retention_ctx(
     async def ctx(_app: web.Application) -> AsyncIterator[None]:
         task = asyncio.create_task(run_periodically(), name="spool-tracker-retention")
         yield
-        task.cancel()
-        await asyncio.wait([task])
+        await cancel_and_wait(task)
 
     return ctx

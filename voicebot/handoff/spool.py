@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+from voicebot.aio import cancel_and_wait
 from voicebot.errors import TicketError
 from voicebot.handoff.base import TicketDraft
 from voicebot.handoff.journal import Journal, SpoolEntry, decode_entry, encode_entry, spool_path_for
@@ -89,9 +90,7 @@ class SpooledTicketStore:
     async def aclose(self) -> None:
         """Stop the flusher after one last attempt; what is still journalled waits for the next start."""
         if self._flusher is not None:
-            self._flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._flusher
+            await cancel_and_wait(self._flusher)
             self._flusher = None
         with contextlib.suppress(TicketError):
             await self.flush()

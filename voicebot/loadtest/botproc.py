@@ -16,6 +16,7 @@ from typing import Any
 import aiohttp
 import psutil
 
+from voicebot.aio import cancel_and_wait
 from voicebot.errors import VoicebotError
 from voicebot.handoff.store import SqlTicketStore
 
@@ -116,9 +117,7 @@ class UsageMeter:
 
     async def __aexit__(self, *exc: object) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_and_wait(self._task)
 
     def usage(self) -> Usage | None:
         """Return the stage's usage (None without a process to watch)."""
@@ -170,6 +169,4 @@ async def start_bot(
             except TimeoutError:
                 process.kill()
                 await process.wait()
-        drainer.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await drainer
+        await cancel_and_wait(drainer)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tts.base import Synthesizer
+from voicebot.aio import cancel_and_wait
 from voicebot.audio import Clip
 from voicebot.call_runner import file_line_info
 from voicebot.clock import VirtualClock
@@ -120,8 +121,7 @@ async def run_dialogue(dialogue: Dialogue, setup: DialogueSetup) -> DialogueRun:
         try:
             record = await session.run()
         finally:
-            ticker.cancel()
-            await asyncio.gather(ticker, return_exceptions=True)
+            await cancel_and_wait(ticker)
         ticket = await _stored_ticket(store, call_id)
         outages = [e for e in record.of(ErrorOccurred) if e.code in INFRASTRUCTURE_ERRORS]
         if outages:

@@ -13,8 +13,8 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from voicebot.qa.report_text import percentile
 from voicebot.qa.results import RunResult, ScenarioResult
+from voicebot.stats import percentile
 
 COLOURS = {"zh-CN": "#c0392b", "en-US": "#2471a3"}
 """Line colour per call language."""
@@ -40,9 +40,10 @@ def _turn_latencies(result: ScenarioResult) -> tuple[list[int], list[int]]:
 def _histogram(ax: Axes, values: list[int], colour: str, title: str, xlabel: str) -> None:
     if values:
         ax.hist(values, bins=min(30, max(5, len(values) // 3)), color=colour, edgecolor="white")
-        for q, style in ((0.5, "-"), (0.95, "--")):
+        for q, style in ((50, "-"), (95, "--")):
             value = percentile(values, q)
-            ax.axvline(value, color="black", linestyle=style, label=f"p{int(q * 100)} = {value:.0f} ms")
+            if value is not None:
+                ax.axvline(value, color="black", linestyle=style, label=f"p{q} = {value:.0f} ms")
         ax.legend(loc="upper right")
     ax.set_title(title)
     ax.set_xlabel(xlabel)
@@ -94,4 +95,5 @@ def median_by_language(results: Sequence[ScenarioResult]) -> dict[str, float]:
     by_lang: dict[str, list[int]] = {}
     for result in results:
         by_lang.setdefault(result.language, []).extend(result.reply_ms())
-    return {lang: percentile(values, 0.5) for lang, values in by_lang.items() if values}
+    medians = {lang: percentile(values, 50) for lang, values in by_lang.items()}
+    return {lang: median for lang, median in medians.items() if median is not None}

@@ -7,8 +7,8 @@ import sys
 import time
 from typing import TextIO
 
-from voicebot import stats
 from voicebot.qa.results import FAILED, PASSED, SKIPPED, RunResult, ScenarioResult
+from voicebot.stats import percentile
 
 
 class ProgressLine:
@@ -38,10 +38,12 @@ class ProgressLine:
         self.stream.flush()
 
 
-def percentile(values: list[int], q: float) -> float:
-    """Return the ``q`` quantile (0-1) of ``values`` by linear interpolation (0.0 when empty)."""
-    value = stats.percentile(values, q * 100)
-    return 0.0 if value is None else value
+def _spread(label: str, values: list[int]) -> list[str]:
+    """Return ``["<label> p50 .. ms, p95 .. ms"]``, or nothing when there are no values."""
+    p50, p95 = percentile(values, 50), percentile(values, 95)
+    if p50 is None or p95 is None:
+        return []
+    return [f"{label} p50 {p50:.0f} ms, p95 {p95:.0f} ms"]
 
 
 def _rate(result: ScenarioResult) -> str:
@@ -83,10 +85,7 @@ def totals_line(run: RunResult) -> str:
         f"{run.count(PASSED)} passed, {run.count(FAILED)} failed, {run.count(SKIPPED)} skipped "
         f"of {len(run.results)} scenarios in {run.wall_s:.1f}s (asr: {run.asr})",
     ]
-    if latencies:
-        parts.append(f"reply latency p50 {percentile(latencies, 0.5):.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms")
-    if dialogue:
-        parts.append(f"dialogue p50 {percentile(dialogue, 0.5):.0f} ms, p95 {percentile(dialogue, 0.95):.0f} ms")
+    parts += _spread("reply latency", latencies) + _spread("dialogue", dialogue)
     for metric in ("wer", "cer"):
         measured = [r for r in run.results if r.error_metric == metric and r.ref_length]
         if measured:

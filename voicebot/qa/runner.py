@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from voicebot.aio import cancel_and_wait
 from voicebot.audio import read_wav
 from voicebot.call_runner import file_line_info
 from voicebot.clock import Clock, VirtualClock
@@ -138,8 +139,7 @@ async def _play(scenario: Scenario, setup: ReplaySetup) -> tuple[CallRecord, _Tu
     try:
         record = await CallSession(line, engines, setup.settings, clock).run()
     finally:
-        ticker.cancel()
-        await asyncio.gather(ticker, return_exceptions=True)
+        await cancel_and_wait(ticker)
     return record, line
 
 
