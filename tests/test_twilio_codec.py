@@ -14,7 +14,7 @@ from voicebot.audio import AudioFrame, ulaw_decode, ulaw_encode
 from voicebot.line import Dtmf
 from voicebot.lines.marks import MarkLedger
 from voicebot.lines.twilio_codec import TwilioCodec, parse_json, parse_start
-from voicebot.lines.ws_media import HandshakeRefused, Ignored, MalformedMessage, MarkEcho, PeerHangup
+from voicebot.lines.ws_codec import HandshakeRefused, Ignored, MalformedMessage, MarkEcho, PeerHangup
 
 
 def text(data: str) -> WSMessage:

@@ -11,7 +11,7 @@ from tests.test_websocket_media import META
 from voicebot.audio import AudioFrame
 from voicebot.line import Dtmf
 from voicebot.lines.websocket_codec import WebSocketCodec, parse_metadata
-from voicebot.lines.ws_media import HandshakeRefused, MalformedMessage, PeerHangup
+from voicebot.lines.ws_codec import HandshakeRefused, MalformedMessage, PeerHangup
 
 
 def text(data: str) -> WSMessage:

@@ -27,7 +27,7 @@ from voicebot.lines.common import InboundQueue
 from voicebot.lines.marks import MarkLedger
 from voicebot.lines.transfer import TransferByClose
 from voicebot.lines.twilio_codec import TwilioCodec, parse_json, parse_start
-from voicebot.lines.ws_media import HandshakeRefused
+from voicebot.lines.ws_codec import HandshakeRefused
 from voicebot.lines.ws_transport import WebSocketTransport, open_websocket, refuse, run_call
 
 logger = logging.getLogger(__name__)

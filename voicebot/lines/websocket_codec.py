@@ -16,7 +16,7 @@ from aiohttp import WSMessage, WSMsgType
 from voicebot.audio import SUPPORTED_RATES, AudioFrame
 from voicebot.line import Dtmf, LineInfo
 from voicebot.lines.common import Framer, Outbound, new_call_id, token_ok
-from voicebot.lines.ws_media import HandshakeRefused, MalformedMessage, MediaEvent, PeerHangup
+from voicebot.lines.ws_codec import HandshakeRefused, MalformedMessage, MediaEvent, PeerHangup
 
 
 def metadata_rate(meta: dict[str, Any]) -> int:

@@ -23,7 +23,7 @@ from voicebot.line import Dtmf, LineInfo
 from voicebot.lines.admission import CallSink
 from voicebot.lines.common import InboundQueue
 from voicebot.lines.websocket_codec import WebSocketCodec, bad_metadata, parse_metadata
-from voicebot.lines.ws_media import HandshakeRefused
+from voicebot.lines.ws_codec import HandshakeRefused
 from voicebot.lines.ws_transport import WebSocketTransport, open_websocket, refuse, run_call
 
 logger = logging.getLogger(__name__)

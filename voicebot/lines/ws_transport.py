@@ -19,7 +19,7 @@ from voicebot.audio import AudioFrame
 from voicebot.line import Dtmf, Line
 from voicebot.lines.admission import CallSink
 from voicebot.lines.common import MAX_MALFORMED, InboundQueue, close_websocket
-from voicebot.lines.ws_media import Ignored, MalformedMessage, MarkEcho, MarkSink, MediaDecoder, PeerHangup
+from voicebot.lines.ws_codec import Ignored, MalformedMessage, MarkEcho, MarkSink, MediaDecoder, PeerHangup
 
 logger = logging.getLogger(__name__)
 

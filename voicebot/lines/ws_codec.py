@@ -1,8 +1,9 @@
-"""What a WebSocket media codec turns peer messages into, and how it reports a message it cannot read.
+"""What a WebSocket line's codec is: the events it decodes peer messages into, and its typed errors.
 
 A codec (``twilio_codec``, ``websocket_codec``) decodes each WebSocket message into these events; the shared
 transport (``ws_transport``) acts on them: audio and digits go to the caller's queue, a mark echo to the line's
-mark ledger, a hang-up ends the receive loop, an ignored message is logged.
+mark ledger, a hang-up ends the receive loop, an ignored message is logged. A codec refuses opening messages
+that do not make a call with ``HandshakeRefused`` and reports an unreadable message with ``MalformedMessage``.
 """
 
 from __future__ import annotations
