@@ -14,9 +14,9 @@ from aiohttp import WSMessage, web
 
 from voicebot.audio import AudioFrame, silence
 from voicebot.line import Dtmf
-from voicebot.lines.common import MAX_MALFORMED, InboundQueue
+from voicebot.lines.common import InboundQueue
 from voicebot.lines.ws_codec import Ignored, MalformedMessage, MarkEcho, MediaEvent, PeerHangup
-from voicebot.lines.ws_transport import SEND_TIMEOUT_S, WebSocketTransport, open_websocket
+from voicebot.lines.ws_transport import MAX_MALFORMED, SEND_TIMEOUT_S, WebSocketTransport, open_websocket
 
 
 class WordCodec:

@@ -18,7 +18,7 @@ from aiohttp import WSMessage, WSMsgType, web
 from voicebot.audio import AudioFrame
 from voicebot.line import Dtmf, Line
 from voicebot.lines.admission import CallSink
-from voicebot.lines.common import MAX_MALFORMED, InboundQueue, close_websocket
+from voicebot.lines.common import InboundQueue
 from voicebot.lines.ws_codec import Ignored, MalformedMessage, MarkEcho, MarkSink, MediaDecoder, PeerHangup
 
 logger = logging.getLogger(__name__)
@@ -27,6 +27,8 @@ MAX_MESSAGE = 64 * 1024
 """Largest WebSocket message accepted (a 20 ms Twilio media event is ~300 bytes, 1 s of 16 kHz L16 32 KB)."""
 SEND_TIMEOUT_S = 2.0
 """A send blocked this long means the peer stopped reading: the call ends."""
+MAX_MALFORMED = 20
+"""Malformed messages tolerated in one call before it is ended (a broken or hostile peer)."""
 HEARTBEAT_S = 30.0
 """WebSocket ping interval; a peer that stops answering pings is closed by aiohttp."""
 _CLOSING = (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED)
@@ -43,6 +45,15 @@ async def next_message(ws: web.WebSocketResponse) -> WSMessage | None:
     """Return the peer's next message; ``None`` once the WebSocket closes. Every message is read here."""
     message = await ws.receive()
     return None if message.type in _CLOSING else message
+
+
+async def close_websocket(ws: web.WebSocketResponse, timeout_s: float) -> None:
+    """Close a media WebSocket politely if the peer still listens; a gone or stuck peer is left as it is."""
+    try:
+        async with asyncio.timeout(timeout_s):
+            await ws.close()
+    except (TimeoutError, ConnectionError):
+        pass  # peer gone: nothing left to close politely
 
 
 class WebSocketTransport:
