@@ -28,6 +28,7 @@ from voicebot.errors import LineError
 from voicebot.line import Dtmf, LineInfo
 from voicebot.lines.admission import CallSink
 from voicebot.lines.common import Framer, InboundQueue, Outbound, PeerFilter, new_call_id
+from voicebot.lines.transfer import TransferByClose
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ class AudioSocketLine:
         self.info = info
         self.inbound = InboundQueue(info.call_id)
         self._writer = writer
-        self._transfer_on_close = transfer_on_close
+        self._transfer = TransferByClose(transfer_on_close, "the AudioSocket", "dialplan continues")
         self._outbound = Outbound(8000)
         self.closed = False
 
@@ -95,11 +96,7 @@ class AudioSocketLine:
 
     async def transfer(self, target: str) -> bool:
         """With ``transfer_on_close``, close the socket so the dialplan continues (to the agents)."""
-        if not self._transfer_on_close or self.closed:
-            return False
-        logger.info("call %s: transfer by closing the AudioSocket (dialplan continues)", self.info.call_id)
-        await self.hangup()
-        return True
+        return await self._transfer.transfer(self)
 
     async def hangup(self) -> None:
         """Send the hang-up message and close."""

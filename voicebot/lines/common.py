@@ -10,7 +10,6 @@ import secrets
 import time
 from collections import deque
 from collections.abc import Iterator
-from typing import Any
 
 import numpy as np
 
@@ -146,9 +145,6 @@ def token_ok(presented: str, expected: str) -> bool:
     return bool(presented) and bool(expected) and hmac.compare_digest(presented.encode(), expected.encode())
 
 
-MAX_MALFORMED = 20
-"""Malformed messages tolerated in one call before it is ended (a broken or hostile peer)."""
-
 
 class EdgeResampler:
     """Low-latency streaming resampling for integer ratios (8 <-> 16/32/48 kHz) at the line edge.
@@ -218,12 +214,3 @@ class Outbound:
     def clear(self) -> None:
         """Drop what is held back (barge-in)."""
         self._buffer.clear()
-
-
-async def close_websocket(ws: Any, timeout_s: float) -> None:
-    """Close a media WebSocket politely if the peer still listens; a gone or stuck peer is left as it is."""
-    try:
-        async with asyncio.timeout(timeout_s):
-            await ws.close()
-    except (TimeoutError, ConnectionError):
-        pass  # peer gone: nothing left to close politely

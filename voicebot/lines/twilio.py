@@ -7,39 +7,31 @@ the marks pending with it). ``start`` must come within ``twilio_start_timeout_s`
 ``<Parameter name="token" value="..."/>`` (customParameters) or, for other Twilio-compatible switches, as
 ``?token=`` in the URL. Give the numbers as ``from``/``to`` parameters (``<Parameter name="from"
 value="{{From}}"/>``): the start event does not carry them.
+
+The messages are translated by ``twilio_codec`` and carried by the shared ``ws_transport``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
-import json
 import logging
 from collections import deque
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
-from voicebot.audio import AudioFrame, ulaw_decode, ulaw_encode
+from voicebot.audio import AudioFrame
 from voicebot.line import Dtmf, LineInfo
 from voicebot.lines.admission import CallSink
-from voicebot.lines.common import (
-    MAX_MALFORMED,
-    Framer,
-    InboundQueue,
-    Outbound,
-    close_websocket,
-    new_call_id,
-    token_ok,
-)
+from voicebot.lines.common import InboundQueue
+from voicebot.lines.marks import MarkLedger
+from voicebot.lines.transfer import TransferByClose
+from voicebot.lines.twilio_codec import TwilioCodec, parse_json, parse_start
+from voicebot.lines.ws_codec import HandshakeRefused
+from voicebot.lines.ws_transport import WebSocketTransport, open_websocket, refuse, run_call
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE = 64 * 1024
-"""Largest WebSocket message accepted (a 20 ms media event is ~300 bytes)."""
-SEND_TIMEOUT_S = 2.0
-"""A send blocked this long means Twilio stopped reading: the call ends."""
 START_TIMEOUT_S = 5.0
 """Default deadline for a valid ``start`` after connecting (``server.twilio_start_timeout_s``)."""
 MARK_TIMEOUT_S = 5.0
@@ -58,14 +50,20 @@ class TwilioLine:
         self.info = info
         self.stream_sid = stream_sid
         self.inbound = InboundQueue(info.call_id)
-        self.played_marks: deque[str] = deque(maxlen=64)
+        self.codec = TwilioCodec(stream_sid)
+        self.marks = MarkLedger()
+        self.transport = WebSocketTransport(ws, self.inbound, TwilioCodec.peer)
+        self._transfer = TransferByClose(transfer_on_close, "the media stream", "TwiML continues")
+
+    @property
+    def closed(self) -> bool:
+        """Whether the stream ended on our side (hang-up, transfer, or Twilio stopped reading)."""
+        return self.transport.closed
+
+    @property
+    def played_marks(self) -> deque[str]:
         """Names of the marks Twilio echoed (played, or dropped by ``clear``), newest last."""
-        self._pending: dict[str, asyncio.Future[bool]] = {}
-        self._marks_sent = 0
-        self._ws = ws
-        self._transfer_on_close = transfer_on_close
-        self._outbound = Outbound(8000)
-        self.closed = False
+        return self.marks.played_marks
 
     async def recv(self) -> AudioFrame | Dtmf | None:
         """Return the next caller frame or digit."""
@@ -73,25 +71,21 @@ class TwilioLine:
 
     async def send(self, frame: AudioFrame) -> None:
         """Send one frame as a ``media`` event."""
-        for pcm in self._outbound.push(frame):
-            payload = base64.b64encode(ulaw_encode(pcm)).decode("ascii")
-            await self._send({"event": "media", "streamSid": self.stream_sid, "media": {"payload": payload}})
+        for message in self.codec.media(frame):
+            await self._send(message)
 
     async def mark(self, name: str) -> None:
         """Send a ``mark``: Twilio echoes it once the audio sent before it has played."""
-        await self._send({"event": "mark", "streamSid": self.stream_sid, "mark": {"name": name}})
+        await self._send(self.codec.mark(name))
 
     async def played(self) -> bool:
         """Mark the audio sent so far and wait for Twilio's echo: ``True`` once played, ``False`` if cleared or gone."""
         if self.closed:
             return False
-        self._marks_sent += 1
-        name = f"bot-{self._marks_sent}"
-        echoed = asyncio.get_running_loop().create_future()
-        self._pending[name] = echoed
+        name, echoed = self.marks.expect()
         try:
             await self.mark(name)
-            if self.closed or self._ws.closed:
+            if not self.transport.open:
                 return False  # Twilio is gone: nothing will be echoed
             async with asyncio.timeout(MARK_TIMEOUT_S):
                 return await echoed
@@ -99,13 +93,13 @@ class TwilioLine:
             logger.warning("call %s: Twilio did not echo mark %s in %.0f s", self.info.call_id, name, MARK_TIMEOUT_S)
             return False
         finally:
-            self._pending.pop(name, None)
+            self.marks.forget(name)
 
     async def clear(self) -> None:
         """Send ``clear``: Twilio drops the audio it has buffered (barge-in); pending marks count as not played."""
-        self._outbound.clear()
-        self._drop_marks()
-        await self._send({"event": "clear", "streamSid": self.stream_sid})
+        message = self.codec.clear()
+        self.marks.drop()
+        await self._send(message)
 
     def can_transfer(self, target: str) -> bool:
         """Return whether closing the stream hands the call on (``transfer_on_close``)."""
@@ -113,139 +107,51 @@ class TwilioLine:
 
     async def transfer(self, target: str) -> bool:
         """With ``transfer_on_close``, end the stream so the TwiML continues (e.g. a ``<Dial>`` to agents)."""
-        if not self._transfer_on_close or self.closed:
-            return False
-        logger.info("call %s: transfer by closing the media stream (TwiML continues)", self.info.call_id)
-        await self.hangup()
-        return True
+        return await self._transfer.transfer(self)
 
     async def hangup(self) -> None:
         """Close the WebSocket (Twilio then moves on in the TwiML or ends the call)."""
         if self.closed:
             return
-        self.closed = True
-        self.inbound.close()
-        self._drop_marks()
-        await close_websocket(self._ws, SEND_TIMEOUT_S)
-
-    async def _send(self, message: dict[str, Any]) -> None:
-        if self.closed or self._ws.closed:
-            return
-        try:
-            # Not wait_for: on Python 3.11 it drops a cancel (barge-in) that lands as the send completes.
-            async with asyncio.timeout(SEND_TIMEOUT_S):
-                await self._ws.send_str(json.dumps(message, separators=(",", ":")))
-        except (TimeoutError, ConnectionError) as err:
-            logger.warning("call %s: Twilio stopped reading (%s), ending the call", self.info.call_id,
-                           type(err).__name__)
-            self.closed = True
-            self.inbound.close()
-            self._drop_marks()
+        self.marks.drop()
+        await self.transport.close()
 
     def on_mark(self, name: str) -> None:
         """Take Twilio's echo of a mark: the utterance waiting for it has played (echoes after ``clear``: ignored)."""
-        self.played_marks.append(name)
-        echoed = self._pending.pop(name, None)
-        if echoed is not None and not echoed.done():
-            echoed.set_result(True)
+        self.marks.echoed(name)
 
-    def _drop_marks(self) -> None:
-        for echoed in self._pending.values():
-            if not echoed.done():
-                echoed.set_result(False)
-        self._pending.clear()
+    async def _send(self, message: str) -> None:
+        if not await self.transport.send(message) and self.closed:
+            self.marks.drop()  # Twilio stopped reading: no mark will be echoed
 
 
-async def _next_json(ws: web.WebSocketResponse) -> dict[str, Any] | None:
-    msg = await ws.receive()
-    if msg.type != WSMsgType.TEXT:
-        return None
+async def _await_start(ws: web.WebSocketResponse, start_timeout_s: float) -> dict[str, Any] | None:
+    """Read ``connected`` and the like until ``start``; ``None`` at the deadline or on anything but text."""
     try:
-        data = json.loads(msg.data)
-    except ValueError:
-        return {"event": "__bad__"}
-    return data if isinstance(data, dict) else {"event": "__bad__"}
+        # One deadline for the whole handshake: a peer repeating ``connected`` must not keep the socket open.
+        async with asyncio.timeout(start_timeout_s):
+            while True:
+                message = parse_json(await ws.receive())
+                if message is None:
+                    return None
+                if message.get("event") == "start":
+                    return message
+    except TimeoutError:
+        return None
 
 
 async def handle(request: web.Request, sink: CallSink, token: str, transfer_on_close: bool,
                  start_timeout_s: float = START_TIMEOUT_S) -> web.WebSocketResponse:
     """Serve one Twilio Media Stream connection; it must send a ``start`` within ``start_timeout_s``."""
-    ws = web.WebSocketResponse(max_msg_size=MAX_MESSAGE, heartbeat=30)
-    await ws.prepare(request)
-    start: dict[str, Any] | None = None
-    try:
-        # One deadline for the whole handshake: a peer repeating ``connected`` must not keep the socket open.
-        async with asyncio.timeout(start_timeout_s):
-            while start is None:  # ``connected`` first, then ``start``
-                message = await _next_json(ws)
-                if message is None:
-                    break
-                if message.get("event") == "start":
-                    start = message
-    except TimeoutError:
-        pass
+    ws = await open_websocket(request)
+    start = await _await_start(ws, start_timeout_s)
     if start is None:
         logger.warning("Twilio stream from %s closed: no start event within %.0f s", request.remote, start_timeout_s)
-        await ws.close(code=1002, message=b"expected a start event")
-        return ws
-    details = start.get("start") or {}
-    raw_params = details.get("customParameters") or {} if isinstance(details, dict) else None
-    if not isinstance(details, dict) or not isinstance(raw_params, dict):
-        logger.warning("Twilio stream from %s closed: start details are not objects", request.remote)
-        await ws.close(code=1002, message=b"malformed start event")
-        return ws
-    params = {str(k): str(v) for k, v in raw_params.items()}
-    if not token_ok(params.pop("token", "") or request.query.get("token", ""), token):
-        logger.warning("Twilio stream from %s refused: bad or missing token", request.remote)
-        await ws.close(code=1008, message=b"bad token")
-        return ws
-    stream_sid = str(start.get("streamSid") or details.get("streamSid", ""))
-    info = LineInfo(new_call_id("twilio"), "twilio", 8000, params.pop("from", ""), params.pop("to", ""),
-                    str(details.get("callSid", "")), extra={"streamSid": stream_sid, **params})
-    line = TwilioLine(info, ws, stream_sid, transfer_on_close)
-    reservation = sink.reserve("twilio")
-    if reservation is None:
-        await ws.close(code=1013, message=b"not taking calls")
-        return ws
-    task = sink.start(line, reservation)
+        return await refuse(ws, 1002, b"expected a start event")
     try:
-        await _pump(ws, line)
-    finally:
-        line.inbound.close()
-        await task
-    return ws
-
-
-async def _pump(ws: web.WebSocketResponse, line: TwilioLine) -> None:
-    framer = Framer(8000)
-    call_id = line.info.call_id
-    malformed = 0
-    async for msg in ws:
-        if msg.type != WSMsgType.TEXT:
-            logger.warning("call %s: unexpected WebSocket message type %s", call_id, msg.type)
-            continue
-        try:
-            message = json.loads(msg.data)
-            event = message["event"]
-            if event == "media":
-                if message["media"].get("track", "inbound") != "inbound":
-                    continue
-                for frame in framer.push(ulaw_decode(base64.b64decode(message["media"]["payload"], validate=True))):
-                    if not line.inbound.put(frame):
-                        return
-            elif event == "dtmf":
-                digit = str(message["dtmf"]["digit"])
-                logger.debug("call %s: a DTMF key", call_id)  # never the digit: numbers are keyed
-                line.inbound.put(Dtmf(digit, framer.emitted_ms))
-            elif event == "mark":
-                line.on_mark(str(message["mark"]["name"]))
-            elif event == "stop":
-                logger.info("call %s: Twilio stopped the stream", call_id)
-                return
-        except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as err:
-            malformed += 1
-            logger.warning("call %s: malformed Twilio message dropped (%s: %s)", call_id, type(err).__name__, err)
-            if malformed >= MAX_MALFORMED:
-                logger.warning("call %s: too many malformed messages, ending the call", call_id)
-                return
-
+        opened = parse_start(start, request.query.get("token", ""), token)
+    except HandshakeRefused as err:
+        logger.warning("Twilio stream from %s %s", request.remote, err.message)
+        return await refuse(ws, err.close_code, err.close_reason)
+    line = TwilioLine(opened.info, ws, opened.stream_sid, transfer_on_close)
+    return await run_call(ws, sink, line, line.transport, line.codec, line.marks)
