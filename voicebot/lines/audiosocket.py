@@ -92,7 +92,7 @@ class AudioSocketLine:
 
     def can_transfer(self, target: str) -> bool:
         """Return whether closing the stream hands the call on (``transfer_on_close``)."""
-        return self._transfer_on_close
+        return self._transfer.enabled
 
     async def transfer(self, target: str) -> bool:
         """With ``transfer_on_close``, close the socket so the dialplan continues (to the agents)."""

@@ -103,7 +103,7 @@ class TwilioLine:
 
     def can_transfer(self, target: str) -> bool:
         """Return whether closing the stream hands the call on (``transfer_on_close``)."""
-        return self._transfer_on_close
+        return self._transfer.enabled
 
     async def transfer(self, target: str) -> bool:
         """With ``transfer_on_close``, end the stream so the TwiML continues (e.g. a ``<Dial>`` to agents)."""
