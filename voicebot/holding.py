@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from voicebot.aio import cancel_and_wait
 from voicebot.clock import Clock
 from voicebot.errors import VoicebotError
 from voicebot.events import CallRecord, ErrorOccurred, TransferAttempted
@@ -185,7 +186,7 @@ class Holding:
                 try:
                     await asyncio.wait([speaking, watching], return_when=asyncio.FIRST_COMPLETED)
                 finally:
-                    watching.cancel()
+                    await cancel_and_wait(watching)
                 if speaking.done():
                     break
                 changed.clear()  # some change (maybe another ticket's, from another process): is it ours?
@@ -227,10 +228,7 @@ class Holding:
         try:
             await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            for waiter in waiters[1:]:
-                waiter.cancel()
-            if not getter.done():
-                getter.cancel()
+            await cancel_and_wait(*waiters)  # a getter that already got its item keeps it
         if getter.done() and not getter.cancelled():
             return getter.result()
         return CHANGED if changed is not None and changed.is_set() else None

@@ -31,6 +31,7 @@ from types import TracebackType
 
 import aiohttp
 
+from voicebot.aio import cancel_and_wait
 from voicebot.errors import DialogueError
 from voicebot.rasa_specs import RASA_DIR, ServerSpec, port_of, server_env, server_specs
 from voicebot.rasa_token import RasaToken, load_rasa_token
@@ -158,9 +159,7 @@ class RasaSupervisor:
     async def stop(self, grace_s: float = 10.0) -> None:
         """Stop the monitor and every server (SIGTERM, then SIGKILL after ``grace_s``)."""
         if self._monitor is not None:
-            self._monitor.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._monitor
+            await cancel_and_wait(self._monitor)
             self._monitor = None
         await asyncio.gather(*(self._terminate(c, grace_s) for c in self._children))
         if self._http is not None:

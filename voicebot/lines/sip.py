@@ -10,6 +10,7 @@ import time
 from collections.abc import Coroutine
 from typing import Any, cast
 
+from voicebot.aio import cancel_and_wait
 from voicebot.errors import LineError
 from voicebot.lines.admission import CallSink, Reservation
 from voicebot.lines.common import PeerFilter
@@ -264,8 +265,7 @@ class SipServer(asyncio.DatagramProtocol):
         """Hang up every call still up and close the socket."""
         self.draining = True
         await asyncio.gather(*(call.hangup() for call in list(self.calls.values())), return_exceptions=True)
-        for task in list(self._tasks):
-            task.cancel()
+        await cancel_and_wait(*self._tasks)
         if self._transport is not None:
             self._transport.close()
 
