@@ -11,6 +11,10 @@ from voicebot.errors import LineError
 _HEADER = struct.Struct("!BBHII")
 DTMF_EVENTS = "0123456789*#ABCD"
 """RFC 4733 section 3.2: event codes 0-15 are the keypad digits in this order."""
+COMFORT_NOISE = 13
+"""Payload type of comfort noise (RFC 3389): a phone with silence suppression sends it instead of audio."""
+SILENCE_20MS = bytes(320)
+"""20 ms of 16-bit silence at 8 kHz."""
 
 
 @dataclass(frozen=True, slots=True)

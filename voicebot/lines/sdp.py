@@ -85,6 +85,13 @@ def parse_offer(body: bytes) -> Offer:
     return Offer(address, port, payloads, codecs[0], names[codecs[0]].split('/')[0].upper(), dtmf)
 
 
+def holds(body: bytes) -> bool:
+    """Return whether a re-INVITE's SDP puts the call on hold (RFC 3264 8.4: ``sendonly``/``inactive``, or the old
+    RFC 2543 way, connection address 0.0.0.0): the caller's phone then sends no audio, on purpose."""
+    text = body.decode("utf-8", "replace")
+    return bool(re.search(r"^a=(?:sendonly|inactive)\s*$|^c=IN IP4 0\.0\.0\.0\s*$", text, re.MULTILINE))
+
+
 def _unicast(address: str) -> str:
     """Return the connection address normalised, or raise: RTP goes to one real host, never a name or a broadcast."""
     try:

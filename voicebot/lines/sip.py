@@ -14,7 +14,7 @@ from voicebot.aio import cancel_and_wait
 from voicebot.errors import LineError
 from voicebot.lines.admission import CallSink, Reservation
 from voicebot.lines.common import PeerFilter
-from voicebot.lines.sdp import build_answer, parse_offer
+from voicebot.lines.sdp import build_answer, holds, parse_offer
 from voicebot.lines.sip_call import SipCall
 from voicebot.lines.sip_message import SipMessage, parse, response
 
@@ -139,6 +139,8 @@ class SipServer(asyncio.DatagramProtocol):
             if call.invite.cseq == request.cseq and call.last_response:  # retransmission
                 self._send_raw(call.last_response, peer)
             else:  # re-INVITE (session refresh, hold): keep our answer
+                if request.body:
+                    call.set_held(holds(request.body))
                 self.reply(response(request, 200, call.local_tag, self._contact(call), call.answer_sdp), peer)
             return
         try:

@@ -12,7 +12,7 @@ from voicebot.errors import LineError
 from voicebot.line import Dtmf, LineInfo
 from voicebot.lines.common import Framer, InboundQueue, Outbound, new_call_id
 from voicebot.lines.refer import REFER_TIMEOUT_S, ReferOutcome, ReferWatch, is_refer_notify
-from voicebot.lines.rtp import DtmfDecoder, JitterBuffer, RtpSender, parse_rtp
+from voicebot.lines.rtp import COMFORT_NOISE, SILENCE_20MS, DtmfDecoder, JitterBuffer, RtpSender, parse_rtp
 from voicebot.lines.sdp import PCMU, Offer
 from voicebot.lines.sip_message import SipMessage, new_tag, uri_of, user_of
 
@@ -78,6 +78,9 @@ class SipCall:
         self._flush_handle: asyncio.TimerHandle | None = None
         self.bad_packets = 0
         self._hangup_task: asyncio.Task[None] | None = None
+        self.held = False
+        """On hold (re-INVITE ``sendonly``/``inactive``): the caller's phone sends no audio, on purpose."""
+        self._filler: asyncio.Task[None] | None = None
         self.on_end: Callable[[SipCall, str], None] = lambda call, reason: call.close(reason)
         """Called when the call ends locally (the server forgets the dialog)."""
 
@@ -119,6 +122,9 @@ class SipCall:
                 logger.debug("call %s: a DTMF key (RTP event)", self.info.call_id)  # never the digit: numbers are keyed
                 self._queue(Dtmf(digit, self.now_ms()))
             return
+        if packet.payload_type == COMFORT_NOISE:  # the caller is silent (DTX): silence, and the line is alive
+            self._fill(SILENCE_20MS)
+            return
         if packet.payload_type != self.offer.codec:
             self._bad(f"unexpected payload type {packet.payload_type}")
             return
@@ -135,9 +141,26 @@ class SipCall:
             self._queue(Dtmf(digit, self.now_ms()))
 
     def _deliver(self, payload: bytes) -> None:
-        for frame in self._framer.push(self._decode(payload)):
+        self._fill(self._decode(payload))
+
+    def _fill(self, pcm: bytes) -> None:
+        for frame in self._framer.push(pcm):
             if not self._queue(frame):
                 return
+
+    def set_held(self, held: bool) -> None:
+        """A re-INVITE put the call on hold (or took it off): while held, silence stands in for the caller's audio,
+        so the media timeout does not take a caller on hold for one who vanished."""
+        if held != self.held and self.state != "ended":
+            logger.info("call %s: %s hold", self.info.call_id, "on" if held else "off")
+            self.held = held
+            if held and (self._filler is None or self._filler.done()):
+                self._filler = asyncio.create_task(self._silence_while_held())
+
+    async def _silence_while_held(self) -> None:
+        while self.held and self.state != "ended":  # ends by itself once off hold or hung up
+            await asyncio.sleep(0.02)
+            self._fill(SILENCE_20MS)
 
     def _schedule_flush(self) -> None:
         # A reordering gap at the end of a burst would hold packets forever: release them after 60 ms.
