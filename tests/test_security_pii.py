@@ -99,6 +99,9 @@ def test_mask_keeps_identifiers_and_masks_numbers() -> None:
     assert mask(f"sip:{PHONE}@10.0.0.1 and tel:+86{PHONE}") == "sip:138******78@10.0.0.1 and tel:861********78"
     assert mask("座机010-12345678或0755 1234567") == "座机010******78或075******67"
     assert mask(f"ID {ID_KEYED.lower()} x") == "ID 110105********1 x"
+    # said as ASR writes it: spoken digits in groups are masked too; ordinary Chinese numerals are not
+    assert mask("电话是幺三八 零零幺三 八零零零 谢谢") == "电话是幺*********零 谢谢"
+    assert mask("住二十八号楼 三五天了 一二三四五六") == "住二十八号楼 三五天了 一二三四五六"
 
 
 def test_tracebacks_and_stacks_are_masked(log_text: io.StringIO) -> None:

@@ -21,6 +21,16 @@ _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{6}(\d{2})(?!\d)")
 _PHONE = re.compile(_BEFORE + r"(\+?\d[\d \-]{5,17}\d)" + _AFTER)
 
 
+# Numbers as callers say them and ASR writes them (幺三八 零零幺三 八零零零, 一三八一二三四五六七八): seven or more
+# spoken digits in a row, spaces allowed between groups, are masked whole (the first and last kept).
+_SPOKEN = re.compile(r"[零〇一二三四五六七八九幺两洞拐](?:\s?[零〇一二三四五六七八九幺两洞拐]){6,}")
+
+
+def _mask_spoken(match: re.Match[str]) -> str:
+    said = re.sub(r"\s", "", match.group(0))
+    return said[0] + "*" * (len(said) - 2) + said[-1]
+
+
 def _mask_phone(match: re.Match[str]) -> str:
     raw = match.group(1)
     digits = re.sub(r"\D", "", raw)
@@ -30,7 +40,8 @@ def _mask_phone(match: re.Match[str]) -> str:
 
 
 def mask(text: str) -> str:
-    """Return ``text`` with ID card and phone numbers masked (first and last digits kept)."""
+    """Return ``text`` with ID card and phone numbers, in digits or spoken, masked (first and last digits kept)."""
     text = _ID_CARD.sub(lambda m: m.group(1) + "********" + m.group(2)[-1], text)
     text = _MOBILE.sub(lambda m: m.group(1) + "******" + m.group(2), text)
+    text = _SPOKEN.sub(_mask_spoken, text)
     return _PHONE.sub(_mask_phone, text)
