@@ -12,7 +12,7 @@ from typing import Any
 from dialogue.base import BotTurn, DialogueEngine, FileTicket, Handoff, Hangup, TicketStatus
 from voicebot.clock import Clock
 from voicebot.errors import AsrError, DialogueError, TtsError, VoicebotError
-from voicebot.events import BotReplied, CallRecord, ErrorOccurred, HandoffRequested, NoInput, TicketFiled
+from voicebot.events import BotReplied, CallRecord, ErrorOccurred, HandoffRequested, NoInput
 from voicebot.handoff.base import TicketStore
 from voicebot.holding import Holding
 from voicebot.line import Line
@@ -106,7 +106,7 @@ class Conversation:
             return await self._failed(item.error)
         if isinstance(item, Silent):
             self._no_input += 1
-            self._record.events.append(NoInput(self._now(), count=self._no_input))
+            await self._record.emit(NoInput(self._now(), count=self._no_input))
             if self._no_input > self._settings.max_no_input:
                 await self._speaker.say(prompt("goodbye_no_input", self._lang))
                 return "no-input"
@@ -128,7 +128,7 @@ class Conversation:
             return None
         if step.ask:
             question = prompt("in_danger", self._lang)
-            self._record.events.append(BotReplied(self._now(), (question,), asked="in_danger"))
+            await self._record.emit(BotReplied(self._now(), (question,), asked="in_danger"))
             await self._speaker.say(question)
             return None
         return await self._send(step.send)
@@ -143,7 +143,7 @@ class Conversation:
     async def _advise(self, kind: Kind | None) -> None:
         """Tell the caller the number at once, then that they can go on (an open form resumes) or reach a person."""
         texts = (prompt(f"emergency_{kind}" if kind else "emergency", self._lang), prompt("emergency_more", self._lang))
-        self._record.events.append(BotReplied(self._now(), texts, "emergency"))
+        await self._record.emit(BotReplied(self._now(), texts, "emergency"))
         for text in texts:
             if not await self._speaker.say(text):
                 return  # the caller barged in: their new words decide what happens next
@@ -163,7 +163,7 @@ class Conversation:
             return await self._failed(err)
         finally:
             self.state.thinking = False
-        self._record_turn(turn, int((time.perf_counter() - began) * 1000))
+        await self._record_turn(turn, int((time.perf_counter() - began) * 1000))
         if not turn.utterances and not turn.directives:
             # Rasa answers with nothing when a custom action fails (action server down): never leave dead air.
             return await self._failed(DialogueError("dialogue-empty-turn", "the dialogue engine said nothing"))
@@ -183,9 +183,9 @@ class Conversation:
             metadata.update(self._holding.agents_metadata())
         return metadata
 
-    def _record_turn(self, turn: BotTurn, dialogue_ms: int) -> None:
+    async def _record_turn(self, turn: BotTurn, dialogue_ms: int) -> None:
         names = tuple(type(d).__name__.lower() for d in turn.directives)
-        self._record.events.append(
+        await self._record.emit(
             BotReplied(
                 self._now(), turn.utterances, turn.intent, names, dialogue_ms, turn.faq_topic, dict(turn.slots),
                 turn.asked,
@@ -218,9 +218,7 @@ class Conversation:
         if number is None:
             await self.hand_off("ticket-store-failed", fields)
             return
-        self._record.events.append(TicketFiled(self._now(), number=number, ticket_kind="complaint"))
-        if number not in self._record.tickets:
-            self._record.tickets.append(number)
+        await self._record.add_ticket(self._now(), number, "complaint")
         await self._speaker.say(prompt("ticket_filed", self._lang, number=number))
 
     async def _register_callback(self, fields: dict[str, Any]) -> str:
@@ -230,9 +228,7 @@ class Conversation:
         number = await self._save_ticket("callback", {})
         if number is None:
             return await self.hand_off("ticket-store-failed", slots)
-        self._record.events.append(TicketFiled(self._now(), number=number, ticket_kind="callback"))
-        if number not in self._record.tickets:
-            self._record.tickets.append(number)
+        await self._record.add_ticket(self._now(), number, "callback")
         if self._holding is not None:
             await self._holding.register_callback(number, announce=False)  # agents see it among callbacks due
         await self._speaker.say(prompt("ticket_filed", self._lang, number=number))
@@ -244,7 +240,7 @@ class Conversation:
             async with self._clock.busy():
                 status = await self._tickets.status(number)
         except VoicebotError as err:
-            self._record.events.append(ErrorOccurred(self._now(), err.code, err.message))
+            await self._record.emit(ErrorOccurred(self._now(), err.code, err.message))
             status = None
         if status is None:
             await self._speaker.say(prompt("ticket_unknown", self._lang, number=number))
@@ -255,7 +251,7 @@ class Conversation:
 
     async def _failed(self, err: VoicebotError) -> str | None:
         log.warning("call %s: turn failed: %s", self._record.call_id, err)
-        self._record.events.append(ErrorOccurred(self._now(), err.code, err.message))
+        await self._record.emit(ErrorOccurred(self._now(), err.code, err.message))
         self._failures += 1
         if self._failures < self._settings.dialogue_failures_before_handoff:
             return None
@@ -272,13 +268,11 @@ class Conversation:
 
     async def hand_off(self, reason: str, slots: dict[str, Any], announce: bool = True) -> str:
         """Store the pre-filled ticket durably, tell the caller, then transfer (or promise a callback)."""
-        self._record.events.append(HandoffRequested(self._now(), reason=reason))
+        await self._record.emit(HandoffRequested(self._now(), reason=reason))
         self._record.slots.update({k: v for k, v in slots.items() if v is not None})
         number = await self._save_ticket("handoff", {})
         if number is not None:
-            self._record.events.append(TicketFiled(self._now(), number=number, ticket_kind="handoff"))
-            if number not in self._record.tickets:
-                self._record.tickets.append(number)
+            await self._record.add_ticket(self._now(), number, "handoff")
         if announce:
             await self._speaker.say(prompt("handoff", self._lang))
         if self._holding is not None and number is not None and self._inbox is not None:

@@ -12,8 +12,16 @@ from asr.segmenter import Ended, PreRoll, Segmenter, SegmenterConfig, Started, T
 from voicebot.audio import FRAME_MS, AudioFrame
 from voicebot.clock import Clock
 from voicebot.errors import AsrError, VoicebotError
-from voicebot.events import BargeIn, CallRecord, DtmfReceived, Transcribed, UserStartedSpeaking, UserStoppedSpeaking
-from voicebot.line import Dtmf, Line, notify
+from voicebot.events import (
+    BargeIn,
+    CallRecord,
+    DtmfReceived,
+    PartialTranscript,
+    Transcribed,
+    UserStartedSpeaking,
+    UserStoppedSpeaking,
+)
+from voicebot.line import Dtmf, Line
 from voicebot.playback import Speaker
 
 log = logging.getLogger(__name__)
@@ -123,7 +131,7 @@ class Listener:
 
     async def _on_digit(self, digit: str) -> None:
         now = self._clock.now_ms()
-        self._record.events.append(DtmfReceived(int(now), digit=digit))
+        await self._record.emit(DtmfReceived(int(now), digit=digit))
         if self._speaker.speaking:
             await self._speaker.interrupt()  # a key press is a barge-in too
         if digit == "0" and not self._digits and not self._expecting_number:
@@ -142,7 +150,7 @@ class Listener:
     async def _flush_digits(self) -> None:
         if self._digits:
             digits, self._digits = self._digits, ""
-            self._record.events.append(Transcribed(int(self._clock.now_ms()), text=digits, source="dtmf"))
+            await self._record.emit(Transcribed(int(self._clock.now_ms()), text=digits, source="dtmf"))
             await self._inbox.put(Pressed(digits))
 
     async def _on_frame(self, frame: AudioFrame) -> None:
@@ -178,24 +186,23 @@ class Listener:
                 self._segmenter = Segmenter(self._segmenter.config, self._segmenter.now_ms)
                 return
             if await self._speaker.interrupt():
-                self._record.events.append(BargeIn(int(self._clock.now_ms())))
-        self._record.events.append(UserStartedSpeaking(self._call_time(event.at_ms)))
+                await self._record.emit(BargeIn(int(self._clock.now_ms())))
+        await self._record.emit(UserStartedSpeaking(self._call_time(event.at_ms)))
         self._speech_frames = 0
         for buffered in self._preroll.drain():
             await self._feed(buffered)
 
     async def _on_ended(self, event: Ended) -> None:
-        self._record.events.append(UserStoppedSpeaking(self._call_time(event.end_ms)))
+        await self._record.emit(UserStoppedSpeaking(self._call_time(event.end_ms)))
         async with self._clock.busy():
             transcript = await self._stream.finish()
         text = transcript.text.strip()
         if not text:
             log.debug("call %s: utterance with no words (noise)", self._record.call_id)
             return
-        self._record.events.append(
+        await self._record.emit(
             Transcribed(int(self._clock.now_ms()), text=text, confidence=transcript.confidence, source="asr")
-        )
-        await notify(self._line, {"type": "transcript", "text": text})
+        )  # shown on the softphone too
         await self._inbox.put(Heard(text, transcript.confidence))
 
     def _call_time(self, segmenter_ms: int) -> int:
@@ -214,4 +221,4 @@ class Listener:
         if self._speech_frames % PARTIAL_EVERY_FRAMES == 0:
             partial = self._stream.partial().text
             if partial:
-                await notify(self._line, {"type": "partial", "text": partial})
+                await self._record.emit(PartialTranscript(int(self._clock.now_ms()), text=partial))

@@ -9,8 +9,8 @@ from tts.base import CachingSynthesizer, Synthesizer
 from voicebot.audio import FRAME_MS, Clip, split_frames
 from voicebot.clock import Clock
 from voicebot.errors import TtsError
-from voicebot.events import BotStartedSpeaking, BotStoppedSpeaking, CallRecord, ErrorOccurred
-from voicebot.line import Line, notify, played_out
+from voicebot.events import BotAboutToSpeak, BotStartedSpeaking, BotStoppedSpeaking, CallRecord, ErrorOccurred
+from voicebot.line import Line, played_out
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +63,10 @@ class Speaker:
                 clip = await self._synth.synthesize(text, self._lang, self._line.info.rate)
         except TtsError as err:
             log.error("call %s: cannot speak: %s", self._record.call_id, err)
-            self._record.events.append(ErrorOccurred(int(self._clock.now_ms()), err.code, err.message))
+            await self._record.emit(ErrorOccurred(int(self._clock.now_ms()), err.code, err.message))
             self._error = err
             return False
-        await notify(self._line, {"type": "bot", "text": text})
+        await self._record.emit(BotAboutToSpeak(int(self._clock.now_ms()), text=text))  # the softphone shows it
         self._frames_sent = 0
         self._stop_requested = False
         self._play_task = asyncio.create_task(self._play(clip, text, cached))
@@ -78,7 +78,7 @@ class Speaker:
         interrupted = self._play_task.cancelled()
         if not interrupted and self._play_task.exception() is not None:
             raise self._play_task.exception()  # type: ignore[misc]
-        self._record.events.append(BotStoppedSpeaking(int(self._clock.now_ms()), interrupted=interrupted))
+        await self._record.emit(BotStoppedSpeaking(int(self._clock.now_ms()), interrupted=interrupted))
         return not interrupted
 
     async def interrupt(self) -> bool:
@@ -100,7 +100,7 @@ class Speaker:
                 raise asyncio.CancelledError  # the interrupt's cancel was swallowed by the line: stop anyway
             await self._line.send(frame)
             if index == 0:
-                self._record.events.append(BotStartedSpeaking(int(self._clock.now_ms()), text=text, cached=cached))
+                await self._record.emit(BotStartedSpeaking(int(self._clock.now_ms()), text=text, cached=cached))
             self._frames_sent = index + 1
         await self._clock.sleep_until(start + self._frames_sent * FRAME_MS)
         await played_out(self._line)  # Twilio: finished only once it echoes the mark sent after the last frame

@@ -23,6 +23,7 @@ from voicebot.handoff.base import TicketStore, WaitingQueue
 from voicebot.holding import Holding
 from voicebot.line import Line
 from voicebot.listener import CallerInput, Listener
+from voicebot.live_view import LineDisplay
 from voicebot.playback import Speaker
 from voicebot.settings import SessionSettings
 from voicebot.ticketing import draft_ticket
@@ -83,7 +84,7 @@ class CallSession:
         self.settings = settings
         self.clock = clock
         self.lang = line.info.lang or settings.default_lang
-        self.record = CallRecord(line.info.call_id, info=dataclasses.asdict(line.info))
+        self.record = CallRecord(line.info.call_id, info=dataclasses.asdict(line.info), listeners=(LineDisplay(line),))
         self._started_at_ms = int(time.time() * 1000)
         self._conversation: Conversation | None = None
         self._ticket_lock = asyncio.Lock()
@@ -93,7 +94,7 @@ class CallSession:
         clock = self.clock or RealClock()
         self.clock = clock
         info = self.line.info
-        self.record.events.append(CallStarted(0, protocol=info.protocol, lang=self.lang))
+        await self.record.emit(CallStarted(0, protocol=info.protocol, lang=self.lang))
         log.info("call %s: answered (%s, %s)", info.call_id, info.protocol, self.lang)
         recognizer = self.engines.recognizers.get(self.lang)
         if recognizer is None:
@@ -138,10 +139,10 @@ class CallSession:
             for err in group.exceptions:
                 assert isinstance(err, VoicebotError)
                 log.error("call %s: %s", info.call_id, err)
-                self.record.events.append(ErrorOccurred(int(clock.now_ms()), err.code, err.message))
+                await self.record.emit(ErrorOccurred(int(clock.now_ms()), err.code, err.message))
         finally:
             self.record.outcome = self.record.outcome or reason
-            self.record.events.append(CallEnded(int(clock.now_ms()), reason=self.record.outcome))
+            await self.record.emit(CallEnded(int(clock.now_ms()), reason=self.record.outcome))
             await asyncio.shield(self._final_save())
             await stream.aclose()
         log.info("call %s: ended (%s)", info.call_id, self.record.outcome)
@@ -189,11 +190,11 @@ class CallSession:
             except VoicebotError as err:
                 log.error("call %s: ticket not saved: %s", self.record.call_id, err)
                 now = int(self.clock.now_ms()) if self.clock else 0
-                self.record.events.append(ErrorOccurred(now, err.code, err.message))
+                await self.record.emit(ErrorOccurred(now, err.code, err.message))
                 return None
 
     async def _final_save(self) -> None:
         # Every call leaves a ticket, even a silent one: agents and supervisors see abandoned calls too.
         number = await self._save_ticket(final_kind(self.record), {})
-        if number is not None and number not in self.record.tickets:
-            self.record.tickets.append(number)
+        if number is not None:
+            self.record.keep_ticket(number)  # no TicketFiled: the call is over
