@@ -176,8 +176,8 @@ class SpeakingSession:
             await asyncio.wait_for(self.twilio.marks.get(), 5.0)  # its audio is out, Twilio still plays it
             assert speaker.speaking  # so the caller talking now is a barge-in
             await speaker.interrupt()
-            self.results.append((await first, loop.time()))
-        self.results.append((await speaker.say("y" * 20), loop.time()))
+            self.results.append(((await first).finished, loop.time()))
+        self.results.append(((await speaker.say("y" * 20)).finished, loop.time()))
         self.done.set()
         await line.recv()
         return self.record

@@ -22,7 +22,7 @@ from voicebot.events import (
     UserStartedSpeaking,
 )
 from voicebot.file_line import CallerTurn, FileLine
-from voicebot.playback import Speaker
+from voicebot.playback import SayEnd, Speaker
 from voicebot.prompts import prompt
 from voicebot.session import CallSession, Engines
 from voicebot.settings import SessionSettings
@@ -234,9 +234,9 @@ async def test_barge_in_stops_the_bot_even_if_the_line_swallows_the_cancel() -> 
     saying = asyncio.create_task(speaker.say("一句很长的话" * 5))
     await line.entered.wait()
     assert await speaker.interrupt()
-    completed = await asyncio.wait_for(saying, 1.0)
+    said = await asyncio.wait_for(saying, 1.0)
     await asyncio.sleep(0.1)
-    assert not completed and line.sent == 3
+    assert said.end is SayEnd.INTERRUPTED and line.sent == 3
 
 
 async def test_a_line_that_can_show_events_gets_transcripts_and_bot_replies() -> None:

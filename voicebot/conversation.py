@@ -17,7 +17,7 @@ from voicebot.handoff.base import TicketStore
 from voicebot.holding import Holding
 from voicebot.line import Line
 from voicebot.listener import CallerInput, Failed, HungUp, Pressed, Silent
-from voicebot.playback import Speaker
+from voicebot.playback import SayResult, Speaker
 from voicebot.prompts import prompt, status_words
 from voicebot.safety import Kind, wants_human
 from voicebot.safety_check import Outgoing, SafetyCheck, SafetyStep
@@ -79,6 +79,7 @@ class Conversation:
         self.state = TurnState()
         self._no_input = 0
         self._failures = 0
+        self._unheard: TtsError | None = None
         self._safety = SafetyCheck()
 
     def _now(self) -> int:
@@ -87,17 +88,25 @@ class Conversation:
     async def run(self, inbox: asyncio.Queue[CallerInput]) -> str:
         """Greet, then answer caller inputs until the call ends; return the outcome."""
         self._inbox = inbox
-        await self._speaker.say(prompt("greeting", self._lang))
+        await self._say(prompt("greeting", self._lang))
         while True:
-            tts_error = self._speaker.take_error()
-            if tts_error is not None:  # the caller heard nothing: apologise (cached audio) and hand off
-                failed = await self._failed(tts_error)
+            if self._unheard is not None:  # the caller heard nothing: apologise (cached audio) and hand off
+                unheard, self._unheard = self._unheard, None
+                failed = await self._failed(unheard)
                 if failed is not None:
                     return failed
             item = await inbox.get()
             outcome = await self._handle(item)
             if outcome is not None:
                 return outcome
+
+    async def _say(self, text: str) -> SayResult:
+        """Speak ``text``; a synthesis failure is kept so that the apology comes before the next caller input
+        (after the rest of this turn's directives, which still run)."""
+        said = await self._speaker.say(text)
+        if said.error is not None:
+            self._unheard = said.error
+        return said
 
     async def _handle(self, item: CallerInput) -> str | None:
         if isinstance(item, HungUp):
@@ -108,9 +117,9 @@ class Conversation:
             self._no_input += 1
             await self._record.emit(NoInput(self._now(), count=self._no_input))
             if self._no_input > self._settings.max_no_input:
-                await self._speaker.say(prompt("goodbye_no_input", self._lang))
+                await self._say(prompt("goodbye_no_input", self._lang))
                 return "no-input"
-            await self._speaker.say(prompt("reprompt", self._lang))
+            await self._say(prompt("reprompt", self._lang))
             return None
         self._no_input = 0
         if isinstance(item, Pressed) and item.digits == "0":
@@ -129,7 +138,7 @@ class Conversation:
         if step.ask:
             question = prompt("in_danger", self._lang)
             await self._record.emit(BotReplied(self._now(), (question,), asked="in_danger"))
-            await self._speaker.say(question)
+            await self._say(question)
             return None
         return await self._send(step.send)
 
@@ -145,7 +154,7 @@ class Conversation:
         texts = (prompt(f"emergency_{kind}" if kind else "emergency", self._lang), prompt("emergency_more", self._lang))
         await self._record.emit(BotReplied(self._now(), texts, "emergency"))
         for text in texts:
-            if not await self._speaker.say(text):
+            if not (await self._say(text)).finished:
                 return  # the caller barged in: their new words decide what happens next
 
     async def _ask_dialogue(self, text: str, safety: str) -> str | None:
@@ -168,7 +177,7 @@ class Conversation:
             # Rasa answers with nothing when a custom action fails (action server down): never leave dead air.
             return await self._failed(DialogueError("dialogue-empty-turn", "the dialogue engine said nothing"))
         for utterance in turn.utterances:
-            if not await self._speaker.say(utterance):
+            if not (await self._say(utterance)).finished:
                 return None  # the caller barged in: their new words decide what happens next
         return await self._apply(turn)
 
@@ -219,7 +228,7 @@ class Conversation:
             await self.hand_off("ticket-store-failed", fields)
             return
         await self._record.add_ticket(self._now(), number, "complaint")
-        await self._speaker.say(prompt("ticket_filed", self._lang, number=number))
+        await self._say(prompt("ticket_filed", self._lang, number=number))
 
     async def _register_callback(self, fields: dict[str, Any]) -> str:
         """The caller took the callback the dialogue offered (agents off duty): file it, give the number, end."""
@@ -231,8 +240,8 @@ class Conversation:
         await self._record.add_ticket(self._now(), number, "callback")
         if self._holding is not None:
             await self._holding.register_callback(number, announce=False)  # agents see it among callbacks due
-        await self._speaker.say(prompt("ticket_filed", self._lang, number=number))
-        await self._speaker.say(prompt("goodbye", self._lang))
+        await self._say(prompt("ticket_filed", self._lang, number=number))
+        await self._say(prompt("goodbye", self._lang))
         return "callback"
 
     async def _tell_status(self, number: str) -> None:
@@ -243,9 +252,9 @@ class Conversation:
             await self._record.emit(ErrorOccurred(self._now(), err.code, err.message))
             status = None
         if status is None:
-            await self._speaker.say(prompt("ticket_unknown", self._lang, number=number))
+            await self._say(prompt("ticket_unknown", self._lang, number=number))
         else:
-            await self._speaker.say(
+            await self._say(
                 prompt("ticket_status", self._lang, number=number, status=status_words(status, self._lang))
             )
 
@@ -256,7 +265,7 @@ class Conversation:
         if self._failures < self._settings.dialogue_failures_before_handoff:
             return None
         await self._speaker.say(prompt("apology", self._lang))  # pre-rendered: plays even when TTS is down
-        self._speaker.take_error()
+        self._unheard = None  # the apology covers any failure still owed one
         reason = (
             "asr-failed"
             if isinstance(err, AsrError)
@@ -274,9 +283,9 @@ class Conversation:
         if number is not None:
             await self._record.add_ticket(self._now(), number, "handoff")
         if announce:
-            await self._speaker.say(prompt("handoff", self._lang))
+            await self._say(prompt("handoff", self._lang))
         if self._holding is not None and number is not None and self._inbox is not None:
             return await self._holding.hold(number, self._inbox, self._agent_target)
         if not await self._line.transfer(self._agent_target):
-            await self._speaker.say(prompt("transfer_failed", self._lang, number=number or ""))
+            await self._say(prompt("transfer_failed", self._lang, number=number or ""))
         return "handoff"

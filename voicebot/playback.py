@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
+from dataclasses import dataclass
 
 from tts.base import CachingSynthesizer, Synthesizer
 from voicebot.audio import FRAME_MS, Clip, split_frames
@@ -13,6 +15,39 @@ from voicebot.events import BotAboutToSpeak, BotStartedSpeaking, BotStoppedSpeak
 from voicebot.line import Line, played_out
 
 log = logging.getLogger(__name__)
+
+
+class SayEnd(enum.Enum):
+    """How an utterance ended."""
+
+    FINISHED = "finished"
+    """It played to the end."""
+    INTERRUPTED = "interrupted"
+    """The caller barged in (voice or key) and the bot stopped."""
+    HUNG_UP = "hung_up"
+    """The caller hung up before or while it played."""
+    FAILED = "failed"
+    """It could not be synthesised: the caller heard nothing."""
+
+
+@dataclass(frozen=True, slots=True)
+class SayResult:
+    """What became of one ``Speaker.say``."""
+
+    end: SayEnd
+    """How it ended."""
+    error: TtsError | None = None
+    """The synthesis failure, when ``end`` is ``FAILED``."""
+
+    @property
+    def finished(self) -> bool:
+        """Return True if the utterance played to the end."""
+        return self.end is SayEnd.FINISHED
+
+
+FINISHED = SayResult(SayEnd.FINISHED)
+INTERRUPTED = SayResult(SayEnd.INTERRUPTED)
+HUNG_UP = SayResult(SayEnd.HUNG_UP)
 
 
 class Speaker:
@@ -27,7 +62,6 @@ class Speaker:
         self._play_task: asyncio.Task[int] | None = None
         self._started_ms = 0.0
         self._frames_sent = 0
-        self._error: TtsError | None = None
         self._line_closed = False
         self._stop_requested = False
 
@@ -37,11 +71,6 @@ class Speaker:
         self._stop_requested = True
         if self._play_task is not None and not self._play_task.done():
             self._play_task.cancel()  # nothing to flush: the line is gone
-
-    def take_error(self) -> TtsError | None:
-        """Return (and forget) the last synthesis failure, so the conversation can apologise once."""
-        error, self._error = self._error, None
-        return error
 
     @property
     def speaking(self) -> bool:
@@ -53,10 +82,10 @@ class Speaker:
         """Return how long the current utterance has played."""
         return self._frames_sent * FRAME_MS if self.speaking else 0
 
-    async def say(self, text: str) -> bool:
-        """Speak ``text``; return True if it played to the end (False: barge-in, hang-up or no audio)."""
+    async def say(self, text: str) -> SayResult:
+        """Speak ``text``; return whether it played to the end, was interrupted, met a hang-up or failed."""
         if self._line_closed:
-            return False
+            return HUNG_UP
         cached = isinstance(self._synth, CachingSynthesizer) and self._synth.is_cached(text, self._lang)
         try:
             async with self._clock.busy():
@@ -64,8 +93,7 @@ class Speaker:
         except TtsError as err:
             log.error("call %s: cannot speak: %s", self._record.call_id, err)
             await self._record.emit(ErrorOccurred(int(self._clock.now_ms()), err.code, err.message))
-            self._error = err
-            return False
+            return SayResult(SayEnd.FAILED, err)
         await self._record.emit(BotAboutToSpeak(int(self._clock.now_ms()), text=text))  # the softphone shows it
         self._frames_sent = 0
         self._stop_requested = False
@@ -79,7 +107,9 @@ class Speaker:
         if not interrupted and self._play_task.exception() is not None:
             raise self._play_task.exception()  # type: ignore[misc]
         await self._record.emit(BotStoppedSpeaking(int(self._clock.now_ms()), interrupted=interrupted))
-        return not interrupted
+        if not interrupted:
+            return FINISHED
+        return HUNG_UP if self._line_closed else INTERRUPTED
 
     async def interrupt(self) -> bool:
         """Stop the current utterance and flush audio queued on the far side; True if one was playing."""
