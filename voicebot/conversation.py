@@ -5,78 +5,54 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from dialogue.base import BotTurn, DialogueEngine, FileTicket, Handoff, Hangup, TicketStatus
-from voicebot.clock import Clock
+from voicebot.call_context import CallContext
 from voicebot.errors import AsrError, DialogueError, TtsError, VoicebotError
-from voicebot.events import BotReplied, CallRecord, ErrorOccurred, HandoffRequested, NoInput
+from voicebot.events import BotReplied, ErrorOccurred, HandoffRequested, NoInput
 from voicebot.handoff.base import TicketStore
 from voicebot.holding import Holding
-from voicebot.line import Line
 from voicebot.listener import CallerInput, Failed, HungUp, Pressed, Silent
 from voicebot.playback import SayResult, Speaker
 from voicebot.prompts import prompt, status_words
 from voicebot.safety import Kind, wants_human
 from voicebot.safety_check import Outgoing, SafetyCheck, SafetyStep
-from voicebot.settings import SessionSettings
+from voicebot.ticket_keeper import TicketSaving
 
 log = logging.getLogger(__name__)
 
-SaveTicket = Callable[[str, dict[str, Any]], Awaitable[str | None]]
-"""Store the call's ticket as ``kind`` with extra fields; returns its number (None if storing failed)."""
-
-
-@dataclass(slots=True)
-class TurnState:
-    """What the listener needs to know about the conversation (per call, owned by the conversation)."""
-
-    thinking: bool = False
-    """True while the bot works out its answer (no-input timer paused)."""
-    expect: str | None = None
-    """What the bot last asked for (``number``...)."""
-    faq_topics: list[str] = field(default_factory=list)
-    """FAQ topics answered in this call."""
-    intent: str | None = None
-    """Last understood intent."""
-
 
 class Conversation:
-    """Runs the respond/speak side of one call until it ends; returns the outcome."""
+    """Runs the respond/speak side of one call until it ends; returns the outcome.
+
+    It alone writes the call's turn state (``context.turn``: thinking, what the bot asked for), which the
+    listener and the ticket keeper read.
+    """
 
     def __init__(
         self,
-        line: Line,
-        lang: str,
+        context: CallContext,
         dialogue: DialogueEngine,
         tickets: TicketStore,
         speaker: Speaker,
-        clock: Clock,
-        record: CallRecord,
-        settings: SessionSettings,
-        save_ticket: SaveTicket,
-        on_expect: Callable[[str | None], None],
+        keeper: TicketSaving,
         agent_target: str,
         holding: Holding | None = None,
-        dialogue_timeout_s: float = 6.0,
     ) -> None:
-        self._line = line
-        self._lang = lang
+        self._line = context.line
+        self._lang = context.lang
+        self._clock = context.clock
+        self._record = context.record
+        self._settings = context.settings
+        self._turn = context.turn
         self._dialogue = dialogue
         self._tickets = tickets
         self._speaker = speaker
-        self._clock = clock
-        self._record = record
-        self._settings = settings
-        self._save_ticket = save_ticket
-        self._on_expect = on_expect
+        self._keeper = keeper
         self._agent_target = agent_target
         self._holding = holding
-        self._dialogue_timeout_s = dialogue_timeout_s
         self._inbox: asyncio.Queue[CallerInput] | None = None
-        self.state = TurnState()
         self._no_input = 0
         self._failures = 0
         self._unheard: TtsError | None = None
@@ -158,20 +134,21 @@ class Conversation:
                 return  # the caller barged in: their new words decide what happens next
 
     async def _ask_dialogue(self, text: str, safety: str) -> str | None:
-        self.state.thinking = True
+        self._turn.thinking = True
         began = time.perf_counter()
         try:
-            async with self._clock.busy(), asyncio.timeout(self._dialogue_timeout_s):
+            async with self._clock.busy(), asyncio.timeout(self._settings.dialogue_timeout_s):
                 turn, _ = await asyncio.gather(
                     self._dialogue.respond(self._record.call_id, text, self._lang, self._metadata(safety)),
-                    self._save_ticket("partial", {}),
+                    self._keeper.save("partial", {}),
                 )
         except TimeoutError:
-            return await self._failed(DialogueError("dialogue-timeout", f"no answer in {self._dialogue_timeout_s} s"))
+            limit = self._settings.dialogue_timeout_s
+            return await self._failed(DialogueError("dialogue-timeout", f"no answer in {limit} s"))
         except VoicebotError as err:
             return await self._failed(err)
         finally:
-            self.state.thinking = False
+            self._turn.thinking = False
         await self._record_turn(turn, int((time.perf_counter() - began) * 1000))
         if not turn.utterances and not turn.directives:
             # Rasa answers with nothing when a custom action fails (action server down): never leave dead air.
@@ -201,11 +178,10 @@ class Conversation:
             )
         )
         self._record.slots.update({k: v for k, v in turn.slots.items() if v is not None})
-        self.state.intent = turn.intent or self.state.intent
-        if turn.faq_topic and turn.faq_topic not in self.state.faq_topics:
-            self.state.faq_topics.append(turn.faq_topic)
-        self.state.expect = turn.expect
-        self._on_expect(turn.expect)
+        self._turn.intent = turn.intent or self._turn.intent
+        if turn.faq_topic and turn.faq_topic not in self._turn.faq_topics:
+            self._turn.faq_topics.append(turn.faq_topic)
+        self._turn.expect = turn.expect  # the listener's endpointing follows from its next frame on
 
     async def _apply(self, turn: BotTurn) -> str | None:
         for directive in turn.directives:
@@ -223,7 +199,7 @@ class Conversation:
 
     async def _file_ticket(self, fields: dict[str, Any]) -> None:
         self._record.slots.update(fields)
-        number = await self._save_ticket("complaint", fields)
+        number = await self._keeper.save("complaint", fields)
         if number is None:
             await self.hand_off("ticket-store-failed", fields)
             return
@@ -234,7 +210,7 @@ class Conversation:
         """The caller took the callback the dialogue offered (agents off duty): file it, give the number, end."""
         slots = {k: v for k, v in fields.items() if v is not None and k not in ("kind", "lang")}
         self._record.slots.update(slots)
-        number = await self._save_ticket("callback", {})
+        number = await self._keeper.save("callback", {})
         if number is None:
             return await self.hand_off("ticket-store-failed", slots)
         await self._record.add_ticket(self._now(), number, "callback")
@@ -279,7 +255,7 @@ class Conversation:
         """Store the pre-filled ticket durably, tell the caller, then transfer (or promise a callback)."""
         await self._record.emit(HandoffRequested(self._now(), reason=reason))
         self._record.slots.update({k: v for k, v in slots.items() if v is not None})
-        number = await self._save_ticket("handoff", {})
+        number = await self._keeper.save("handoff", {})
         if number is not None:
             await self._record.add_ticket(self._now(), number, "handoff")
         if announce:

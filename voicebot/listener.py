@@ -4,25 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from asr.base import RecognizerStream, VoiceActivityDetector
 from asr.segmenter import Ended, PreRoll, Segmenter, SegmenterConfig, Started, TimedOut
 from voicebot.audio import FRAME_MS, AudioFrame
-from voicebot.clock import Clock
+from voicebot.call_context import CallContext
 from voicebot.errors import AsrError, VoicebotError
 from voicebot.events import (
     BargeIn,
-    CallRecord,
     DtmfReceived,
     PartialTranscript,
     Transcribed,
     UserStartedSpeaking,
     UserStoppedSpeaking,
 )
-from voicebot.line import Dtmf, Line
-from voicebot.playback import Speaker
+from voicebot.line import Dtmf
+from voicebot.settings import SessionSettings
 
 log = logging.getLogger(__name__)
 
@@ -71,41 +70,69 @@ class Failed:
 CallerInput = Heard | Pressed | Silent | HungUp | Failed
 
 
+class BotVoice(Protocol):
+    """What the listener may ask of the bot's speaker: is it talking, for how long; stop it; the line is gone."""
+
+    @property
+    def speaking(self) -> bool:
+        """Return True while an utterance is playing."""
+
+    @property
+    def spoken_ms(self) -> int:
+        """Return how long the current utterance has played."""
+
+    async def interrupt(self) -> bool:
+        """Stop the current utterance at once; True if one was playing."""
+
+    async def line_closed(self) -> None:
+        """The caller hung up: stop speaking for good."""
+
+
+def segmenter_config(settings: SessionSettings, expect: str | None = None) -> SegmenterConfig:
+    """Return endpointing for the next utterance: numbers get longer pauses than free speech."""
+    end_ms = settings.long_end_silence_ms if expect == "number" else settings.end_silence_ms
+    return SegmenterConfig(end_silence_ms=end_ms, no_input_ms=settings.no_input_ms)
+
+
 class Listener:
-    """Runs the listen stage of one call and posts ``CallerInput``s to the conversation's inbox."""
+    """Runs the listen stage of one call and posts ``CallerInput``s to the conversation's inbox.
+
+    It reads the conversation's turn state (``context.turn``): endpointing and the keypad follow what the bot
+    asked for, and the no-input timer stands still while the bot thinks.
+    """
 
     def __init__(
         self,
-        line: Line,
+        context: CallContext,
         vad: VoiceActivityDetector,
         stream: RecognizerStream,
-        clock: Clock,
-        record: CallRecord,
-        speaker: Speaker,
+        speaker: BotVoice,
         inbox: asyncio.Queue[CallerInput],
-        config: SegmenterConfig,
-        barge_in_min_ms: int,
-        bot_busy: Callable[[], bool],
     ) -> None:
-        self._line = line
+        self._line = context.line
+        self._clock = context.clock
+        self._record = context.record
+        self._settings = context.settings
+        self._turn = context.turn
         self._vad = vad
         self._stream = stream
-        self._clock = clock
-        self._record = record
         self._speaker = speaker
         self._inbox = inbox
+        self._endpointing_for = context.turn.expect
+        config = segmenter_config(self._settings, self._endpointing_for)
         self._segmenter = Segmenter(config)
         self._preroll = PreRoll(config.pre_roll_ms)
-        self._barge_in_min_ms = barge_in_min_ms
-        self._bot_busy = bot_busy
+        self._barge_in_min_ms = self._settings.barge_in_min_ms
         self._digits = ""
         self._last_digit_ms = 0.0
         self._speech_frames = 0
         self._asr_failed = False
 
-    def reconfigure(self, config: SegmenterConfig) -> None:
-        """Use other endpointing for the next utterance (e.g. longer pauses for a phone number)."""
-        self._segmenter.reconfigure(config)
+    def _follow_expect(self) -> None:
+        """Endpoint for what the bot asked for last (longer pauses for a phone number), from this frame on."""
+        if self._turn.expect != self._endpointing_for:
+            self._endpointing_for = self._turn.expect
+            self._segmenter.reconfigure(segmenter_config(self._settings, self._endpointing_for))
 
     async def run(self) -> None:
         """Listen until the caller hangs up; a recogniser failure is reported to the conversation, not raised.
@@ -145,7 +172,7 @@ class Listener:
 
     @property
     def _expecting_number(self) -> bool:
-        return self._segmenter.config.end_silence_ms > 1000
+        return self._turn.expect == "number"
 
     async def _flush_digits(self) -> None:
         if self._digits:
@@ -157,10 +184,11 @@ class Listener:
         now = self._clock.now_ms()
         if self._digits and now - self._last_digit_ms >= DTMF_INTER_DIGIT_MS:
             await self._flush_digits()
-        if self._bot_busy() or self._speaker.speaking or self._digits:
+        if self._turn.thinking or self._speaker.speaking or self._digits:
             self._segmenter.reset_timeout()  # no-input counts from when the bot stopped talking
         speech = self._vad.is_speech(frame)
         was_in_speech = self._segmenter.in_speech
+        self._follow_expect()
         event = self._segmenter.process(FRAME_MS, speech)
         if isinstance(event, Started):
             await self._on_started(event)
@@ -169,7 +197,7 @@ class Listener:
             await self._on_ended(event)
             return
         elif isinstance(event, TimedOut):
-            if not self._bot_busy():
+            if not self._turn.thinking:
                 await self._inbox.put(Silent())
             self._segmenter.reset_timeout()
         if was_in_speech or isinstance(event, Started):
