@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 
 from voicebot.audio import AudioFrame
+from voicebot.call_context import CallContext
 from voicebot.call_runner import file_line_info
 from voicebot.clock import RealClock
 from voicebot.events import BotStoppedSpeaking, CallRecord, ErrorOccurred
 from voicebot.playback import SayEnd, Speaker
+from voicebot.settings import SessionSettings
 
 from .fakes import BrokenSynth, ToneSynth
 
@@ -41,7 +43,7 @@ class CountingLine:
 
 def speaker(synth: ToneSynth) -> tuple[Speaker, CountingLine, CallRecord]:
     line, record = CountingLine(), CallRecord("c1")
-    return Speaker(line, synth, RealClock(), record, "zh-CN"), line, record
+    return Speaker(CallContext(line, "zh-CN", RealClock(), record, SessionSettings()), synth), line, record
 
 
 async def test_an_utterance_played_to_the_end_is_finished() -> None:

@@ -20,12 +20,14 @@ import aiohttp
 from tests.fakes import ToneSynth
 from tests.telephony_helpers import ScriptedBot, running, test_settings
 from tests.test_twilio import CONNECTED, START, STOP, STREAM
+from voicebot.call_context import CallContext
 from voicebot.clock import RealClock
 from voicebot.events import BotStoppedSpeaking, CallRecord
 from voicebot.line import Line, PlayoutLine
 from voicebot.lines.audiosocket import HANGUP, UUID, pack
 from voicebot.playback import Speaker
 from voicebot.server import AUDIOSOCKET, REGISTRY
+from voicebot.settings import SessionSettings
 
 META = json.dumps({"sampleRate": 8000, "callId": "c1", "token": "test-token"})
 
@@ -168,7 +170,8 @@ class SpeakingSession:
 
     async def __call__(self, line: Line) -> CallRecord:
         assert isinstance(line, PlayoutLine)
-        speaker = Speaker(line, ToneSynth(ms_per_char=20), RealClock(), self.record, "en-US")
+        context = CallContext(line, "en-US", RealClock(), self.record, SessionSettings())
+        speaker = Speaker(context, ToneSynth(ms_per_char=20))
         loop = asyncio.get_running_loop()
         if self.barge_in:
             first = asyncio.create_task(speaker.say("x" * 20))  # 400 ms of audio

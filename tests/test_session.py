@@ -6,6 +6,7 @@ import asyncio
 
 from dialogue.base import FileTicket, Handoff, Hangup
 from voicebot.audio import AudioFrame
+from voicebot.call_context import CallContext
 from voicebot.call_runner import file_line_info, run_file_call
 from voicebot.clock import RealClock, VirtualClock
 from voicebot.events import (
@@ -230,7 +231,7 @@ class SwallowingLine:
 async def test_barge_in_stops_the_bot_even_if_the_line_swallows_the_cancel() -> None:
     line = SwallowingLine()
     record = CallRecord("c1")
-    speaker = Speaker(line, ToneSynth(), RealClock(), record, "zh-CN")  # type: ignore[arg-type]
+    speaker = Speaker(CallContext(line, "zh-CN", RealClock(), record, SETTINGS), ToneSynth())  # type: ignore[arg-type]
     saying = asyncio.create_task(speaker.say("一句很长的话" * 5))
     await line.entered.wait()
     assert await speaker.interrupt()

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from tts.base import CachingSynthesizer, Synthesizer
 from voicebot.audio import FRAME_MS, Clip, split_frames
-from voicebot.clock import Clock
+from voicebot.call_context import CallContext
 from voicebot.errors import TtsError
-from voicebot.events import BotAboutToSpeak, BotStartedSpeaking, BotStoppedSpeaking, CallRecord, ErrorOccurred
-from voicebot.line import Line, played_out
+from voicebot.events import BotAboutToSpeak, BotStartedSpeaking, BotStoppedSpeaking, ErrorOccurred
+from voicebot.line import played_out
 
 log = logging.getLogger(__name__)
 
@@ -53,12 +53,12 @@ HUNG_UP = SayResult(SayEnd.HUNG_UP)
 class Speaker:
     """Plays bot utterances for one call; ``interrupt()`` stops the current one within a frame."""
 
-    def __init__(self, line: Line, synth: Synthesizer, clock: Clock, record: CallRecord, lang: str) -> None:
-        self._line = line
+    def __init__(self, context: CallContext, synth: Synthesizer) -> None:
+        self._line = context.line
+        self._clock = context.clock
+        self._record = context.record
+        self._lang = context.lang
         self._synth = synth
-        self._clock = clock
-        self._record = record
-        self._lang = lang
         self._play_task: asyncio.Task[int] | None = None
         self._started_ms = 0.0
         self._frames_sent = 0

@@ -93,7 +93,7 @@ class CallSession:
         stream = recognizer.start_stream(info.call_id, info.rate)
         context = CallContext(self.line, self.lang, clock, self.record, self.settings)
         keeper = TicketKeeper(context, self.engines.tickets, self.engines.workorder, self._started_at_ms)
-        speaker = Speaker(self.line, self.engines.synthesizer, clock, self.record, self.lang)
+        speaker = Speaker(context, self.engines.synthesizer)
         inbox: asyncio.Queue[CallerInput] = asyncio.Queue(INBOX_SIZE)
         queue = self.engines.queue
         holding = Holding(queue, self.line, speaker, clock, self.record, self.lang) if queue else None
