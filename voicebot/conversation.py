@@ -55,7 +55,7 @@ class Conversation:
         self._inbox: asyncio.Queue[CallerInput] | None = None
         self._no_input = 0
         self._failures = 0
-        self._unheard: TtsError | None = None
+        self._unheard: TtsError | None = None  # a failed say still owed its apology (set only from say results)
         self._safety = SafetyCheck()
 
     def _now(self) -> int:
