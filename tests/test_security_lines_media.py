@@ -20,12 +20,14 @@ import aiohttp
 from tests.fakes import ToneSynth
 from tests.telephony_helpers import ScriptedBot, running, test_settings
 from tests.test_twilio import CONNECTED, START, STOP, STREAM
+from voicebot.call_context import CallContext
 from voicebot.clock import RealClock
 from voicebot.events import BotStoppedSpeaking, CallRecord
 from voicebot.line import Line, PlayoutLine
 from voicebot.lines.audiosocket import HANGUP, UUID, pack
 from voicebot.playback import Speaker
 from voicebot.server import AUDIOSOCKET, REGISTRY
+from voicebot.settings import SessionSettings
 
 META = json.dumps({"sampleRate": 8000, "callId": "c1", "token": "test-token"})
 
@@ -168,7 +170,8 @@ class SpeakingSession:
 
     async def __call__(self, line: Line) -> CallRecord:
         assert isinstance(line, PlayoutLine)
-        speaker = Speaker(line, ToneSynth(ms_per_char=20), RealClock(), self.record, "en-US")
+        context = CallContext(line, "en-US", RealClock(), self.record, SessionSettings())
+        speaker = Speaker(context, ToneSynth(ms_per_char=20))
         loop = asyncio.get_running_loop()
         if self.barge_in:
             first = asyncio.create_task(speaker.say("x" * 20))  # 400 ms of audio
@@ -176,8 +179,8 @@ class SpeakingSession:
             await asyncio.wait_for(self.twilio.marks.get(), 5.0)  # its audio is out, Twilio still plays it
             assert speaker.speaking  # so the caller talking now is a barge-in
             await speaker.interrupt()
-            self.results.append((await first, loop.time()))
-        self.results.append((await speaker.say("y" * 20), loop.time()))
+            self.results.append(((await first).finished, loop.time()))
+        self.results.append(((await speaker.say("y" * 20)).finished, loop.time()))
         self.done.set()
         await line.recv()
         return self.record

@@ -6,6 +6,7 @@ import asyncio
 
 from dialogue.base import FileTicket, Handoff, Hangup
 from voicebot.audio import AudioFrame
+from voicebot.call_context import CallContext
 from voicebot.call_runner import file_line_info, run_file_call
 from voicebot.clock import RealClock, VirtualClock
 from voicebot.events import (
@@ -22,7 +23,7 @@ from voicebot.events import (
     UserStartedSpeaking,
 )
 from voicebot.file_line import CallerTurn, FileLine
-from voicebot.playback import Speaker
+from voicebot.playback import SayEnd, Speaker
 from voicebot.prompts import prompt
 from voicebot.session import CallSession, Engines
 from voicebot.settings import SessionSettings
@@ -230,13 +231,13 @@ class SwallowingLine:
 async def test_barge_in_stops_the_bot_even_if_the_line_swallows_the_cancel() -> None:
     line = SwallowingLine()
     record = CallRecord("c1")
-    speaker = Speaker(line, ToneSynth(), RealClock(), record, "zh-CN")  # type: ignore[arg-type]
+    speaker = Speaker(CallContext(line, "zh-CN", RealClock(), record, SETTINGS), ToneSynth())  # type: ignore[arg-type]
     saying = asyncio.create_task(speaker.say("一句很长的话" * 5))
     await line.entered.wait()
     assert await speaker.interrupt()
-    completed = await asyncio.wait_for(saying, 1.0)
+    said = await asyncio.wait_for(saying, 1.0)
     await asyncio.sleep(0.1)
-    assert not completed and line.sent == 3
+    assert said.end is SayEnd.INTERRUPTED and line.sent == 3
 
 
 async def test_a_line_that_can_show_events_gets_transcripts_and_bot_replies() -> None:

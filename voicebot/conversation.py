@@ -5,80 +5,57 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from dialogue.base import BotTurn, DialogueEngine, FileTicket, Handoff, Hangup, TicketStatus
-from voicebot.clock import Clock
+from voicebot.call_context import CallContext
 from voicebot.errors import AsrError, DialogueError, TtsError, VoicebotError
-from voicebot.events import BotReplied, CallRecord, ErrorOccurred, HandoffRequested, NoInput, TicketFiled
+from voicebot.events import BotReplied, ErrorOccurred, HandoffRequested, NoInput
 from voicebot.handoff.base import TicketStore
 from voicebot.holding import Holding
-from voicebot.line import Line
 from voicebot.listener import CallerInput, Failed, HungUp, Lost, Pressed, Silent
-from voicebot.playback import Speaker
+from voicebot.playback import SayResult, Speaker
 from voicebot.prompts import prompt, status_words
 from voicebot.safety import Kind, wants_human
 from voicebot.safety_check import Outgoing, SafetyCheck, SafetyStep
-from voicebot.settings import SessionSettings
+from voicebot.ticket_keeper import TicketSaving
 
 log = logging.getLogger(__name__)
 
-SaveTicket = Callable[[str, dict[str, Any]], Awaitable[str | None]]
-"""Store the call's ticket as ``kind`` with extra fields; returns its number (None if storing failed)."""
-
-
-@dataclass(slots=True)
-class TurnState:
-    """What the listener needs to know about the conversation (per call, owned by the conversation)."""
-
-    thinking: bool = False
-    """True while the bot works out its answer (no-input timer paused)."""
-    expect: str | None = None
-    """What the bot last asked for (``number``...)."""
-    faq_topics: list[str] = field(default_factory=list)
-    """FAQ topics answered in this call."""
-    intent: str | None = None
-    """Last understood intent."""
-
 
 class Conversation:
-    """Runs the respond/speak side of one call until it ends; returns the outcome."""
+    """Runs the respond/speak side of one call until it ends; returns the outcome.
+
+    It alone writes the call's turn state (``context.turn``: thinking, what the bot asked for), which the
+    listener and the ticket keeper read.
+    """
 
     def __init__(
         self,
-        line: Line,
-        lang: str,
+        context: CallContext,
         dialogue: DialogueEngine,
         tickets: TicketStore,
         speaker: Speaker,
-        clock: Clock,
-        record: CallRecord,
-        settings: SessionSettings,
-        save_ticket: SaveTicket,
-        on_expect: Callable[[str | None], None],
+        keeper: TicketSaving,
         agent_target: str,
         holding: Holding | None = None,
-        dialogue_timeout_s: float = 6.0,
     ) -> None:
-        self._line = line
-        self._lang = lang
+        self._line = context.line
+        self._lang = context.lang
+        self._clock = context.clock
+        self._record = context.record
+        self._settings = context.settings
+        self._turn = context.turn
         self._dialogue = dialogue
         self._tickets = tickets
         self._speaker = speaker
-        self._clock = clock
-        self._record = record
-        self._settings = settings
-        self._save_ticket = save_ticket
-        self._on_expect = on_expect
+        self._keeper = keeper
         self._agent_target = agent_target
         self._holding = holding
-        self._dialogue_timeout_s = dialogue_timeout_s
         self._inbox: asyncio.Queue[CallerInput] | None = None
-        self.state = TurnState()
         self._no_input = 0
         self._failures = 0
+        self._unheard: TtsError | None = None  # a failed say still owed its apology (set only from say results)
         self._safety = SafetyCheck()
 
     def _now(self) -> int:
@@ -87,17 +64,25 @@ class Conversation:
     async def run(self, inbox: asyncio.Queue[CallerInput]) -> str:
         """Greet, then answer caller inputs until the call ends; return the outcome."""
         self._inbox = inbox
-        await self._speaker.say(prompt("greeting", self._lang))
+        await self._say(prompt("greeting", self._lang))
         while True:
-            tts_error = self._speaker.take_error()
-            if tts_error is not None:  # the caller heard nothing: apologise (cached audio) and hand off
-                failed = await self._failed(tts_error)
+            if self._unheard is not None:  # the caller heard nothing: apologise (cached audio) and hand off
+                unheard, self._unheard = self._unheard, None
+                failed = await self._failed(unheard)
                 if failed is not None:
                     return failed
             item = await inbox.get()
             outcome = await self._handle(item)
             if outcome is not None:
                 return outcome
+
+    async def _say(self, text: str) -> SayResult:
+        """Speak ``text``; a synthesis failure is kept so that the apology comes before the next caller input
+        (after the rest of this turn's directives, which still run)."""
+        said = await self._speaker.say(text)
+        if said.error is not None:
+            self._unheard = said.error
+        return said
 
     async def _handle(self, item: CallerInput) -> str | None:
         if isinstance(item, HungUp):
@@ -108,11 +93,11 @@ class Conversation:
             return await self._failed(item.error)
         if isinstance(item, Silent):
             self._no_input += 1
-            self._record.events.append(NoInput(self._now(), count=self._no_input))
+            await self._record.emit(NoInput(self._now(), count=self._no_input))
             if self._no_input > self._settings.max_no_input:
-                await self._speaker.say(prompt("goodbye_no_input", self._lang))
+                await self._say(prompt("goodbye_no_input", self._lang))
                 return "no-input"
-            await self._speaker.say(prompt("reprompt", self._lang))
+            await self._say(prompt("reprompt", self._lang))
             return None
         self._no_input = 0
         if isinstance(item, Pressed) and item.digits == "0":
@@ -130,8 +115,8 @@ class Conversation:
             return None
         if step.ask:
             question = prompt("in_danger", self._lang)
-            self._record.events.append(BotReplied(self._now(), (question,), asked="in_danger"))
-            await self._speaker.say(question)
+            await self._record.emit(BotReplied(self._now(), (question,), asked="in_danger"))
+            await self._say(question)
             return None
         return await self._send(step.send)
 
@@ -145,32 +130,33 @@ class Conversation:
     async def _advise(self, kind: Kind | None) -> None:
         """Tell the caller the number at once, then that they can go on (an open form resumes) or reach a person."""
         texts = (prompt(f"emergency_{kind}" if kind else "emergency", self._lang), prompt("emergency_more", self._lang))
-        self._record.events.append(BotReplied(self._now(), texts, "emergency"))
+        await self._record.emit(BotReplied(self._now(), texts, "emergency"))
         for text in texts:
-            if not await self._speaker.say(text):
+            if not (await self._say(text)).finished:
                 return  # the caller barged in: their new words decide what happens next
 
     async def _ask_dialogue(self, text: str, safety: str) -> str | None:
-        self.state.thinking = True
+        self._turn.thinking = True
         began = time.perf_counter()
         try:
-            async with self._clock.busy(), asyncio.timeout(self._dialogue_timeout_s):
+            async with self._clock.busy(), asyncio.timeout(self._settings.dialogue_timeout_s):
                 turn, _ = await asyncio.gather(
                     self._dialogue.respond(self._record.call_id, text, self._lang, self._metadata(safety)),
-                    self._save_ticket("partial", {}),
+                    self._keeper.save("partial", {}),
                 )
         except TimeoutError:
-            return await self._failed(DialogueError("dialogue-timeout", f"no answer in {self._dialogue_timeout_s} s"))
+            limit = self._settings.dialogue_timeout_s
+            return await self._failed(DialogueError("dialogue-timeout", f"no answer in {limit} s"))
         except VoicebotError as err:
             return await self._failed(err)
         finally:
-            self.state.thinking = False
-        self._record_turn(turn, int((time.perf_counter() - began) * 1000))
+            self._turn.thinking = False
+        await self._record_turn(turn, int((time.perf_counter() - began) * 1000))
         if not turn.utterances and not turn.directives:
             # Rasa answers with nothing when a custom action fails (action server down): never leave dead air.
             return await self._failed(DialogueError("dialogue-empty-turn", "the dialogue engine said nothing"))
         for utterance in turn.utterances:
-            if not await self._speaker.say(utterance):
+            if not (await self._say(utterance)).finished:
                 return None  # the caller barged in: their new words decide what happens next
         return await self._apply(turn)
 
@@ -185,20 +171,19 @@ class Conversation:
             metadata.update(self._holding.agents_metadata())
         return metadata
 
-    def _record_turn(self, turn: BotTurn, dialogue_ms: int) -> None:
+    async def _record_turn(self, turn: BotTurn, dialogue_ms: int) -> None:
         names = tuple(type(d).__name__.lower() for d in turn.directives)
-        self._record.events.append(
+        await self._record.emit(
             BotReplied(
                 self._now(), turn.utterances, turn.intent, names, dialogue_ms, turn.faq_topic, dict(turn.slots),
                 turn.asked,
             )
         )
         self._record.slots.update({k: v for k, v in turn.slots.items() if v is not None})
-        self.state.intent = turn.intent or self.state.intent
-        if turn.faq_topic and turn.faq_topic not in self.state.faq_topics:
-            self.state.faq_topics.append(turn.faq_topic)
-        self.state.expect = turn.expect
-        self._on_expect(turn.expect)
+        self._turn.intent = turn.intent or self._turn.intent
+        if turn.faq_topic and turn.faq_topic not in self._turn.faq_topics:
+            self._turn.faq_topics.append(turn.faq_topic)
+        self._turn.expect = turn.expect  # the listener's endpointing follows from its next frame on
 
     async def _apply(self, turn: BotTurn) -> str | None:
         for directive in turn.directives:
@@ -216,38 +201,33 @@ class Conversation:
 
     async def _file_ticket(self, fields: dict[str, Any]) -> None:
         self._record.slots.update(fields)
-        number = await self._save_ticket("complaint", fields)
+        number = await self._keeper.save("complaint", fields)
         if number is None:
             await self.hand_off("ticket-store-failed", fields)
             return
-        self._filed(number, "complaint")
-        await self._speaker.say(prompt("ticket_filed", self._lang, number=number))
-
-    def _filed(self, number: str, kind: str) -> None:
-        self._record.events.append(TicketFiled(self._now(), number=number, ticket_kind=kind))
-        if number not in self._record.tickets:
-            self._record.tickets.append(number)
+        await self._record.add_ticket(self._now(), number, "complaint")
+        await self._say(prompt("ticket_filed", self._lang, number=number))
 
     async def _register_callback(self, fields: dict[str, Any]) -> str:
         """The caller took the callback the dialogue offered (agents off duty): file it, give the number, end."""
         slots = {k: v for k, v in fields.items() if v is not None and k not in ("kind", "lang")}
         self._record.slots.update(slots)
-        number = await self._save_ticket("callback", {})
+        number = await self._keeper.save("callback", {})
         if number is None:
             return await self.hand_off("ticket-store-failed", slots)
-        self._filed(number, "callback")
+        await self._record.add_ticket(self._now(), number, "callback")
         if self._holding is not None:
             await self._holding.register_callback(number, announce=False)  # agents see it among callbacks due
-        await self._speaker.say(prompt("ticket_filed", self._lang, number=number))
-        await self._speaker.say(prompt("goodbye", self._lang))
+        await self._say(prompt("ticket_filed", self._lang, number=number))
+        await self._say(prompt("goodbye", self._lang))
         return "callback"
 
     async def _line_lost(self) -> str:
         """The line went dead mid-call (no media, no hang-up): keep what was said and book a callback."""
-        self._record.events.append(HandoffRequested(self._now(), reason="line-lost"))
-        number = await self._save_ticket("handoff", {})
+        await self._record.emit(HandoffRequested(self._now(), reason="line-lost"))
+        number = await self._keeper.save("handoff", {})
         if number is not None:
-            self._filed(number, "handoff")
+            await self._record.add_ticket(self._now(), number, "handoff")
         if number is not None and self._holding is not None:
             await self._holding.register_callback(number, announce=False)
         return "callback"
@@ -257,23 +237,23 @@ class Conversation:
             async with self._clock.busy():
                 status = await self._tickets.status(number)
         except VoicebotError as err:
-            self._record.events.append(ErrorOccurred(self._now(), err.code, err.message))
+            await self._record.emit(ErrorOccurred(self._now(), err.code, err.message))
             status = None
         if status is None:
-            await self._speaker.say(prompt("ticket_unknown", self._lang, number=number))
+            await self._say(prompt("ticket_unknown", self._lang, number=number))
         else:
-            await self._speaker.say(
+            await self._say(
                 prompt("ticket_status", self._lang, number=number, status=status_words(status, self._lang))
             )
 
     async def _failed(self, err: VoicebotError) -> str | None:
         log.warning("call %s: turn failed: %s", self._record.call_id, err)
-        self._record.events.append(ErrorOccurred(self._now(), err.code, err.message))
+        await self._record.emit(ErrorOccurred(self._now(), err.code, err.message))
         self._failures += 1
         if self._failures < self._settings.dialogue_failures_before_handoff:
             return None
         await self._speaker.say(prompt("apology", self._lang))  # pre-rendered: plays even when TTS is down
-        self._speaker.take_error()
+        self._unheard = None  # the apology covers any failure still owed one
         reason = (
             "asr-failed"
             if isinstance(err, AsrError)
@@ -285,15 +265,15 @@ class Conversation:
 
     async def hand_off(self, reason: str, slots: dict[str, Any], announce: bool = True) -> str:
         """Store the pre-filled ticket durably, tell the caller, then transfer (or promise a callback)."""
-        self._record.events.append(HandoffRequested(self._now(), reason=reason))
+        await self._record.emit(HandoffRequested(self._now(), reason=reason))
         self._record.slots.update({k: v for k, v in slots.items() if v is not None})
-        number = await self._save_ticket("handoff", {})
+        number = await self._keeper.save("handoff", {})
         if number is not None:
-            self._filed(number, "handoff")
+            await self._record.add_ticket(self._now(), number, "handoff")
         if announce:
-            await self._speaker.say(prompt("handoff", self._lang))
+            await self._say(prompt("handoff", self._lang))
         if self._holding is not None and number is not None and self._inbox is not None:
             return await self._holding.hold(number, self._inbox, self._agent_target)
         if not await self._line.transfer(self._agent_target):
-            await self._speaker.say(prompt("transfer_unavailable", self._lang, number=number or ""))
+            await self._say(prompt("transfer_unavailable", self._lang, number=number or ""))
         return "handoff"

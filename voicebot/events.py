@@ -1,14 +1,15 @@
 """What happened in a call, in past tense, each stamped with call time.
 
 A ``CallRecord`` (events + transcripts + tickets + outcome) is what the CLI
-prints, QA replay compares and the handoff ticket is built from.
+prints, QA replay compares and the handoff ticket is built from. ``CallRecord.emit`` is the one way an event
+is recorded and shown to the call's live listeners (the browser softphone); a ``LiveEvent`` is only shown.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +162,42 @@ class CallEnded(CallEvent):
     """``caller-hangup``, ``bot-hangup``, ``handoff``, ``no-input``, ``error``, ``shutdown``."""
 
 
+@dataclass(frozen=True, slots=True)
+class LiveEvent:
+    """Base of what live listeners see but the record does not keep (the record stays what QA replay compares)."""
+
+    at_ms: int
+    """When it happened, in ms since the call started."""
+
+    @property
+    def kind(self) -> str:
+        """Return the event's name, e.g. ``PartialTranscript``."""
+        return type(self).__name__
+
+
+@dataclass(frozen=True, slots=True)
+class PartialTranscript(LiveEvent):
+    """What the recogniser has heard so far of the utterance in progress."""
+
+    text: str = ""
+    """The partial words."""
+
+
+@dataclass(frozen=True, slots=True)
+class BotAboutToSpeak(LiveEvent):
+    """A bot utterance is synthesised and about to play (its audio follows)."""
+
+    text: str = ""
+    """The utterance."""
+
+
+class CallListener(Protocol):
+    """Watches a call's events as they happen (the softphone display)."""
+
+    async def on_event(self, event: CallEvent | LiveEvent) -> None:
+        """Take note of ``event``; called in order, right after it is recorded."""
+
+
 @dataclass(slots=True)
 class CallRecord:
     """Everything about one call; filled in by the session as the call goes."""
@@ -177,6 +214,25 @@ class CallRecord:
     """Last known dialogue slots."""
     outcome: str = ""
     """How the call ended: ``resolved``, ``handoff``, ``ticket``, ``abandoned``, ``no-input``, ``error``."""
+    listeners: tuple[CallListener, ...] = field(default=(), repr=False, compare=False)
+    """Who is shown each event as it is emitted (not part of the record)."""
+
+    async def emit(self, event: CallEvent | LiveEvent) -> None:
+        """Record ``event`` (a ``LiveEvent`` is not kept) and show it to every live listener."""
+        if isinstance(event, CallEvent):
+            self.events.append(event)
+        for listener in self.listeners:
+            await listener.on_event(event)
+
+    async def add_ticket(self, at_ms: int, number: str, kind: str) -> None:
+        """Record that ticket ``number`` was filed as ``kind`` and keep its number."""
+        await self.emit(TicketFiled(at_ms, number=number, ticket_kind=kind))
+        self.keep_ticket(number)
+
+    def keep_ticket(self, number: str) -> None:
+        """Keep ticket ``number`` among the call's tickets (once)."""
+        if number not in self.tickets:
+            self.tickets.append(number)
 
     def of(self, kind: type[CallEvent]) -> list[Any]:
         """Return the events of one type."""

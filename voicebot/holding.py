@@ -16,7 +16,7 @@ from voicebot.events import CallRecord, ErrorOccurred, TransferAttempted
 from voicebot.handoff.base import QueueSpot, WaitingQueue
 from voicebot.line import Line, can_transfer
 from voicebot.listener import CallerInput, Heard, HungUp, Lost, Pressed
-from voicebot.playback import Speaker
+from voicebot.playback import SayResult, Speaker
 from voicebot.prompts import prompt
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,7 @@ class Holding:
                 async with self._clock.busy():  # database work: a virtual clock stands still meanwhile
                     spot = await self._queue.enqueue(number)
             except VoicebotError as err:
-                self._record.events.append(ErrorOccurred(int(self._clock.now_ms()), err.code, err.message))
+                await self._record.emit(ErrorOccurred(int(self._clock.now_ms()), err.code, err.message))
                 return "handoff"
             return await self._wait(number, spot, inbox, changed, agent_target)
 
@@ -136,7 +136,7 @@ class Holding:
         finally:  # the prompt only covers the transfer's setup: connected or not, it ends now
             await self._stop(speaking)
         self._raise_failure(speaking)
-        self._record.events.append(TransferAttempted(int(self._clock.now_ms()), agent_target, connected))
+        await self._record.emit(TransferAttempted(int(self._clock.now_ms()), agent_target, connected))
         return connected
 
     async def _transfer_failed(self, number: str, attempts: int, changed: asyncio.Event) -> bool:
@@ -147,7 +147,7 @@ class Holding:
             async with self._clock.busy():
                 await self._queue.requeue(number, "transfer to the agent failed")
         except VoicebotError as err:
-            self._record.events.append(ErrorOccurred(int(self._clock.now_ms()), err.code, err.message))
+            await self._record.emit(ErrorOccurred(int(self._clock.now_ms()), err.code, err.message))
         if attempts >= MAX_TRANSFERS:  # the line will not transfer: a callback is the way to a person
             await self.register_callback(number)
             return True
@@ -173,7 +173,7 @@ class Holding:
             async with self._clock.busy():
                 await self._queue.request_callback(number, callback_number)
         except VoicebotError as err:
-            self._record.events.append(ErrorOccurred(int(self._clock.now_ms()), err.code, err.message))
+            await self._record.emit(ErrorOccurred(int(self._clock.now_ms()), err.code, err.message))
         if announce:
             await self._speaker.say(prompt("callback_registered", self._lang, number=number))
 
@@ -199,7 +199,7 @@ class Holding:
             await self._stop(speaking)
         self._raise_failure(speaking)
 
-    async def _stop(self, speaking: asyncio.Future[bool]) -> None:
+    async def _stop(self, speaking: asyncio.Future[SayResult]) -> None:
         """End an utterance started beside other work (the caller must not hear it any more)."""
         if not speaking.done():
             await self._speaker.interrupt()
@@ -207,7 +207,7 @@ class Holding:
         await asyncio.wait([speaking])
 
     @staticmethod
-    def _raise_failure(speaking: asyncio.Future[bool]) -> None:
+    def _raise_failure(speaking: asyncio.Future[SayResult]) -> None:
         """Raise what went wrong inside a stopped utterance: a failure is never lost."""
         if not speaking.cancelled() and speaking.exception() is not None:
             raise speaking.exception()  # type: ignore[misc]

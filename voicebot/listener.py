@@ -4,25 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from asr.base import RecognizerStream, VoiceActivityDetector
 from asr.segmenter import Ended, PreRoll, Segmenter, SegmenterConfig, Started, TimedOut
 from voicebot.audio import FRAME_MS, AudioFrame
-from voicebot.clock import Clock
+from voicebot.call_context import CallContext
 from voicebot.errors import AsrError, VoicebotError
 from voicebot.events import (
     BargeIn,
-    CallRecord,
     DtmfReceived,
     ErrorOccurred,
+    PartialTranscript,
     Transcribed,
     UserStartedSpeaking,
     UserStoppedSpeaking,
 )
-from voicebot.line import Dtmf, Line, notify
-from voicebot.playback import Speaker
+from voicebot.line import Dtmf
+from voicebot.settings import SessionSettings
 
 log = logging.getLogger(__name__)
 
@@ -79,45 +79,72 @@ class Failed:
 CallerInput = Heard | Pressed | Silent | HungUp | Lost | Failed
 
 
+class BotVoice(Protocol):
+    """What the listener may ask of the bot's speaker: is it talking, for how long; stop it; the line is gone."""
+
+    @property
+    def speaking(self) -> bool:
+        """Return True while an utterance is playing."""
+
+    @property
+    def spoken_ms(self) -> int:
+        """Return how long the current utterance has played."""
+
+    async def interrupt(self) -> bool:
+        """Stop the current utterance at once; True if one was playing."""
+
+    async def line_closed(self) -> None:
+        """The caller hung up: stop speaking for good."""
+
+
+def segmenter_config(settings: SessionSettings, expect: str | None = None) -> SegmenterConfig:
+    """Return endpointing for the next utterance: numbers get longer pauses than free speech."""
+    end_ms = settings.long_end_silence_ms if expect == "number" else settings.end_silence_ms
+    return SegmenterConfig(end_silence_ms=end_ms, no_input_ms=settings.no_input_ms)
+
+
 class Listener:
-    """Runs the listen stage of one call and posts ``CallerInput``s to the conversation's inbox."""
+    """Runs the listen stage of one call and posts ``CallerInput``s to the conversation's inbox.
+
+    It reads the conversation's turn state (``context.turn``): endpointing and the keypad follow what the bot
+    asked for, and the no-input timer stands still while the bot thinks.
+    """
 
     def __init__(
         self,
-        line: Line,
+        context: CallContext,
         vad: VoiceActivityDetector,
         stream: RecognizerStream,
-        clock: Clock,
-        record: CallRecord,
-        speaker: Speaker,
+        speaker: BotVoice,
         inbox: asyncio.Queue[CallerInput],
-        config: SegmenterConfig,
-        barge_in_min_ms: int,
-        bot_busy: Callable[[], bool],
-        media_timeout_ms: int = 0,
     ) -> None:
-        self._line = line
+        self._line = context.line
+        self._clock = context.clock
+        self._record = context.record
+        self._settings = context.settings
+        self._turn = context.turn
         self._vad = vad
         self._stream = stream
-        self._clock = clock
-        self._record = record
         self._speaker = speaker
         self._inbox = inbox
+        self._endpointing_for = context.turn.expect
+        config = segmenter_config(self._settings, self._endpointing_for)
         self._segmenter = Segmenter(config)
         self._preroll = PreRoll(config.pre_roll_ms)
-        self._barge_in_min_ms = barge_in_min_ms
-        self._bot_busy = bot_busy
+        self._barge_in_min_ms = self._settings.barge_in_min_ms
         self._digits = ""
         self._last_digit_ms = 0.0
         self._speech_frames = 0
         self._asr_failed = False
-        self._media_timeout_ms = media_timeout_ms
+        self._media_timeout_ms = int(self._settings.media_timeout_s * 1000)
         self._recv_since: float | None = None
         """Call time the listener began waiting for the line's next item (None while it works on one)."""
 
-    def reconfigure(self, config: SegmenterConfig) -> None:
-        """Use other endpointing for the next utterance (e.g. longer pauses for a phone number)."""
-        self._segmenter.reconfigure(config)
+    def _follow_expect(self) -> None:
+        """Endpoint for what the bot asked for last (longer pauses for a phone number), from this frame on."""
+        if self._turn.expect != self._endpointing_for:
+            self._endpointing_for = self._turn.expect
+            self._segmenter.reconfigure(segmenter_config(self._settings, self._endpointing_for))
 
     async def run(self) -> None:
         """Listen until the caller hangs up; a recogniser failure is reported to the conversation, not raised.
@@ -148,8 +175,8 @@ class Listener:
             if self._recv_since == since and self._clock.now_ms() - since >= timeout:
                 log.warning("call %s: nothing from the line for %d s: the caller is gone", self._record.call_id,
                             timeout // 1000)
-                self._record.events.append(ErrorOccurred(int(self._clock.now_ms()), "line-media-timeout",
-                                                         f"no media for {timeout} ms"))  # fmt: skip
+                await self._record.emit(
+                    ErrorOccurred(int(self._clock.now_ms()), "line-media-timeout", f"no media for {timeout} ms"))
                 await self._inbox.put(Lost(timeout))
                 return
 
@@ -174,7 +201,7 @@ class Listener:
 
     async def _on_digit(self, digit: str) -> None:
         now = self._clock.now_ms()
-        self._record.events.append(DtmfReceived(int(now), digit=digit))
+        await self._record.emit(DtmfReceived(int(now), digit=digit))
         if self._speaker.speaking:
             await self._speaker.interrupt()  # a key press is a barge-in too
         if digit == "0" and not self._digits and not self._expecting_number:
@@ -188,22 +215,23 @@ class Listener:
 
     @property
     def _expecting_number(self) -> bool:
-        return self._segmenter.config.end_silence_ms > 1000
+        return self._turn.expect == "number"
 
     async def _flush_digits(self) -> None:
         if self._digits:
             digits, self._digits = self._digits, ""
-            self._record.events.append(Transcribed(int(self._clock.now_ms()), text=digits, source="dtmf"))
+            await self._record.emit(Transcribed(int(self._clock.now_ms()), text=digits, source="dtmf"))
             await self._inbox.put(Pressed(digits))
 
     async def _on_frame(self, frame: AudioFrame) -> None:
         now = self._clock.now_ms()
         if self._digits and now - self._last_digit_ms >= DTMF_INTER_DIGIT_MS:
             await self._flush_digits()
-        if self._bot_busy() or self._speaker.speaking or self._digits:
+        if self._turn.thinking or self._speaker.speaking or self._digits:
             self._segmenter.reset_timeout()  # no-input counts from when the bot stopped talking
         speech = self._vad.is_speech(frame)
         was_in_speech = self._segmenter.in_speech
+        self._follow_expect()
         event = self._segmenter.process(FRAME_MS, speech)
         if isinstance(event, Started):
             await self._on_started(event)
@@ -212,7 +240,7 @@ class Listener:
             await self._on_ended(event)
             return
         elif isinstance(event, TimedOut):
-            if not self._bot_busy():
+            if not self._turn.thinking:
                 await self._inbox.put(Silent())
             self._segmenter.reset_timeout()
         if was_in_speech or isinstance(event, Started):
@@ -229,24 +257,23 @@ class Listener:
                 self._segmenter = Segmenter(self._segmenter.config, self._segmenter.now_ms)
                 return
             if await self._speaker.interrupt():
-                self._record.events.append(BargeIn(int(self._clock.now_ms())))
-        self._record.events.append(UserStartedSpeaking(self._call_time(event.at_ms)))
+                await self._record.emit(BargeIn(int(self._clock.now_ms())))
+        await self._record.emit(UserStartedSpeaking(self._call_time(event.at_ms)))
         self._speech_frames = 0
         for buffered in self._preroll.drain():
             await self._feed(buffered)
 
     async def _on_ended(self, event: Ended) -> None:
-        self._record.events.append(UserStoppedSpeaking(self._call_time(event.end_ms)))
+        await self._record.emit(UserStoppedSpeaking(self._call_time(event.end_ms)))
         async with self._clock.busy():
             transcript = await self._stream.finish()
         text = transcript.text.strip()
         if not text:
             log.debug("call %s: utterance with no words (noise)", self._record.call_id)
             return
-        self._record.events.append(
+        await self._record.emit(
             Transcribed(int(self._clock.now_ms()), text=text, confidence=transcript.confidence, source="asr")
-        )
-        await notify(self._line, {"type": "transcript", "text": text})
+        )  # shown on the softphone too
         await self._inbox.put(Heard(text, transcript.confidence))
 
     def _call_time(self, segmenter_ms: int) -> int:
@@ -265,4 +292,4 @@ class Listener:
         if self._speech_frames % PARTIAL_EVERY_FRAMES == 0:
             partial = self._stream.partial().text
             if partial:
-                await notify(self._line, {"type": "partial", "text": partial})
+                await self._record.emit(PartialTranscript(int(self._clock.now_ms()), text=partial))

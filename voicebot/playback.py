@@ -3,31 +3,65 @@
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
+from dataclasses import dataclass
 
 from tts.base import CachingSynthesizer, Synthesizer
 from voicebot.audio import FRAME_MS, Clip, split_frames
-from voicebot.clock import Clock
+from voicebot.call_context import CallContext
 from voicebot.errors import TtsError
-from voicebot.events import BotStartedSpeaking, BotStoppedSpeaking, CallRecord, ErrorOccurred
-from voicebot.line import Line, notify, played_out
+from voicebot.events import BotAboutToSpeak, BotStartedSpeaking, BotStoppedSpeaking, ErrorOccurred
+from voicebot.line import played_out
 
 log = logging.getLogger(__name__)
+
+
+class SayEnd(enum.Enum):
+    """How an utterance ended."""
+
+    FINISHED = "finished"
+    """It played to the end."""
+    INTERRUPTED = "interrupted"
+    """The caller barged in (voice or key) and the bot stopped."""
+    HUNG_UP = "hung_up"
+    """The caller hung up before or while it played."""
+    FAILED = "failed"
+    """It could not be synthesised: the caller heard nothing."""
+
+
+@dataclass(frozen=True, slots=True)
+class SayResult:
+    """What became of one ``Speaker.say``."""
+
+    end: SayEnd
+    """How it ended."""
+    error: TtsError | None = None
+    """The synthesis failure, when ``end`` is ``FAILED``."""
+
+    @property
+    def finished(self) -> bool:
+        """Return True if the utterance played to the end."""
+        return self.end is SayEnd.FINISHED
+
+
+FINISHED = SayResult(SayEnd.FINISHED)
+INTERRUPTED = SayResult(SayEnd.INTERRUPTED)
+HUNG_UP = SayResult(SayEnd.HUNG_UP)
 
 
 class Speaker:
     """Plays bot utterances for one call; ``interrupt()`` stops the current one within a frame."""
 
-    def __init__(self, line: Line, synth: Synthesizer, clock: Clock, record: CallRecord, lang: str) -> None:
-        self._line = line
+    def __init__(self, context: CallContext, synth: Synthesizer) -> None:
+        self._line = context.line
+        self._clock = context.clock
+        self._record = context.record
+        self._lang = context.lang
         self._synth = synth
-        self._clock = clock
-        self._record = record
-        self._lang = lang
         self._play_task: asyncio.Task[int] | None = None
         self._started_ms = 0.0
         self._frames_sent = 0
-        self._error: TtsError | None = None
         self._line_closed = False
         self._stop_requested = False
 
@@ -37,11 +71,6 @@ class Speaker:
         self._stop_requested = True
         if self._play_task is not None and not self._play_task.done():
             self._play_task.cancel()  # nothing to flush: the line is gone
-
-    def take_error(self) -> TtsError | None:
-        """Return (and forget) the last synthesis failure, so the conversation can apologise once."""
-        error, self._error = self._error, None
-        return error
 
     @property
     def speaking(self) -> bool:
@@ -53,20 +82,19 @@ class Speaker:
         """Return how long the current utterance has played."""
         return self._frames_sent * FRAME_MS if self.speaking else 0
 
-    async def say(self, text: str) -> bool:
-        """Speak ``text``; return True if it played to the end (False: barge-in, hang-up or no audio)."""
+    async def say(self, text: str) -> SayResult:
+        """Speak ``text``; return whether it played to the end, was interrupted, met a hang-up or failed."""
         if self._line_closed:
-            return False
+            return HUNG_UP
         cached = isinstance(self._synth, CachingSynthesizer) and self._synth.is_cached(text, self._lang)
         try:
             async with self._clock.busy():
                 clip = await self._synth.synthesize(text, self._lang, self._line.info.rate)
         except TtsError as err:
             log.error("call %s: cannot speak: %s", self._record.call_id, err)
-            self._record.events.append(ErrorOccurred(int(self._clock.now_ms()), err.code, err.message))
-            self._error = err
-            return False
-        await notify(self._line, {"type": "bot", "text": text})
+            await self._record.emit(ErrorOccurred(int(self._clock.now_ms()), err.code, err.message))
+            return SayResult(SayEnd.FAILED, err)
+        await self._record.emit(BotAboutToSpeak(int(self._clock.now_ms()), text=text))  # the softphone shows it
         self._frames_sent = 0
         self._stop_requested = False
         self._play_task = asyncio.create_task(self._play(clip, text, cached))
@@ -78,8 +106,10 @@ class Speaker:
         interrupted = self._play_task.cancelled()
         if not interrupted and self._play_task.exception() is not None:
             raise self._play_task.exception()  # type: ignore[misc]
-        self._record.events.append(BotStoppedSpeaking(int(self._clock.now_ms()), interrupted=interrupted))
-        return not interrupted
+        await self._record.emit(BotStoppedSpeaking(int(self._clock.now_ms()), interrupted=interrupted))
+        if not interrupted:
+            return FINISHED
+        return HUNG_UP if self._line_closed else INTERRUPTED
 
     async def interrupt(self) -> bool:
         """Stop the current utterance and flush audio queued on the far side; True if one was playing."""
@@ -100,7 +130,7 @@ class Speaker:
                 raise asyncio.CancelledError  # the interrupt's cancel was swallowed by the line: stop anyway
             await self._line.send(frame)
             if index == 0:
-                self._record.events.append(BotStartedSpeaking(int(self._clock.now_ms()), text=text, cached=cached))
+                await self._record.emit(BotStartedSpeaking(int(self._clock.now_ms()), text=text, cached=cached))
             self._frames_sent = index + 1
         await self._clock.sleep_until(start + self._frames_sent * FRAME_MS)
         await played_out(self._line)  # Twilio: finished only once it echoes the mark sent after the last frame

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
 import time
@@ -12,9 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from asr.base import Recognizer, VoiceActivityDetector
-from asr.segmenter import SegmenterConfig
 from dialogue.base import DialogueEngine
 from tts.base import Synthesizer
+from voicebot.call_context import CallContext
 from voicebot.clock import Clock, RealClock
 from voicebot.conversation import Conversation
 from voicebot.errors import ConfigError, VoicebotError
@@ -23,9 +22,10 @@ from voicebot.handoff.base import TicketStore, WaitingQueue
 from voicebot.holding import Holding
 from voicebot.line import Line
 from voicebot.listener import CallerInput, Listener
+from voicebot.live_view import LineDisplay
 from voicebot.playback import Speaker
 from voicebot.settings import SessionSettings
-from voicebot.ticketing import draft_ticket
+from voicebot.ticket_keeper import TicketKeeper
 from voicebot.workorder.book import WorkOrderBook
 
 log = logging.getLogger(__name__)
@@ -68,12 +68,6 @@ class Engines:
     """The work order's operator files; without them tickets carry no work order."""
 
 
-def segmenter_config(settings: SessionSettings, expect: str | None = None) -> SegmenterConfig:
-    """Return endpointing for the next utterance: numbers get longer pauses than free speech."""
-    end_ms = settings.long_end_silence_ms if expect == "number" else settings.end_silence_ms
-    return SegmenterConfig(end_silence_ms=end_ms, no_input_ms=settings.no_input_ms)
-
-
 class CallSession:
     """Runs one call on a line with shared engines; ``run()`` returns its ``CallRecord``."""
 
@@ -83,55 +77,30 @@ class CallSession:
         self.settings = settings
         self.clock = clock
         self.lang = line.info.lang or settings.default_lang
-        self.record = CallRecord(line.info.call_id, info=dataclasses.asdict(line.info))
+        self.record = CallRecord(line.info.call_id, info=dataclasses.asdict(line.info), listeners=(LineDisplay(line),))
         self._started_at_ms = int(time.time() * 1000)
-        self._conversation: Conversation | None = None
-        self._ticket_lock = asyncio.Lock()
 
     async def run(self) -> CallRecord:
         """Run the call until it ends; the ticket is saved even if the call is cut off."""
         clock = self.clock or RealClock()
         self.clock = clock
         info = self.line.info
-        self.record.events.append(CallStarted(0, protocol=info.protocol, lang=self.lang))
+        await self.record.emit(CallStarted(0, protocol=info.protocol, lang=self.lang))
         log.info("call %s: answered (%s, %s)", info.call_id, info.protocol, self.lang)
         recognizer = self.engines.recognizers.get(self.lang)
         if recognizer is None:
             raise ConfigError("asr-no-model-for-language", f"no speech recogniser configured for {self.lang}")
         stream = recognizer.start_stream(info.call_id, info.rate)
-        speaker = Speaker(self.line, self.engines.synthesizer, clock, self.record, self.lang)
+        context = CallContext(self.line, self.lang, clock, self.record, self.settings)
+        keeper = TicketKeeper(context, self.engines.tickets, self.engines.workorder, self._started_at_ms)
+        speaker = Speaker(context, self.engines.synthesizer)
         inbox: asyncio.Queue[CallerInput] = asyncio.Queue(INBOX_SIZE)
+        queue = self.engines.queue
+        holding = Holding(queue, self.line, speaker, clock, self.record, self.lang) if queue else None
         conversation = Conversation(
-            self.line,
-            self.lang,
-            self.engines.dialogue,
-            self.engines.tickets,
-            speaker,
-            clock,
-            self.record,
-            self.settings,
-            self._save_ticket,
-            lambda expect: listener.reconfigure(segmenter_config(self.settings, expect)),
-            self.engines.agent_target,
-            Holding(self.engines.queue, self.line, speaker, clock, self.record, self.lang)
-            if self.engines.queue
-            else None,
-            self.settings.dialogue_timeout_s,
+            context, self.engines.dialogue, self.engines.tickets, speaker, keeper, self.engines.agent_target, holding
         )
-        self._conversation = conversation
-        listener = Listener(
-            self.line,
-            self.engines.vad_factory(),
-            stream,
-            clock,
-            self.record,
-            speaker,
-            inbox,
-            segmenter_config(self.settings),
-            self.settings.barge_in_min_ms,
-            lambda: conversation.state.thinking,
-            int(self.settings.media_timeout_s * 1000),
-        )
+        listener = Listener(context, self.engines.vad_factory(), stream, speaker, inbox)
         reason = "error"
         try:
             reason = await self._run_stages(listener, conversation, inbox)
@@ -139,11 +108,11 @@ class CallSession:
             for err in group.exceptions:
                 assert isinstance(err, VoicebotError)
                 log.error("call %s: %s", info.call_id, err)
-                self.record.events.append(ErrorOccurred(int(clock.now_ms()), err.code, err.message))
+                await self.record.emit(ErrorOccurred(int(clock.now_ms()), err.code, err.message))
         finally:
             self.record.outcome = self.record.outcome or reason
-            self.record.events.append(CallEnded(int(clock.now_ms()), reason=self.record.outcome))
-            await asyncio.shield(self._final_save())
+            await self.record.emit(CallEnded(int(clock.now_ms()), reason=self.record.outcome))
+            await asyncio.shield(self._final_save(keeper))
             await stream.aclose()
         log.info("call %s: ended (%s)", info.call_id, self.record.outcome)
         return self.record
@@ -168,33 +137,8 @@ class CallSession:
         self.record.outcome = outcome
         return outcome
 
-    async def _save_ticket(self, kind: str, fields: dict[str, Any]) -> str | None:
-        """Store the call's ticket durably (idempotent per call); a failure is logged, never raised."""
-        conversation = self._conversation
-        state = conversation.state if conversation else None
-        draft = draft_ticket(
-            self.record,
-            self.line.info,
-            self.lang,
-            kind,
-            self._started_at_ms,
-            fields,
-            intent=state.intent if state else None,
-            faq_topics=tuple(state.faq_topics) if state else (),
-            book=self.engines.workorder,
-        )
-        async with self._ticket_lock:  # one save at a time per call keeps the stored kind monotonic
-            try:
-                async with self.clock.busy() if self.clock else contextlib.nullcontext():
-                    return await asyncio.shield(self.engines.tickets.save(draft))
-            except VoicebotError as err:
-                log.error("call %s: ticket not saved: %s", self.record.call_id, err)
-                now = int(self.clock.now_ms()) if self.clock else 0
-                self.record.events.append(ErrorOccurred(now, err.code, err.message))
-                return None
-
-    async def _final_save(self) -> None:
+    async def _final_save(self, keeper: TicketKeeper) -> None:
         # Every call leaves a ticket, even a silent one: agents and supervisors see abandoned calls too.
-        number = await self._save_ticket(final_kind(self.record), {})
-        if number is not None and number not in self.record.tickets:
-            self.record.tickets.append(number)
+        number = await keeper.save(final_kind(self.record), {})
+        if number is not None:
+            self.record.keep_ticket(number)  # no TicketFiled: the call is over

@@ -1,0 +1,50 @@
+"""What the stages of one call share: its line, language, clock, record and settings, and the turn state.
+
+One ``CallContext`` is made per call by the session and handed to the listener, the conversation and the ticket
+keeper; no stage reaches into another through a lambda or a callback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from voicebot.clock import Clock
+from voicebot.events import CallRecord
+from voicebot.line import Line
+from voicebot.settings import SessionSettings
+
+
+@dataclass(slots=True)
+class TurnState:
+    """Where the conversation is; written by the conversation only, read by the listener and the ticket keeper."""
+
+    thinking: bool = False
+    """True while the bot works out its answer (no-input timer paused)."""
+    expect: str | None = None
+    """What the bot last asked for (``number``...): the listener's endpointing and keypad follow it."""
+    faq_topics: list[str] = field(default_factory=list)
+    """FAQ topics answered in this call."""
+    intent: str | None = None
+    """Last understood intent."""
+
+
+@dataclass(frozen=True, slots=True)
+class CallContext:
+    """One call as every stage sees it."""
+
+    line: Line
+    """The call's line."""
+    lang: str
+    """Language the call runs in."""
+    clock: Clock
+    """The call's clock (virtual in replays)."""
+    record: CallRecord
+    """Where every stage emits what happened."""
+    settings: SessionSettings
+    """Call behaviour."""
+    turn: TurnState = field(default_factory=TurnState)
+    """The conversation's turn state."""
+
+    def now_ms(self) -> int:
+        """Return call time in whole ms."""
+        return int(self.clock.now_ms())
