@@ -159,6 +159,7 @@ class FakeQueue:
     callbacks: list[tuple[str, str]] = field(default_factory=list)
     requeued: list[str] = field(default_factory=list)
     polls: int = 0
+    decided: str | None = None
 
     def is_open(self, now: Any) -> bool:
         """Return the scripted opening state."""
@@ -181,6 +182,13 @@ class FakeQueue:
         if self.claim_after_polls is not None and self.polls >= self.claim_after_polls:
             return None
         return Spot(max(1, 3 - self.polls), 240)
+
+    async def status(self, number: str) -> str | None:
+        """Return ``claimed`` once claimed (``decided`` overrides: an agent's other choice), else ``queued``."""
+        if self.decided is not None:
+            return self.decided
+        claimed = self.claim_after_polls is not None and self.polls >= self.claim_after_polls
+        return "claimed" if claimed else "queued"
 
     async def request_callback(self, number: str, callback_number: str, actor: str = "bot") -> None:
         """Record the callback."""

@@ -102,3 +102,23 @@ async def test_a_callback_taken_in_the_dialogue_after_hours_is_a_callback_ticket
     ticket = parts.tickets.tickets[call.record.call_id]  # type: ignore[attr-defined]
     assert ticket.kind == "callback" and ticket.fields["complaint_category"] == "noise"
     assert "kind" not in ticket.fields and call.line.turns_played == 2  # the call ended: turn 3 never played
+
+
+async def test_an_agent_who_books_a_callback_instead_of_claiming_is_not_taken_for_a_claim() -> None:
+    queue = FakeQueue(claim_after_polls=1, decided="callback_due")  # the agent chose "call back" in the console
+    call = await run_file_call([CallerTurn(tone(800)), CallerTurn(silence_ms=40000)],
+                               engines(["转人工"], queue), SETTINGS, file_line_info())  # fmt: skip
+    number = call.record.tickets[0]
+    assert spoken(call)[-1] == prompt("callback_registered", "zh-CN", number=number)
+    assert call.record.of(TransferAttempted) == [] and queue.callbacks == []  # no transfer; the agent booked it
+    assert call.record.outcome == "callback"
+
+
+async def test_a_ticket_resolved_while_its_caller_waits_is_told_and_the_call_ends() -> None:
+    queue = FakeQueue(claim_after_polls=1, decided="resolved")
+    call = await run_file_call([CallerTurn(tone(800)), CallerTurn(silence_ms=40000)],
+                               engines(["转人工"], queue), SETTINGS, file_line_info())  # fmt: skip
+    number = call.record.tickets[0]
+    said = spoken(call)
+    assert prompt("ticket_status", "zh-CN", number=number, status="已办结") in said
+    assert said[-1] == prompt("goodbye", "zh-CN") and call.record.of(TransferAttempted) == []

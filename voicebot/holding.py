@@ -17,7 +17,7 @@ from voicebot.handoff.base import QueueSpot, WaitingQueue
 from voicebot.line import Line, can_transfer
 from voicebot.listener import CallerInput, Heard, HungUp, Lost, Pressed
 from voicebot.playback import SayResult, Speaker
-from voicebot.prompts import prompt
+from voicebot.prompts import prompt, status_words
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +102,8 @@ class Holding:
         failed_transfers = 0
         item: CallerInput | Changed | None = None
         while True:
+            if spot is None and (decided := await self._decided_elsewhere(number)) is not None:
+                return decided
             if spot is None and not can_transfer(self._line, agent_target):  # claimed, but no way through
                 log.warning("call %s: an agent claimed the call but this line cannot transfer (no agent_uri or "
                             "transfer_on_close, or REFER refused): the agent calls back", self._record.call_id)
@@ -127,6 +129,20 @@ class Holding:
             changed.clear()  # looking now: a change from here on wakes the next wait
             async with self._clock.busy():
                 spot = await self._queue.position(number)
+
+    async def _decided_elsewhere(self, number: str) -> str | None:
+        """An agent took the ticket out of the queue without claiming it: tell the caller; return the outcome."""
+        async with self._clock.busy():
+            status = await self._queue.status(number)
+        if status == "callback_due":  # the agent chose to call back
+            await self._speaker.say(prompt("callback_registered", self._lang, number=number))
+            return "callback"
+        if status == "resolved":  # handled without a conversation (a duplicate, already done)
+            await self._speaker.say(prompt("ticket_status", self._lang, number=number,
+                                           status=status_words("resolved", self._lang)))  # fmt: skip
+            await self._speaker.say(prompt("goodbye", self._lang))
+            return "handoff"
+        return None
 
     async def _connect(self, agent_target: str) -> bool:
         """Transfer the caller to the agent while telling them so; return whether the transfer connected."""

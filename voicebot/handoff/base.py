@@ -99,6 +99,9 @@ class WaitingQueue(Protocol):
     async def position(self, number: str) -> QueueSpot | None:
         """Return the caller's place, or ``None`` once the ticket is no longer queued (claimed...)."""
 
+    async def status(self, number: str) -> str | None:
+        """Return the ticket's status now (``queued``, ``claimed``, ``callback_due``, ``resolved``...), or None."""
+
     async def request_callback(self, number: str, callback_number: str, actor: str = "bot") -> None:
         """Turn the waiting caller into a callback (status ``callback_due``)."""
 

@@ -144,6 +144,12 @@ class HandoffQueue:
             ).scalar()
         return max(1, int(n or 0))
 
+    async def status(self, number: str) -> str | None:
+        """Return the ticket's status now, or None for an unknown number."""
+        async with self.store.engine.connect() as conn:
+            row = (await conn.execute(select(tickets.c.status).where(tickets.c.number == number))).first()
+        return None if row is None else str(row[0])
+
     async def position(self, number: str) -> QueuePosition | None:
         """Return the caller's place and estimated wait, or ``None`` if the ticket is not queued."""
         async with self.store.engine.connect() as conn:
