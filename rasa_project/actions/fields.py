@@ -19,6 +19,7 @@ from actions.extract import parse_address, parse_time
 from actions.id_number import volunteered_id
 from actions.nlp_libs import NlpLibs
 from actions.phone import phone_in_words
+from actions.pinyin_words_en import PinyinWords
 from actions.place_span_zh import PlaceSpans
 from actions.request_type import request_type
 from actions.sound_alike_zh import SoundAlikes
@@ -74,6 +75,7 @@ class FieldReader:
         self._libs = libs or NlpLibs()
         self._spans = PlaceSpans(self._libs)
         self._districts = DistrictRepair(self._libs)
+        self._pinyin = PinyinWords(self._libs)
         self._sounds = SoundAlikes(self._libs)
 
     def warm(self) -> None:
@@ -131,12 +133,13 @@ class FieldReader:
                 value = (place.value or "").lower()
                 if not place.ok or len(value.split()) > 6 or not aw.EN_STREET.search(value) or aw.EN_PRONOUN.search(value):
                     return None
-                return Value(value, text, {"location_parts": place.as_fields()["location_parts"]})
+                return Value(self._pinyin.join(value), text, {"location_parts": place.as_fields()["location_parts"]})
             words = aw.EN_TAIL.split(aw.EN_LEAD.sub("", clean_en(text)))[0].strip()
             if not (place.ok or aw.EN_PLACE.search(words)) or not words or self.wants_anonymous(text):
                 return None
             if re.fullmatch(r"[\d\s]+", words):
                 return None
+            words = self._pinyin.join(words)  # "jiu xian qiao road" -> "jiuxianqiao road"
             return Value(words, text, {"location_parts": place.as_fields()["location_parts"]})
         if not place.ok or not place.value:
             return None

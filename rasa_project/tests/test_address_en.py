@@ -85,3 +85,22 @@ def test_non_addresses(libs: NlpLibs, text: str, reason: str) -> None:
 def test_clean_en() -> None:
     assert clean_en("Um, it's at twenty-eight Jianguo Road.") == "28 jianguo road"
     assert clean_en("my address is number 5 xueyuan road") == "5 xueyuan road"
+
+
+
+def test_spelled_out_chinese_place_names_are_written_as_words(libs: NlpLibs) -> None:
+    from actions.fields import FieldReader
+    from actions.pinyin_words_en import PinyinWords
+
+    reader = FieldReader(libs)
+    said = "um it is the chaoyang district the government service center at one jiu xian qiao road window six"
+    place = reader.location(said, "en-US", answer=True)
+    assert place is not None
+    assert place.value == "chaoyang district the government service center at 1 jiuxianqiao road window 6"
+    place = reader.location("fengtai district fang zhuang fang xing yuan building eleven", "en-US", answer=True)
+    assert place is not None and "fangzhuang fangxingyuan" in place.value
+    place = reader.location("the gate of the school on jian guo men wai street", "en-US", answer=True)
+    assert place is not None and place.value == "gate of the school on jianguomenwai street"  # a leading "the" goes
+    words = PinyinWords(libs)
+    assert words.join("he said the long road") == "he said the long road"  # English words are not joined
+    assert words.join("an hui bei li building 5") == "anhuibeili building 5"

@@ -65,7 +65,8 @@ def tokens(text: Any, lang: str) -> list[str]:
     plain = _numerals(plain, family)
     if family == "zh":
         return list(_PUNCT.sub("", plain).replace("_", ""))
-    return [w for w in _PUNCT.sub(" ", plain).replace("_", " ").split() if w]
+    # "the" tells an agent nothing ("the stall by the gate" = "stall by gate"): corpus authors write it or not.
+    return [w for w in _PUNCT.sub(" ", plain).replace("_", " ").split() if w and w != "the"]
 
 
 def normalise(text: Any, lang: str) -> str:
