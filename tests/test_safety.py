@@ -39,6 +39,10 @@ def test_the_development_table_is_judged_right(lang: str) -> None:
         ("救命", "emergency", None),  # a bare cry for help: every number
         ("闻到很浓的煤气味 人都晕了", "emergency", "gas"),  # gas wins over the symptom
         ("没有人受伤 就是消防通道被占了", "none", None),
+        # a fire years ago, and one that could come: not one now (corpus dev2)
+        ("我们这个楼前年着过一回火 现在楼道里又堆满了纸箱子 再着火跑都跑不出去", "none", None),
+        ("有人冒充燃气公司上门 说不换燃气表就会漏气着火 收了我妈三百八", "none", None),
+        ("厨房着火了 火越来越大", "emergency", "fire"),
     ],
 )
 def test_meaning_not_keywords(text: str, level: str, kind: str | None) -> None:

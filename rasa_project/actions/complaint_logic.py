@@ -83,15 +83,18 @@ class ComplaintForm:
             out.slots.setdefault("confidential", True)
         return out
 
-    @staticmethod
-    def _answer_despite_intent(text: str, intent: str | None, state: FormState) -> bool:
+    def _answer_despite_intent(self, text: str, intent: str | None, state: FormState) -> bool:
         """Return whether words classified as goodbye are the answer ("对 就这样" at the read-back, a long account)."""
         if state.requested == "description" and state.extra.get("opening") and intent in ("goodbye", "repeat"):
             return True  # "没有了 谢谢" to "anything to add?": nothing to add, not the end of the call
+        if state.requested == "complaint_category" and intent in ("goodbye", "repeat"):
+            return True  # "没别的了" to "which kind of problem?": the complaint is still being taken down ("other")
         if intent != "goodbye" or state.requested is None:
             return False
         if state.requested in YES_NO_SLOTS:
             return answers.yes_no(text).value is not None
+        if state.requested in TYPED_SLOTS and self._read.answers(state.requested, text, state.lang, state.base_time):
+            return True  # "上礼拜三就坏了" when asked when: the answer, though it sounds like a goodbye
         return len(answers.compact(text).replace(" ", "")) >= 10
 
     # -- misunderstandings -------------------------------------------------------------------------------------
