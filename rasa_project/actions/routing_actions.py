@@ -11,6 +11,12 @@ from actions.actions import lang
 from actions.routing import ComplaintCheck
 
 
+def previous_words(tracker: Tracker) -> str:
+    """Return what the caller said before the latest message ("" at the start of the call)."""
+    said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    return said[-2] if len(said) >= 2 else ""
+
+
 class FaqAnswer(Action):
     """Answer a knowledge-base question; a complaint that only sounds like one (停水了一整天) starts the form."""
 
@@ -21,7 +27,8 @@ class FaqAnswer(Action):
         return "action_faq"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if self._check.is_complaint(tracker.latest_message.get("text") or "", lang(tracker), "faq"):
+        text = tracker.latest_message.get("text") or ""
+        if self._check.is_complaint(text, lang(tracker), "faq", before=previous_words(tracker)):
             return [FollowupAction("complaint_form")]
         selected = ((tracker.latest_message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
         dispatcher.utter_message(response=selected.get("utter_action") or "utter_faq")

@@ -140,3 +140,16 @@ def test_a_phone_number_said_to_anything_to_add_is_the_phone_not_the_description
                            extra={"opening": "工地半夜施工太吵"})
     out = FORM.extract("幺三八零零幺三八零零零", "inform", form_state)
     assert out.slots["callback_phone"] == "13800138000" and out.slots["description"] == "工地半夜施工太吵"
+
+
+def test_words_after_a_bare_framing_are_the_matter_and_regional_problems_are_problems() -> None:
+    from actions.routing import ComplaintCheck
+
+    check = ComplaintCheck(FORM._read)
+    matter = "就是 怀柔区 雁栖湖 那边 公交 太少了 一个小时 才一趟 能不能 加几趟车"
+    assert check.is_complaint(matter, "zh-CN", "faq", before="你好 我想提个建议")
+    assert not check.is_complaint(matter, "zh-CN", "faq")  # on its own it asks a question
+    assert check.is_complaint("从昨天早上 就莫得水了 也没得通知 你们管一哈嘛", "zh-CN", "faq")
+    assert not check.is_complaint("停水了怎么办", "zh-CN", "faq")
+    time_said = say("上礼拜三 就坏了", "incident_time", intent="goodbye", complaint_category="noise", location="建国路")
+    assert time_said.slots["incident_time"] == "上礼拜三就坏了"  # sounded like goodbye; it was the answer
