@@ -7,6 +7,7 @@ from urllib.parse import quote, urlsplit
 
 from aiohttp import web
 
+from voicebot import i18n
 from voicebot.handoff.auth import Agent, AuthStore
 from voicebot.handoff.queue import HandoffQueue
 from voicebot.handoff.store import SqlTicketStore
@@ -54,9 +55,12 @@ def state(request: web.Request) -> ConsoleState:
 
 
 async def current_agent(request: web.Request) -> Agent | None:
-    """Return the logged-in user, or ``None``."""
+    """Return the logged-in user, or ``None``; the page is then rendered in the user's language."""
     token = request.cookies.get(COOKIE)
-    return None if not token else await state(request).auth.session_agent(token)
+    agent = None if not token else await state(request).auth.session_agent(token)
+    if agent is not None:
+        i18n.use(agent.language)  # reset by ``language.language_middleware`` after the request
+    return agent
 
 
 def check_origin(request: web.Request) -> None:
