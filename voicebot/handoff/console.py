@@ -52,7 +52,7 @@ async def _snapshot(request: web.Request, agent: Agent) -> dict[str, object]:
         "type": "queue",
         "rows": views.queue_rows(tickets, st.prefix, now_ms, st.workorder),
         "now_ms": now_ms,
-        "longest_since": views.longest_since(stats, now_ms),
+        "longest_since": views.longest_since(stats),
         "stats": {
             "queue_length": stats.queue_length,
             "longest_wait": views.fmt_wait(stats.longest_wait_s),

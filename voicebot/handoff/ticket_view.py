@@ -38,6 +38,10 @@ def _field_rows(book: WorkOrderBook, fields: dict[str, Any]) -> str:
     )
 
 
+def _actor(name: str) -> str:
+    return _("Bot") if name == "bot" else name
+
+
 def _actions(t: Ticket, base: str) -> str:
     actions = []
     if t.status in ("new", "queued", "callback_due"):
@@ -88,7 +92,7 @@ def ticket_page(agent: Agent, t: Ticket, prefix: str, book: WorkOrderBook, flash
     ) or (f"<li><em>{escape(_('Deleted by the retention policy.'))}</em></li>" if t.purged_at
           else f"<li><em>{escape(_('Empty.'))}</em></li>")  # fmt: skip
     history = "".join(
-        f"<li>{fmt_time(h.at_ms)} {status_badge(h.status)} {escape(_('by {actor}').format(actor=h.actor))} "
+        f"<li>{fmt_time(h.at_ms)} {status_badge(h.status)} {escape(_('by {actor}').format(actor=_actor(h.actor)))} "
         f"{escape(h.note)}</li>"
         for h in t.history
     )

@@ -29,13 +29,14 @@ header a,header button{color:#fff;background:none;border:none;font:inherit;curso
 header button[aria-pressed=true]{text-decoration:none;font-weight:bold}header .lang{margin-left:auto}
 main{padding:1em 1.2em}table{border-collapse:collapse;width:100%;background:#fff}
 th,td{padding:.45em .6em;border-bottom:1px solid #dde3ea;text-align:left;vertical-align:top}
-th{background:#e9eef4}.badge{padding:.1em .5em;border-radius:.8em;font-size:.85em;background:#dde3ea}
+th{background:#e9eef4}.badge{padding:.1em .5em;border-radius:.8em;font-size:.85em;background:#dde3ea;white-space:nowrap}
 .queued{background:#ffe08a}.claimed{background:#a8d5ff}.resolved{background:#b7e4b7}.callback_due{background:#f6b3b3}
 .conf{background:#6b1237;color:#fff}section{background:#fff;padding:.8em 1em;margin:0 0 1em;border-radius:6px}
 .transcript .bot{color:#123e6b}.transcript .caller{color:#6b3a12}form.inline{display:inline}
 .stats{display:flex;gap:1em}.stat{background:#fff;padding:.8em 1.2em;border-radius:6px;min-width:9em}
 .stat b{display:block;font-size:1.8em}.err{color:#a00}#live{font-size:.85em;opacity:.8}
-dl.fields{display:grid;grid-template-columns:max-content 1fr;gap:.3em 1em}dl.fields dt{color:#55606c}
+dl.fields{display:grid;grid-template-columns:repeat(3,max-content 1fr);gap:.3em 1em;margin:0}
+dl.fields dt{color:#55606c}dl.fields dd{margin:0}
 .flag::before{content:"!";display:inline-block;width:1.2em;text-align:center;border-radius:50%;background:#a00;
 color:#fff;font-weight:bold;margin-right:.3em}
 """
@@ -148,9 +149,9 @@ def queue_rows(tickets: list[Ticket], prefix: str, now_ms: int, book: WorkOrderB
     return "".join(rows) or f'<tr><td colspan="10">{escape(_("No open tickets."))}</td></tr>'
 
 
-def longest_since(stats: QueueStats, now_ms: int) -> str:
+def longest_since(stats: QueueStats) -> str:
     """Return when the longest-waiting caller started waiting (epoch ms; empty when nobody waits)."""
-    return str(now_ms - stats.longest_wait_s * 1000) if stats.queue_length else ""
+    return "" if stats.oldest_queued_at is None else str(stats.oldest_queued_at)
 
 
 def queue_page(agent: Agent, rows_html: str, stats: QueueStats, prefix: str, open_now: bool, now_ms: int) -> str:
@@ -167,7 +168,7 @@ def queue_page(agent: Agent, rows_html: str, stats: QueueStats, prefix: str, ope
         f'<div class="stats" {wait_formats()} id="queue-stats">'
         f'<div class="stat">{escape(_("Waiting"))}<b id="stat-queue_length">{stats.queue_length}</b></div>'
         f'<div class="stat">{escape(_("Longest wait"))}<b id="stat-longest_wait" '
-        f'data-since="{longest_since(stats, now_ms)}">{fmt_wait(stats.longest_wait_s)}</b></div>'
+        f'data-since="{longest_since(stats)}">{fmt_wait(stats.longest_wait_s)}</b></div>'
         f'<div class="stat">{escape(_("Callbacks due"))}<b id="stat-callbacks_due">{stats.callbacks_due}</b></div>'
         f'<div class="stat">{live}<form method="post" action="{prefix}/claim-next"><button id="claim-next">'
         f"{escape(_('Take next caller'))}</button></form>"

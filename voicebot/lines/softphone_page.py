@@ -74,7 +74,7 @@ def render(lang: str) -> str:
             f'    <label>{escape(_("Call language"))} <select id="lang">{options}</select></label>\n'
             f'    <label>{escape(_("Sample rate"))} <select id="rate"><option>16000</option><option>8000</option>'
             "</select></label>\n  </fieldset>\n"
-            f'  <button id="call">{PHONE_ICON} {escape(_("Call"))}</button>\n'
+            f'  <button id="call">{PHONE_ICON} {escape(_("Dial"))}</button>\n'
             f'  <button id="hangup" disabled>{HANGUP_ICON} {escape(_("Hang up"))}</button>\n'
             f'  <span id="status">{escape(_("idle"))}</span>\n'
             f'  <p class="system" id="hint">{hint.replace("{link}", console_link)}</p>\n'
