@@ -25,6 +25,26 @@ async def test_softphone_page_is_served() -> None:
         assert (await http.get(f"http://127.0.0.1:{port}/softphone/..%2Fsip.py")).status == 404
 
 
+def _has_emoji(text: str) -> bool:
+    return any(0x1F000 <= ord(c) <= 0x1FAFF or 0x2600 <= ord(c) <= 0x27BF for c in text)
+
+
+async def test_softphone_page_in_the_visitors_language_without_emoji() -> None:
+    async with running(test_settings(), ScriptedBot()) as (_, port), aiohttp.ClientSession() as http:
+        url = f"http://127.0.0.1:{port}/softphone"
+        default = await (await http.get(url)).text()
+        assert '<html lang="zh-CN">' in default and "浏览器电话" in default and "挂断" in default
+        assert 'data-t-connected="已接通"' in default and '<option value="zh-CN" selected>' in default
+        by_header = await (await http.get(url, headers={"Accept-Language": "en-GB,en;q=0.9,zh;q=0.5"})).text()
+        assert '<html lang="en-US">' in by_header and "Hang up" in by_header
+        by_query = await (await http.get(url + "?lang=en-US", headers={"Accept-Language": "zh-CN"})).text()
+        assert '<option value="en-US" selected>' in by_query and 'data-t-connected="connected"' in by_query
+        assert "<svg" in default  # icons drawn, not emoji (agents' desktops often have no colour-emoji font)
+        for page in (default, by_header, await (await http.get(url + "/softphone.js")).text(),
+                     await (await http.get(url + "/softphone.css")).text()):
+            assert not _has_emoji(page)
+
+
 @pytest.mark.real
 async def test_softphone_call_in_headless_chromium(tmp_path: Path) -> None:
     from selenium import webdriver
