@@ -139,7 +139,7 @@ async def test_claim_edit_callback_resolve(console: Console) -> None:
         resp = await alice.post("/console/claim-next", allow_redirects=False)
         assert resp.headers["Location"] == f"/console/tickets/{console.plain}"
         again = await sue.post(f"/console/tickets/{console.plain}/claim")
-        assert again.status == 409 and "not open for claiming" in await again.text()
+        assert again.status == 409 and "该工单不可认领" in await again.text()  # the reason in words, in Chinese
         base = f"/console/tickets/{console.plain}"
         await alice.post(base + "/edit", data={"notes": "site visited", "field_location": "建国路90号"})
         await alice.post(base + "/callback", data={"callback_number": "13500001111"})

@@ -25,6 +25,7 @@ from voicebot.handoff.retention import recording_path, retention_ctx
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.handoff.throttle import LoginThrottle
 from voicebot.handoff.workorder_edit import TicketEdit, apply_edit
+from voicebot.i18n import _
 from voicebot.media_auth import SOFTPHONE_TOKENS, grant
 from voicebot.settings import Settings
 from voicebot.webguard.app import install
@@ -122,7 +123,7 @@ async def recording(request: web.Request) -> web.StreamResponse:
     ticket = await open_ticket(request, agent)
     path = recording_path(ticket.recording_ref) if ticket.recording_ref else None
     if path is None or not path.is_file():
-        raise web.HTTPNotFound(text="no recording")
+        raise web.HTTPNotFound(text=_("This ticket has no recording."))
     return web.FileResponse(path)
 
 
@@ -139,7 +140,8 @@ async def _act(request: web.Request, action: Callable[[Agent, str], object]) -> 
             await result
     except (TicketError, WorkOrderValueError) as err:
         fresh = await open_ticket(request, agent)
-        html = ticket_view.ticket_page(agent, fresh, state(request).prefix, state(request).workorder, flash=err.message)
+        flash = labels.error_text(err)
+        html = ticket_view.ticket_page(agent, fresh, state(request).prefix, state(request).workorder, flash=flash)
         return web.Response(status=409, text=html, content_type="text/html")
     raise _to_ticket(request, ticket.number)
 

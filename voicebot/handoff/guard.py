@@ -13,6 +13,7 @@ from voicebot.handoff.queue import HandoffQueue
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.handoff.throttle import LoginThrottle
 from voicebot.handoff.ticket import Ticket
+from voicebot.i18n import _
 from voicebot.workorder.book import WorkOrderBook
 
 COOKIE = "voicebot_console"
@@ -75,7 +76,7 @@ def check_origin(request: web.Request) -> None:
         return
     parts = urlsplit(origin)
     if origin == "null" or parts.scheme not in ("http", "https") or parts.netloc != request.host:
-        raise web.HTTPForbidden(text="cross-origin request refused")
+        raise web.HTTPForbidden(text=_("Refused: this request came from another site."))
 
 
 def _is_websocket(request: web.Request) -> bool:
@@ -89,9 +90,9 @@ async def require(request: web.Request, role: str = "agent") -> Agent:
         if request.method in ("GET", "HEAD") and not _is_websocket(request):
             login = f"{state(request).prefix}/login?next={quote(request.path_qs)}"
             raise web.HTTPSeeOther(login)
-        raise web.HTTPUnauthorized(text="log in first")
+        raise web.HTTPUnauthorized(text=_("Log in first."))
     if role == "supervisor" and not agent.is_supervisor:
-        raise web.HTTPForbidden(text="supervisors only")
+        raise web.HTTPForbidden(text=_("Supervisors only."))
     if request.method == "POST" or _is_websocket(request):
         check_origin(request)
     return agent
@@ -101,7 +102,7 @@ async def open_ticket(request: web.Request, agent: Agent) -> Ticket:
     """Return the ticket named in the URL if ``agent`` may see it (confidential: supervisors only)."""
     ticket = await state(request).store.get(request.match_info["number"])
     if ticket is None:
-        raise web.HTTPNotFound(text="no such ticket")
+        raise web.HTTPNotFound(text=_("There is no such ticket."))
     if ticket.confidential and not agent.is_supervisor:
-        raise web.HTTPForbidden(text="confidential ticket: supervisors only")
+        raise web.HTTPForbidden(text=_("This ticket is confidential: supervisors only."))
     return ticket

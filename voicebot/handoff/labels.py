@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from voicebot.errors import VoicebotError
 from voicebot.i18n import N_, _, current
 from voicebot.workorder.book import WorkOrderBook
 
@@ -66,6 +67,22 @@ ROLE = {"agent": N_("agent"), "supervisor": N_("supervisor")}
 
 REASON = {"line-lost": N_("the line was lost")}
 """Handoff reasons the console knows (others shown as stored)."""
+
+
+ERROR = {
+    "ticket-not-found": N_("There is no such ticket."),
+    "ticket-not-queueable": N_("This ticket cannot be queued again: it was claimed or closed meanwhile."),
+    "ticket-not-claimable": N_("This ticket is not open for claiming: another agent took it or it is closed."),
+    "ticket-closed": N_("This ticket is already resolved."),
+}
+"""What the console says when a ticket action is refused (``TicketError`` codes)."""
+
+
+def error_text(err: VoicebotError) -> str:
+    """Return a refused action's reason in words (a work-order value keeps its detail: it names the value)."""
+    if err.code == "workorder-bad-value":
+        return _("Not saved, a value is not in the operator files: {detail}").format(detail=err.message)
+    return _(ERROR[err.code]) if err.code in ERROR else err.message
 
 
 def word(table: dict[str, str], code: str | None) -> str:

@@ -8,6 +8,7 @@ from aiohttp import web
 
 from voicebot import i18n
 from voicebot.handoff.guard import require, state
+from voicebot.i18n import _
 
 LANG_COOKIE = "voicebot_console_lang"
 """Remembers the language of the login page in this browser (the agent's own choice is stored on the agent)."""
@@ -45,7 +46,7 @@ async def switch_language(request: web.Request) -> web.Response:
     form = await request.post()
     lang = i18n.supported(str(form.get("lang", "")))
     if lang is None:
-        raise web.HTTPBadRequest(text="unknown language")
+        raise web.HTTPBadRequest(text=_("Unknown language."))
     await state(request).auth.set_language(agent, lang)
     response = web.HTTPSeeOther(_back(request, str(form.get("next", ""))))
     response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="Strict", path=state(request).prefix,
