@@ -59,6 +59,9 @@ BOT_CATEGORY = {
 }
 """The action server's ``complaint_category`` codes (``voicebot.workorder.taxonomy.BOT_CATEGORIES``)."""
 
+CALL_LANGUAGE = {"zh-CN": N_("Chinese"), "en-US": N_("English")}
+"""A call's language."""
+
 SPEAKER = {"bot": N_("Bot"), "caller": N_("Caller"), "agent": N_("Agent")}
 """Transcript speakers."""
 

@@ -64,7 +64,7 @@ def _facts(t: Ticket) -> str:
     facts = [
         (_("Caller"), f"<b>{escape(t.calling_number)}</b>"),
         (_("Called number"), escape(t.called_number)),
-        (_("Language"), escape(t.language)),
+        (_("Language"), escape(labels.word(labels.CALL_LANGUAGE, t.language))),
         (_("Line"), escape(t.channel)),
         (_("Call"), escape(t.call_id)),
         (_("Kind"), escape(labels.word(labels.KIND, t.kind))),

@@ -141,7 +141,7 @@ def queue_rows(tickets: list[Ticket], prefix: str, now_ms: int, book: WorkOrderB
             f'<tr data-number="{t.number}"><td><a href="{prefix}/tickets/{t.number}">{spoken_groups(t.number)}</a>'
             f"{confidential_badge(t)}</td><td>{status_badge(t.status)}</td>"
             f'<td class="wait"{since}>{escape(waited)}</td>'
-            f"<td>{escape(mask(t.calling_number))}</td><td>{escape(t.language)}</td>"
+            f"<td>{escape(mask(t.calling_number))}</td><td>{escape(labels.word(labels.CALL_LANGUAGE, t.language))}</td>"
             f"<td>{escape(labels.word(labels.KIND, t.kind))}</td>"
             f"<td>{escape(summary)}</td><td>{order}</td><td>{escape(t.claimed_by or '')}</td>"
             f"<td>{fmt_time(t.created_at)}</td></tr>"
