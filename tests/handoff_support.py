@@ -115,13 +115,17 @@ class Console:
     def __init__(self, app: web.Application, store: SqlTicketStore, now: ManualNow, plain: str, secret: str) -> None:
         self.app, self.store, self.now, self.plain, self.secret = app, store, now, plain, secret
 
-    async def client(self, user: str | None = None) -> TestClient:
+    async def client(self, user: str | None = None, lang: str | None = None) -> TestClient:
+        """Return a client, logged in as ``user`` if given, who chose the console language ``lang`` if given."""
         client = TestClient(TestServer(self.app))
         await client.start_server()
         if user is not None:
             resp = await client.post("/console/login", data={"username": user, "password": PASSWORD},
                                      allow_redirects=False)
             assert resp.status == 303, await resp.text()
+            if lang is not None:
+                chose = await client.post("/console/language", data={"lang": lang}, allow_redirects=False)
+                assert chose.status == 303, await chose.text()
         return client
 
 

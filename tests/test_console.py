@@ -27,7 +27,7 @@ async def test_every_console_route_refuses_strangers(console: Console) -> None:
     try:
         checked = 0
         for method, path in routes(console.app, "/console"):
-            url = path.replace("{number}", console.plain)
+            url = path.replace("{number}", console.plain).replace("{name}", "console.js")
             if path in ("/console/login", "/console"):
                 continue
             resp = await client.request(method, url, allow_redirects=False)
@@ -37,7 +37,7 @@ async def test_every_console_route_refuses_strangers(console: Console) -> None:
             else:
                 assert resp.status == 401, (method, path, resp.status)
             checked += 1
-        assert checked == 12  # every route but the login form, its post and the /console redirect
+        assert checked == 14  # every route but the login form, its post and the /console redirect
         with pytest.raises(WSServerHandshakeError) as err:
             await client.ws_connect("/console/ws")
         assert err.value.status == 401
@@ -51,7 +51,7 @@ async def test_every_console_route_refuses_strangers(console: Console) -> None:
 
 async def test_wrong_role_is_forbidden(console: Console) -> None:
     agent = await console.client("alice")
-    sup = await console.client("sue")
+    sup = await console.client("sue", lang="en-US")
     try:
         assert (await agent.get("/console/supervisor")).status == 403
         ticket_routes = [r for r in routes(console.app, "/console") if "{number}" in r[1]]
@@ -72,6 +72,8 @@ async def test_login_failures_logout_and_expiry(console: Console) -> None:
     client = await console.client()
     try:
         bad = await client.post("/console/login", data={"username": "alice", "password": "wrong"})
+        assert bad.status == 401 and "用户名或密码错误" in await bad.text()  # zh-CN by default
+        bad = await client.post("/console/login", data={"username": "alice", "password": "wrong", "lang": "en-US"})
         assert bad.status == 401 and "Wrong user name or password" in await bad.text()
         nobody = await client.post("/console/login", data={"username": "mallory", "password": PASSWORD})
         assert nobody.status == 401
@@ -110,7 +112,7 @@ async def test_passwords_are_hashed(console: Console) -> None:
 
 async def test_list_masks_and_ticket_shows_full(console: Console) -> None:
     agent = await console.client("alice")
-    sup = await console.client("sue")
+    sup = await console.client("sue", lang="en-US")
     try:
         html = await (await agent.get("/console/")).text()
         assert console.plain in html and "138******78" in html and "13812345678" not in html
@@ -137,7 +139,7 @@ async def test_claim_edit_callback_resolve(console: Console) -> None:
         resp = await alice.post("/console/claim-next", allow_redirects=False)
         assert resp.headers["Location"] == f"/console/tickets/{console.plain}"
         again = await sue.post(f"/console/tickets/{console.plain}/claim")
-        assert again.status == 409 and "not open for claiming" in await again.text()
+        assert again.status == 409 and "该工单不可认领" in await again.text()  # the reason in words, in Chinese
         base = f"/console/tickets/{console.plain}"
         await alice.post(base + "/edit", data={"notes": "site visited", "field_location": "建国路90号"})
         await alice.post(base + "/callback", data={"callback_number": "13500001111"})

@@ -53,14 +53,23 @@ def row_text(browser: webdriver.Chrome, number: str, having: str) -> str:
     return str(browser.find_element(*row).text)
 
 
-def log_in(browser: webdriver.Chrome, base: str) -> None:
-    """Log in as the test supervisor and wait until the live queue is connected."""
+def log_in(browser: webdriver.Chrome, base: str, lang: str | None = None) -> None:
+    """Log in as the test user and wait until the live queue is connected (``lang``: then switch to it)."""
     wait = settled_wait(browser)
     browser.get(base + "/console/")
     wait.until(ec.presence_of_element_located((By.ID, "username"))).send_keys("wang.fang")
     browser.find_element(By.ID, "password").send_keys("correct horse battery")
     browser.find_element(By.ID, "login").click()
     wait.until(lambda d: d.find_element(By.ID, "live").get_attribute("data-state") == "open")
+    if lang is not None:
+        switch_language(browser, lang)
+        wait.until(lambda d: d.find_element(By.ID, "live").get_attribute("data-state") == "open")
+
+
+def switch_language(browser: webdriver.Chrome, lang: str) -> None:
+    """Press the header's language button and wait for the page to come back in ``lang``."""
+    browser.find_element(By.ID, f"lang-{lang}").click()
+    settled_wait(browser).until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang)
 
 
 pytestmark = [pytest.mark.real, pytest.mark.slow]
@@ -126,22 +135,22 @@ async def test_login_live_ticket_claim_resolve(browser: webdriver.Chrome, tmp_pa
 
     def drive() -> str:
         wait = settled_wait(browser)
-        log_in(browser, base)
+        log_in(browser, base, "en-US")
         assert older in browser.page_source
         number = call_arrives()
-        text = row_text(browser, number, "queued")  # pushed over the WebSocket, no reload
+        text = row_text(browser, number, "Queued")  # pushed over the WebSocket, no reload
         assert "138******78" in text and "13812345678" not in browser.page_source
         assert browser.find_element(By.ID, "stat-queue_length").text == "1"
         browser.save_screenshot(str(shot))
         click(browser, f'tr[data-number="{number}"] a')
         wait.until(ec.presence_of_element_located((By.ID, "claim"))).click()
-        wait.until(ec.text_to_be_present_in_element((By.ID, "ticket-status"), "claimed"))
+        wait.until(ec.text_to_be_present_in_element((By.ID, "ticket-status"), "Claimed"))
         page = browser.page_source
         assert "13812345678" in page and "110105199001011234" in page  # full values only in the opened ticket
         browser.save_screenshot(str(tmp_path / "ticket.png"))
         browser.find_element(By.ID, "resolve-note").send_keys("已联系城管，施工时间调整到22点前")
         browser.find_element(By.ID, "resolve").click()
-        wait.until(ec.text_to_be_present_in_element((By.ID, "ticket-status"), "resolved"))
+        wait.until(ec.text_to_be_present_in_element((By.ID, "ticket-status"), "Resolved"))
         return number
 
     try:
@@ -185,15 +194,15 @@ async def test_ticket_from_a_cli_call_arrives_live(browser: webdriver.Chrome, tm
         browser.save_screenshot(str(tmp_path / "console.png"))
         click(browser, f'tr[data-number="{number}"] a')
         wait.until(ec.presence_of_element_located((By.ID, "claim"))).click()
-        wait.until(ec.text_to_be_present_in_element((By.ID, "ticket-status"), "claimed"))
+        wait.until(ec.text_to_be_present_in_element((By.ID, "ticket-status"), "Claimed"))
         assert "我要投诉楼下工地晚上施工太吵了" in browser.page_source and "13812345678" in browser.page_source
         browser.save_screenshot(str(tmp_path / "ticket.png"))
         browser.find_element(By.ID, "resolve-note").send_keys("已回电，城管已处理")
         browser.find_element(By.ID, "resolve").click()
-        wait.until(ec.text_to_be_present_in_element((By.ID, "ticket-status"), "resolved"))
+        wait.until(ec.text_to_be_present_in_element((By.ID, "ticket-status"), "Resolved"))
 
     try:
-        await asyncio.to_thread(log_in, browser, base)
+        await asyncio.to_thread(log_in, browser, base, "en-US")
         proc = await asyncio.create_subprocess_exec(*cmd, env=env, cwd=str(tmp_path), stdout=subprocess.PIPE,
                                                     stderr=subprocess.STDOUT)
         out, _ = await asyncio.wait_for(proc.communicate(), 240)

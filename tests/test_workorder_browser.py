@@ -80,7 +80,7 @@ async def test_agent_changes_the_department_and_history_shows_it(browser: webdri
     try:
         suggested, seen = await asyncio.to_thread(drive)
         assert suggested == "三里屯街道办事处"
-        assert "wang.fang changed 承办单位 (department): 三里屯街道办事处 → 朝阳区生态环境局" in seen
+        assert "wang.fang 修改了承办单位：三里屯街道办事处 → 朝阳区生态环境局" in seen  # zh-CN: the default
         assert seen.endswith("朝阳区生态环境局")  # the page shows the new department selected
         t = await store.get(number)
         assert t is not None and t.work_order is not None

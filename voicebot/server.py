@@ -14,7 +14,7 @@ from voicebot.aio import cancel_and_wait
 from voicebot.errors import LineError
 from voicebot.events import CallRecord, DtmfReceived
 from voicebot.line import Line
-from voicebot.lines import audiosocket, twilio, websocket_media
+from voicebot.lines import audiosocket, softphone_page, twilio, websocket_media
 from voicebot.lines.admission import Reservation
 from voicebot.lines.common import PeerFilter, token_ok
 from voicebot.lines.sip import SipServer, parse_port_range
@@ -185,6 +185,10 @@ async def _softphone_media(request: web.Request) -> web.StreamResponse:
 
 async def _softphone(request: web.Request) -> web.StreamResponse:
     name = request.match_info.get("name") or "index.html"
+    if name == "index.html":  # the page in the visitor's language; its script and style are the static files
+        lang = softphone_page.page_language(request.query.get("lang"), request.headers.get("Accept-Language", ""))
+        html = softphone_page.render(lang)
+        return web.Response(text=html, content_type="text/html", headers={"Cache-Control": "no-cache"})
     path = SOFTPHONE_DIR / name
     if name not in {p.name for p in SOFTPHONE_DIR.iterdir()} or not path.is_file():
         raise web.HTTPNotFound()

@@ -59,7 +59,7 @@ def _agents_add(args: argparse.Namespace) -> int:
 def _agents_list(args: argparse.Namespace) -> int:
     async def work(store: SqlTicketStore, _s: Settings) -> int:
         for agent in await AuthStore(store).list_agents():
-            print(f"{agent.username}\t{agent.role}")
+            print(f"{agent.username}\t{agent.role}\t{agent.language}")
         return 0
 
     return _with_store(args, work)

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from voicebot.errors import TicketError
 from voicebot.handoff.schema import agents, api_tokens, sessions
 from voicebot.handoff.store import SqlTicketStore
+from voicebot.i18n import DEFAULT, supported
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,8 @@ class Agent:
     """Login name."""
     role: str
     """``agent`` or ``supervisor``."""
+    language: str = DEFAULT
+    """The console's language for this user (``voicebot.i18n.LANGUAGES``)."""
 
     @property
     def is_supervisor(self) -> bool:
@@ -119,7 +122,7 @@ class AuthStore:
         """Return every active user."""
         async with self.engine.connect() as conn:
             rows = await conn.execute(select(agents).where(agents.c.active.is_(True)).order_by(agents.c.username))
-            return [Agent(r.id, r.username, r.role) for r in rows]
+            return [Agent(r.id, r.username, r.role, r.language) for r in rows]
 
     async def authenticate(self, username: str, password: str) -> Agent | None:
         """Return the user if the password is right, else ``None``."""
@@ -132,7 +135,7 @@ class AuthStore:
             return None
         if not await asyncio.to_thread(verify_password, password, row.password_hash):
             return None
-        return Agent(row.id, row.username, row.role)
+        return Agent(row.id, row.username, row.role, row.language)
 
     async def create_session(self, agent: Agent, ttl_s: float) -> str:
         """Start a session and return the cookie token."""
@@ -150,7 +153,7 @@ class AuthStore:
     async def session_agent(self, token: str) -> Agent | None:
         """Return the user of an unexpired session, or ``None``."""
         query = (
-            select(agents.c.id, agents.c.username, agents.c.role)
+            select(agents.c.id, agents.c.username, agents.c.role, agents.c.language)
             .join(sessions, sessions.c.agent_id == agents.c.id)
             .where(
                 sessions.c.token_hash == token_hash(token),
@@ -160,7 +163,15 @@ class AuthStore:
         )
         async with self.engine.connect() as conn:
             row = (await conn.execute(query)).first()
-        return None if row is None else Agent(row.id, row.username, row.role)
+        return None if row is None else Agent(row.id, row.username, row.role, row.language)
+
+    async def set_language(self, agent: Agent, language: str) -> None:
+        """Remember the console language a user chose."""
+        lang = supported(language)
+        if lang is None:
+            raise TicketError("agent-language-unknown", f"no console language {language!r}")
+        async with self.engine.begin() as conn:
+            await conn.execute(update(agents).where(agents.c.id == agent.id).values(language=lang))
 
     async def end_session(self, token: str) -> None:
         """Log out."""

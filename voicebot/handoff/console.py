@@ -7,15 +7,17 @@ import json
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from voicebot.aio import cancel_and_wait
 from voicebot.errors import TicketError
-from voicebot.handoff import api, views
+from voicebot.handoff import api, labels, ticket_view, views
 from voicebot.handoff.auth import Agent, AuthStore
 from voicebot.handoff.guard import CONSOLE, ConsoleState, current_agent, open_ticket, require, state
+from voicebot.handoff.language import language_middleware, switch_language
 from voicebot.handoff.listen import changes_ctx
 from voicebot.handoff.login import login, login_form, logout
 from voicebot.handoff.queue_config import queue_from_settings
@@ -23,6 +25,7 @@ from voicebot.handoff.retention import recording_path, retention_ctx
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.handoff.throttle import LoginThrottle
 from voicebot.handoff.workorder_edit import TicketEdit, apply_edit
+from voicebot.i18n import _
 from voicebot.media_auth import SOFTPHONE_TOKENS, grant
 from voicebot.settings import Settings
 from voicebot.webguard.app import install
@@ -33,6 +36,9 @@ log = logging.getLogger(__name__)
 
 OPEN_STATUSES = ("queued", "callback_due", "new", "claimed")
 
+STATIC_DIR = Path(__file__).with_name("static")
+"""The console's static files (``console.js``)."""
+
 
 def _now(request: web.Request) -> datetime:
     return datetime.fromtimestamp(state(request).store.now_ms() / 1000)
@@ -42,9 +48,12 @@ async def _snapshot(request: web.Request, agent: Agent) -> dict[str, object]:
     st = state(request)
     tickets = await st.store.list(statuses=OPEN_STATUSES, include_confidential=agent.is_supervisor)
     stats = await st.queue.stats(_now(request))
+    now_ms = st.store.now_ms()
     return {
         "type": "queue",
-        "rows": views.queue_rows(tickets, st.prefix, st.store.now_ms(), st.workorder),
+        "rows": views.queue_rows(tickets, st.prefix, now_ms, st.workorder),
+        "now_ms": now_ms,
+        "longest_since": views.longest_since(stats),
         "stats": {
             "queue_length": stats.queue_length,
             "longest_wait": views.fmt_wait(stats.longest_wait_s),
@@ -59,7 +68,8 @@ async def queue_page(request: web.Request) -> web.Response:
     st = state(request)
     snap = await _snapshot(request, agent)
     stats = await st.queue.stats(_now(request))
-    html = views.queue_page(agent, str(snap["rows"]), stats, st.prefix, st.queue.is_open(_now(request)))
+    open_now = st.queue.is_open(_now(request))
+    html = views.queue_page(agent, str(snap["rows"]), stats, st.prefix, open_now, int(str(snap["now_ms"])))
     return web.Response(text=html, content_type="text/html")
 
 
@@ -103,7 +113,8 @@ async def ticket_page(request: web.Request) -> web.Response:
     agent = await require(request)
     ticket = await open_ticket(request, agent)
     st = state(request)
-    return web.Response(text=views.ticket_page(agent, ticket, st.prefix, st.workorder), content_type="text/html")
+    html = ticket_view.ticket_page(agent, ticket, st.prefix, st.workorder)
+    return web.Response(text=html, content_type="text/html")
 
 
 async def recording(request: web.Request) -> web.StreamResponse:
@@ -112,7 +123,7 @@ async def recording(request: web.Request) -> web.StreamResponse:
     ticket = await open_ticket(request, agent)
     path = recording_path(ticket.recording_ref) if ticket.recording_ref else None
     if path is None or not path.is_file():
-        raise web.HTTPNotFound(text="no recording")
+        raise web.HTTPNotFound(text=_("This ticket has no recording."))
     return web.FileResponse(path)
 
 
@@ -129,7 +140,8 @@ async def _act(request: web.Request, action: Callable[[Agent, str], object]) -> 
             await result
     except (TicketError, WorkOrderValueError) as err:
         fresh = await open_ticket(request, agent)
-        html = views.ticket_page(agent, fresh, state(request).prefix, state(request).workorder, flash=err.message)
+        flash = labels.error_text(err)
+        html = ticket_view.ticket_page(agent, fresh, state(request).prefix, state(request).workorder, flash=flash)
         return web.Response(status=409, text=html, content_type="text/html")
     raise _to_ticket(request, ticket.number)
 
@@ -154,7 +166,10 @@ async def callback(request: web.Request) -> web.Response:
 async def edit(request: web.Request) -> web.Response:
     """Save notes, complaint fields and work-order corrections (each change recorded with the agent's name)."""
     form = await request.post()
-    fields = {k.removeprefix("field_"): str(v) for k, v in form.items() if k.startswith("field_")}
+    fields: dict[str, object] = {k.removeprefix("field_"): str(v) for k, v in form.items() if k.startswith("field_")}
+    for key in labels.YES_NO_FIELDS & fields.keys():  # the form's yes/no choice, stored as the bot stores it
+        if fields[key] in ("true", "false"):
+            fields[key] = fields[key] == "true"
     work_order = {k.removeprefix("wo_"): str(v) for k, v in form.items() if k.startswith("wo_")}
     change = TicketEdit(notes=str(form.get("notes", "")), fields=fields, work_order=work_order)
     st = state(request)
@@ -182,6 +197,15 @@ async def softphone_token(request: web.Request) -> web.Response:
     if SOFTPHONE_TOKENS not in request.config_dict:
         raise web.HTTPNotFound(text="this server takes no calls (voicebot console runs without the softphone)")
     return grant(request)
+
+
+async def static_file(request: web.Request) -> web.StreamResponse:
+    """Serve the console's script (``static/``; the only script its pages run) to logged-in agents."""
+    await require(request)
+    name = request.match_info["name"]
+    if name not in {p.name for p in STATIC_DIR.iterdir()}:
+        raise web.HTTPNotFound()
+    return web.FileResponse(STATIC_DIR / name, headers={"Cache-Control": "no-cache"})
 
 
 async def root(request: web.Request) -> web.Response:
@@ -215,10 +239,13 @@ def setup_console(
     )
     app[CONSOLE] = st
     install(app, settings.server)
+    app.middlewares.append(language_middleware)
     app.router.add_get(prefix, root)
     app.router.add_get(prefix + "/login", login_form)
     app.router.add_post(prefix + "/login", login)
     app.router.add_post(prefix + "/logout", logout)
+    app.router.add_post(prefix + "/language", switch_language)
+    app.router.add_get(prefix + "/static/{name}", static_file)
     app.router.add_get(prefix + "/", queue_page)
     app.router.add_get(prefix + "/ws", queue_ws)
     app.router.add_post(prefix + "/claim-next", claim_next)

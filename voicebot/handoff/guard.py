@@ -7,11 +7,13 @@ from urllib.parse import quote, urlsplit
 
 from aiohttp import web
 
+from voicebot import i18n
 from voicebot.handoff.auth import Agent, AuthStore
 from voicebot.handoff.queue import HandoffQueue
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.handoff.throttle import LoginThrottle
 from voicebot.handoff.ticket import Ticket
+from voicebot.i18n import _
 from voicebot.workorder.book import WorkOrderBook
 
 COOKIE = "voicebot_console"
@@ -54,9 +56,12 @@ def state(request: web.Request) -> ConsoleState:
 
 
 async def current_agent(request: web.Request) -> Agent | None:
-    """Return the logged-in user, or ``None``."""
+    """Return the logged-in user, or ``None``; the page is then rendered in the user's language."""
     token = request.cookies.get(COOKIE)
-    return None if not token else await state(request).auth.session_agent(token)
+    agent = None if not token else await state(request).auth.session_agent(token)
+    if agent is not None:
+        i18n.use(agent.language)  # reset by ``language.language_middleware`` after the request
+    return agent
 
 
 def check_origin(request: web.Request) -> None:
@@ -71,7 +76,7 @@ def check_origin(request: web.Request) -> None:
         return
     parts = urlsplit(origin)
     if origin == "null" or parts.scheme not in ("http", "https") or parts.netloc != request.host:
-        raise web.HTTPForbidden(text="cross-origin request refused")
+        raise web.HTTPForbidden(text=_("Refused: this request came from another site."))
 
 
 def _is_websocket(request: web.Request) -> bool:
@@ -85,9 +90,9 @@ async def require(request: web.Request, role: str = "agent") -> Agent:
         if request.method in ("GET", "HEAD") and not _is_websocket(request):
             login = f"{state(request).prefix}/login?next={quote(request.path_qs)}"
             raise web.HTTPSeeOther(login)
-        raise web.HTTPUnauthorized(text="log in first")
+        raise web.HTTPUnauthorized(text=_("Log in first."))
     if role == "supervisor" and not agent.is_supervisor:
-        raise web.HTTPForbidden(text="supervisors only")
+        raise web.HTTPForbidden(text=_("Supervisors only."))
     if request.method == "POST" or _is_websocket(request):
         check_origin(request)
     return agent
@@ -97,7 +102,7 @@ async def open_ticket(request: web.Request, agent: Agent) -> Ticket:
     """Return the ticket named in the URL if ``agent`` may see it (confidential: supervisors only)."""
     ticket = await state(request).store.get(request.match_info["number"])
     if ticket is None:
-        raise web.HTTPNotFound(text="no such ticket")
+        raise web.HTTPNotFound(text=_("There is no such ticket."))
     if ticket.confidential and not agent.is_supervisor:
-        raise web.HTTPForbidden(text="confidential ticket: supervisors only")
+        raise web.HTTPForbidden(text=_("This ticket is confidential: supervisors only."))
     return ticket

@@ -6,9 +6,11 @@ import logging
 
 from aiohttp import web
 
+from voicebot import i18n
 from voicebot.handoff import views
 from voicebot.handoff.auth import Agent
 from voicebot.handoff.guard import COOKIE, check_origin, require, state
+from voicebot.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +27,7 @@ async def login(request: web.Request) -> web.Response:
     check_origin(request)
     st = state(request)
     form = await request.post()
+    i18n.use(str(form.get("lang", "")) or i18n.current())  # error pages in the language the form was shown in
     username, password = str(form.get("username", "")), str(form.get("password", ""))
     keys = (f"user:{username}", f"ip:{request.remote}")  # the client's address (behind a trusted proxy too)
     wait = st.throttle.admit(*keys)
@@ -34,7 +37,7 @@ async def login(request: web.Request) -> web.Response:
             status=429,
             content_type="text/html",
             headers={"Retry-After": str(int(wait + 0.999))},
-            text=views.login_page(st.prefix, "Too many failed logins: try again in a few minutes."),
+            text=views.login_page(st.prefix, _("Too many failed logins: try again in a few minutes.")),
         )
     agent: Agent | None = None
     try:
@@ -46,7 +49,7 @@ async def login(request: web.Request) -> web.Response:
         return web.Response(
             status=401,
             content_type="text/html",
-            text=views.login_page(st.prefix, "Wrong user name or password.", str(form.get("next", ""))),
+            text=views.login_page(st.prefix, _("Wrong user name or password."), str(form.get("next", ""))),
         )
     token = await st.auth.create_session(agent, st.session_ttl_s)
     target = str(form.get("next", ""))

@@ -55,6 +55,8 @@ class QueueStats:
     """Calls today that went to a human (queued, claimed or callback)."""
     avg_handle_s: float
     """Recent average handling time used for wait estimates."""
+    oldest_queued_at: int | None = None
+    """When (epoch ms) the longest-waiting caller was queued (``None``: nobody waits); the console counts from it."""
 
 
 class HandoffQueue:
@@ -274,4 +276,5 @@ class HandoffQueue:
             int(split[0] or 0),
             int(split[1] or 0),
             await self.avg_handle_s(),
+            None if q[1] is None else int(q[1]),
         )

@@ -88,6 +88,7 @@ agents = Table(
     Column("role", String(16), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", BigInteger, nullable=False),
+    Column("language", String(8), nullable=False, default="zh-CN", server_default="zh-CN"),
 )
 """Console users (roles ``agent`` and ``supervisor``)."""
 

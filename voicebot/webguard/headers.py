@@ -1,8 +1,8 @@
 """Security headers on every response: a strict Content-Security-Policy, no framing, no sniffing, no referrer.
 
-The console and softphone pages load scripts and styles only from this server, plus the console's one inline
-script and style, allowed by their SHA-256 (``views.CSP_SOURCES``): an injected ``<script>`` or ``onerror=`` never
-runs even if escaping failed somewhere. ``frame-ancestors 'none'`` and ``X-Frame-Options: DENY`` stop
+The console and softphone pages load scripts and styles only from this server (their scripts are static files),
+plus the console's one inline style, allowed by its SHA-256 (``views.CSP_SOURCES``): an injected ``<script>`` or
+``onerror=`` never runs even if escaping failed somewhere. ``frame-ancestors 'none'`` and ``X-Frame-Options: DENY`` stop
 clickjacking; ``Referrer-Policy: same-origin`` keeps URLs (and any token in them) out of other sites' logs.
 """
 

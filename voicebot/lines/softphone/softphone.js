@@ -3,6 +3,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
+const t = (key) => document.body.dataset["t" + key.split("-").map((w) => w[0].toUpperCase() + w.slice(1)).join("")];
 const params = new URLSearchParams(location.search);
 if (params.get("lang")) $("lang").value = params.get("lang");
 if (params.get("rate")) $("rate").value = params.get("rate");
@@ -13,7 +14,12 @@ let playAt = 0, sources = [], pending = new Int16Array(0), sent = 0, received = 
 function log(kind, text) {
   const p = document.createElement("p");
   p.className = kind;
-  p.textContent = (kind === "caller" ? "🧑 " : kind === "bot" ? "🤖 " : "") + text;
+  if (kind === "caller" || kind === "bot") {
+    const who = document.createElement("b");
+    who.textContent = t(kind) + ": ";
+    p.appendChild(who);
+  }
+  p.appendChild(document.createTextNode(text));
   $("log").appendChild(p);
 }
 
@@ -61,7 +67,7 @@ function onEvent(event) {
   else if (event.type === "transcript") { $("partial").textContent = ""; log("caller", event.text); }
   else if (event.type === "bot") log("bot", event.text);
   else if (event.type === "clear") clearPlayback();
-  else if (event.type === "transfer") log("system", "Transferring to an agent… / 正在转接人工");
+  else if (event.type === "transfer") log("system", t("transfer"));
 }
 
 async function callToken() {
@@ -70,14 +76,14 @@ async function callToken() {
     const resp = await fetch(url, { method: "POST", credentials: "same-origin" });
     if (resp.ok) return (await resp.json()).token;
   }
-  throw new Error("log in to the agent console (/console) first");
+  throw new Error(t("login"));
 }
 
 async function call() {
   $("call").disabled = true;
-  status("getting a call token…");
+  status(t("token"));
   const token = await callToken();
-  status("starting microphone…");
+  status(t("mic"));
   const rate = Number($("rate").value);
   ctx = new AudioContext({ sampleRate: rate });
   stream = await navigator.mediaDevices.getUserMedia({
@@ -103,12 +109,12 @@ async function call() {
     };
     source.connect(processor);
     processor.connect(ctx.destination);  // a processor only runs when connected; its output is silence
-    status("connected");
+    status(t("connected"));
     $("hangup").disabled = false;
   };
   ws.onmessage = (e) => (typeof e.data === "string" ? onEvent(JSON.parse(e.data)) : play(e.data));
-  ws.onclose = (e) => { status(`ended (${e.code}${e.reason ? " " + e.reason : ""})`); stop(); };
-  ws.onerror = () => status("connection error");
+  ws.onclose = (e) => { status(`${t("ended")} (${e.code}${e.reason ? " " + e.reason : ""})`); stop(); };
+  ws.onerror = () => status(t("conn-error"));
 }
 
 function stop() {
@@ -130,5 +136,5 @@ for (const digit of "123456789*0#") {
   button.onclick = () => ws && ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify({ type: "dtmf", digit }));
   $("keypad").appendChild(button);
 }
-$("call").onclick = () => call().catch((err) => { status("error: " + err); stop(); });
+$("call").onclick = () => call().catch((err) => { status(t("error") + ": " + (err && err.message ? err.message : err)); stop(); });
 $("hangup").onclick = hangup;
