@@ -164,7 +164,7 @@ async def test_console_shows_the_work_order_and_an_agent_corrects_it(setup: Setu
     row = re.search(rf'<tr data-number="{setup.number}">.*?</tr>', queue)
     assert row is not None and '<span class="badge">一般</span> 三里屯街道办事处' in row.group(0)
     page = await (await client.get(f"/console/tickets/{setup.number}")).text()
-    assert "社会生活噪声" in page and "三里屯街道办事处 (建议 suggested)" in page and "Sanlitun" in page
+    assert "社会生活噪声" in page and "三里屯街道办事处（建议）" in page and "Sanlitun" in page  # zh-CN console
     assert re.search(r'<option value="social_noise" selected>', page)
     form = {
         "notes": "",
@@ -182,7 +182,7 @@ async def test_console_shows_the_work_order_and_an_agent_corrects_it(setup: Setu
     page = await resp.text()
     assert (
         resp.status == 200
-        and "<b>wang.fang</b> changed 承办单位 (department): 三里屯街道办事处 → 朝阳区生态环境局" in page
+        and "<b>wang.fang</b> 修改了承办单位：三里屯街道办事处 → 朝阳区生态环境局" in page  # the history, in Chinese
     )
     t = await setup.store.get(setup.number)
     assert t is not None and [c.field for c in t.changes] == ["department"]  # re-posted values are no change
