@@ -11,7 +11,6 @@ from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from voicebot.aio import cancel_and_wait
 from voicebot.errors import TicketError
 from voicebot.handoff import api, views
 from voicebot.handoff.auth import Agent, AuthStore
@@ -24,6 +23,7 @@ from voicebot.handoff.store import SqlTicketStore
 from voicebot.handoff.throttle import LoginThrottle
 from voicebot.handoff.workorder_edit import TicketEdit, apply_edit
 from voicebot.media_auth import SOFTPHONE_TOKENS, grant
+from voicebot.runtime.aio import cancel_and_wait
 from voicebot.settings import Settings
 from voicebot.webguard.app import install
 from voicebot.workorder.book import WorkOrderBook, load_book

@@ -10,7 +10,7 @@ from voicebot.handoff.auth import Agent
 from voicebot.handoff.queue import QueueStats
 from voicebot.handoff.ticket import Ticket, spoken_groups
 from voicebot.handoff.workorder_views import FORM, changes_section, work_order_cell, work_order_section
-from voicebot.redact import mask
+from voicebot.runtime.redact import mask
 from voicebot.webguard.headers import csp_hash
 from voicebot.workorder.book import WorkOrderBook
 
