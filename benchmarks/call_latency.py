@@ -22,13 +22,13 @@ from pathlib import Path
 from asr.bench import asr_realtime_factor
 from dialogue.rasa_client import RasaClient
 from voicebot.audio import read_wav
-from voicebot.call_runner import file_line_info, run_file_call
+from voicebot.call.call_runner import file_line_info, run_file_call
 from voicebot.engines import open_engines
-from voicebot.file_line import CallerTurn
-from voicebot.rasa_supervisor import RasaSupervisor
-from voicebot.rasa_token import load_rasa_token
+from voicebot.lines.file_line import CallerTurn
+from voicebot.rasa.api_token import load_rasa_token
+from voicebot.rasa.supervisor import RasaSupervisor
+from voicebot.runtime.stats import percentile
 from voicebot.settings import Settings, load_settings
-from voicebot.stats import percentile
 
 SPEECH = Path(__file__).resolve().parents[2] / "shared" / "speech"
 TTS_TEXTS = {

@@ -37,8 +37,8 @@ from tests.sipp_harness import RtpCapture, bursts, open_capture, render_scenario
 from tests.telephony_helpers import SPEECH, ScriptedBot, running, test_settings, ulaw_wav
 from voicebot.audio import AudioFrame, read_wav, rms_dbfs
 from voicebot.events import CallRecord
-from voicebot.line import Dtmf, Line
-from voicebot.rasa_supervisor import RasaSupervisor
+from voicebot.lines.line import Dtmf, Line
+from voicebot.rasa.supervisor import RasaSupervisor
 from voicebot.server import SIP
 from voicebot.settings import Settings, load_settings
 

@@ -12,7 +12,7 @@ The caller's intent and the slots come from ``GET {url}/conversations/{id}/track
 because ``latest_message`` goes stale while a form is active); when that lookup fails the turn is still
 returned, without them. One ``aiohttp.ClientSession`` is created lazily and closed by ``aclose()``.
 
-Every request carries the API token (``?token=``, Rasa's ``--auth-token`` scheme; see ``voicebot.rasa_token``);
+Every request carries the API token (``?token=``, Rasa's ``--auth-token`` scheme; see ``voicebot.rasa.api_token``);
 it is kept out of error messages and logs.
 """
 
@@ -28,7 +28,7 @@ import aiohttp
 from dialogue.base import BotTurn, Directive, FileTicket, Handoff, Hangup, TicketStatus
 from dialogue.normalize import normalize
 from voicebot.errors import DialogueError
-from voicebot.rasa_token import RasaToken
+from voicebot.rasa.api_token import RasaToken
 
 log = logging.getLogger(__name__)
 

@@ -16,16 +16,16 @@ from tests.telephony_helpers import running, test_settings
 from tests.test_server_session import Caller
 from tests.test_sip_server import Uac, udp
 from voicebot.audio import silence
+from voicebot.call.session import CallSession, Engines
 from voicebot.events import BotStartedSpeaking, CallRecord
 from voicebot.handoff.hours import AgentHours
 from voicebot.handoff.queue import HandoffQueue
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.handoff.ticket import Ticket
-from voicebot.line import Line
 from voicebot.lines.audiosocket import AudioSocketServer
+from voicebot.lines.line import Line
 from voicebot.lines.sip_message import SipMessage, parse
 from voicebot.server import AUDIOSOCKET, SIP
-from voicebot.session import CallSession, Engines
 from voicebot.settings import SessionSettings
 
 AGENTS = "sip:agents@127.0.0.1"

@@ -9,8 +9,8 @@ import socket
 import threading
 from pathlib import Path
 
-from voicebot.rasa_supervisor import RasaSupervisor
-from voicebot.rasa_token import RasaToken
+from voicebot.rasa.api_token import RasaToken
+from voicebot.rasa.supervisor import RasaSupervisor
 
 READY_TIMEOUT_S = 900.0
 """Loading two models on a busy 2-core CI machine can take minutes."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from voicebot.safety import SafetyVerdict, classify
+from voicebot.call.safety import SafetyVerdict, classify
 
 DATA = Path(__file__).parent / "data"
 

@@ -25,7 +25,7 @@ from voicebot.events import (
     HandoffRequested,
     UserStoppedSpeaking,
 )
-from voicebot.line import Dtmf, Line
+from voicebot.lines.line import Dtmf, Line
 from voicebot.server import create_app
 from voicebot.settings import ServerSettings, Settings
 

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from voicebot.aio import cancel_and_wait
+from voicebot.runtime.aio import cancel_and_wait
 
 
 async def _forever() -> None:
@@ -57,7 +57,7 @@ async def test_a_failing_child_is_logged_and_ignored(caplog: pytest.LogCaptureFi
 
     child = asyncio.create_task(fails_on_stop(), name="flusher")
     await asyncio.sleep(0)
-    with caplog.at_level(logging.ERROR, logger="voicebot.aio"):
+    with caplog.at_level(logging.ERROR, logger="voicebot.runtime.aio"):
         await cancel_and_wait(child)
     assert "flusher" in caplog.text and "disk on fire" in caplog.text
     assert isinstance(child.exception(), RuntimeError)
@@ -69,7 +69,7 @@ async def test_a_child_failed_before_the_cancel_is_logged(caplog: pytest.LogCapt
 
     child = asyncio.create_task(fails(), name="reader")
     await asyncio.wait([child])
-    with caplog.at_level(logging.ERROR, logger="voicebot.aio"):
+    with caplog.at_level(logging.ERROR, logger="voicebot.runtime.aio"):
         await cancel_and_wait(child)
     assert "reader" in caplog.text and "bad frame" in caplog.text
 
@@ -151,7 +151,7 @@ async def test_a_timeout_bounds_the_wait_and_leaves_stragglers(caplog: pytest.Lo
     await asyncio.sleep(0)
     loop = asyncio.get_running_loop()
     began = loop.time()
-    with caplog.at_level(logging.WARNING, logger="voicebot.aio"):
+    with caplog.at_level(logging.WARNING, logger="voicebot.runtime.aio"):
         await cancel_and_wait(quick, slow, timeout_s=0.05)
     assert loop.time() - began < 5
     assert quick.cancelled() and not slow.done()

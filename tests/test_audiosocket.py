@@ -11,8 +11,8 @@ import numpy as np
 from tests.telephony_helpers import ScriptedBot, running, speech_frames, test_settings, tone
 from voicebot.audio import AudioFrame, rms_dbfs, silence
 from voicebot.events import CallRecord, DtmfReceived
-from voicebot.line import Line
 from voicebot.lines.audiosocket import pack
+from voicebot.lines.line import Line
 from voicebot.server import AUDIOSOCKET
 
 CALL_UUID = uuid.UUID("0f5b3a8e-6c1d-4e2a-9b7f-1234567890ab")

@@ -9,11 +9,11 @@ from typing import Any
 
 from dialogue.base import BotTurn, FileTicket, Hangup
 from tests.fakes import EnergyVad, MemoryTickets, ToneSynth, rasa_down, tone
+from voicebot.call.session import Engines
 from voicebot.qa.dialogue_caller import CallerScript
 from voicebot.qa.dialogue_command import judge_runs
 from voicebot.qa.dialogue_corpus import Dialogue, load_corpus
 from voicebot.qa.dialogue_runner import DialogueRun, DialogueSetup, run_dialogue, run_dialogues
-from voicebot.session import Engines
 from voicebot.settings import SessionSettings
 
 DATA = Path(__file__).parent / "data" / "dialogues"

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from voicebot.call.prompts import PROMPTS
 from voicebot.events import BotReplied, BotStartedSpeaking, CallRecord, HandoffRequested, TicketFiled
-from voicebot.prompts import PROMPTS
 from voicebot.qa.dialogue_bars import check_bars
 from voicebot.qa.dialogue_caller import PlayedTurn
 from voicebot.qa.dialogue_command import judge_runs

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from voicebot.audio import AudioFrame
+from voicebot.call.live_view import LineDisplay
 from voicebot.events import (
     BotAboutToSpeak,
     CallEvent,
@@ -13,8 +14,7 @@ from voicebot.events import (
     TicketFiled,
     Transcribed,
 )
-from voicebot.line import LineInfo
-from voicebot.live_view import LineDisplay
+from voicebot.lines.line import LineInfo
 
 
 class Watcher:

@@ -25,16 +25,16 @@ from sqlalchemy.engine import make_url
 
 from dialogue.base import BotTurn, FileTicket
 from tests import handoff_support as support
-from voicebot.call_runner import file_line_info, run_file_call
+from voicebot.call.call_runner import file_line_info, run_file_call
+from voicebot.call.prompts import prompt
+from voicebot.call.session import Engines
 from voicebot.events import BotStartedSpeaking, ErrorOccurred, TicketFiled
-from voicebot.file_line import CallerTurn
 from voicebot.handoff.spool import SpooledTicketStore
 from voicebot.handoff.store import SqlTicketStore
+from voicebot.lines.file_line import CallerTurn
 from voicebot.loadtest.botproc import start_bot
 from voicebot.loadtest.caller import CallScript, place_call
 from voicebot.loadtest.run import caller_scripts
-from voicebot.prompts import prompt
-from voicebot.session import Engines
 from voicebot.settings import SessionSettings
 
 from .fakes import EnergyVad, ScriptedRecognizer, ToneSynth, say, tone

@@ -23,11 +23,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from voicebot.errors import LineError
-from voicebot.line import Line
 from voicebot.lines import twilio, websocket_media
 from voicebot.lines.admission import Reservation
 from voicebot.lines.audiosocket import AUDIO, DTMF, ERROR, HANGUP, UUID, AudioSocketServer, pack, read_message
 from voicebot.lines.common import PeerFilter
+from voicebot.lines.line import Line
 
 TOKEN = "fuzz-token"
 NET = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,

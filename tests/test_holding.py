@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 
 from dialogue.base import FileTicket
-from voicebot.call_runner import file_line_info, run_file_call
+from voicebot.call.call_runner import file_line_info, run_file_call
+from voicebot.call.prompts import prompt
+from voicebot.call.session import Engines, final_kind
 from voicebot.events import BotStartedSpeaking, TransferAttempted
-from voicebot.file_line import CallerTurn
-from voicebot.prompts import prompt
-from voicebot.session import Engines, final_kind
+from voicebot.lines.file_line import CallerTurn
 from voicebot.settings import SessionSettings
 
 from .fakes import EnergyVad, FakeQueue, MemoryTickets, ScriptedDialogue, ScriptedRecognizer, ToneSynth, say, tone

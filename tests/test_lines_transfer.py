@@ -11,8 +11,8 @@ from tests.telephony_helpers import running, test_settings
 from tests.test_audiosocket import UUID_MESSAGE, read_message
 from tests.test_twilio import CONNECTED, START, connect
 from voicebot.events import CallRecord
-from voicebot.line import Line, LineInfo
 from voicebot.lines.audiosocket import HANGUP
+from voicebot.lines.line import Line, LineInfo
 from voicebot.lines.transfer import TransferByClose
 from voicebot.server import AUDIOSOCKET
 

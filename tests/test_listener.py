@@ -7,12 +7,12 @@ import asyncio
 import pytest
 
 from voicebot.audio import AudioFrame
-from voicebot.call_context import CallContext
-from voicebot.call_runner import file_line_info
-from voicebot.clock import RealClock
+from voicebot.call.call_context import CallContext
+from voicebot.call.call_runner import file_line_info
+from voicebot.call.listener import CallerInput, Heard, HungUp, Listener, Pressed, Silent
 from voicebot.events import CallRecord
-from voicebot.line import Dtmf
-from voicebot.listener import CallerInput, Heard, HungUp, Listener, Pressed, Silent
+from voicebot.lines.line import Dtmf
+from voicebot.runtime.clock import RealClock
 from voicebot.settings import SessionSettings
 
 from .fakes import EnergyVad, ScriptedStream, tone

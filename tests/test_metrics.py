@@ -9,13 +9,13 @@ from aiohttp import web
 from prometheus_client.parser import text_string_to_metric_families
 
 from dialogue.base import Handoff
-from voicebot.call_runner import file_line_info, run_file_call
-from voicebot.clock import RealClock
+from voicebot.call.call_runner import file_line_info, run_file_call
+from voicebot.call.session import Engines, final_kind
 from voicebot.engines import Runtime
 from voicebot.events import CallRecord
-from voicebot.file_line import CallerTurn, FileLine
-from voicebot.metrics import CallMetrics, setup_metrics, stage_times_ms
-from voicebot.session import Engines, final_kind
+from voicebot.lines.file_line import CallerTurn, FileLine
+from voicebot.runtime.clock import RealClock
+from voicebot.runtime.metrics import CallMetrics, setup_metrics, stage_times_ms
 from voicebot.settings import SessionSettings, Settings
 
 from .fakes import EnergyVad, MemoryTickets, ScriptedDialogue, ScriptedRecognizer, ToneSynth, rasa_down, say, tone

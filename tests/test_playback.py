@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 
 from voicebot.audio import AudioFrame
-from voicebot.call_context import CallContext
-from voicebot.call_runner import file_line_info
-from voicebot.clock import RealClock
+from voicebot.call.call_context import CallContext
+from voicebot.call.call_runner import file_line_info
+from voicebot.call.playback import SayEnd, Speaker
 from voicebot.events import BotStoppedSpeaking, CallRecord, ErrorOccurred
-from voicebot.playback import SayEnd, Speaker
+from voicebot.runtime.clock import RealClock
 from voicebot.settings import SessionSettings
 
 from .fakes import BrokenSynth, ToneSynth

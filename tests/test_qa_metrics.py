@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from voicebot.qa.metrics import ErrorCount, edit_distance, error_count, metric_for, tokens
-from voicebot.stats import percentile
+from voicebot.runtime.stats import percentile
 
 
 def test_wer_counts_substitutions_deletions_and_insertions() -> None:

@@ -15,7 +15,7 @@ from dialogue.base import FileTicket, Handoff, Hangup, TicketStatus
 from dialogue.normalize import normalize
 from dialogue.rasa_client import RasaClient, parse_messages, tracker_state
 from voicebot.errors import DialogueError
-from voicebot.rasa_token import RasaToken
+from voicebot.rasa.api_token import RasaToken
 
 Handler = Callable[[web.Request], Any]
 

@@ -18,7 +18,7 @@ import pytest_asyncio
 from dialogue.base import FileTicket, Handoff, Hangup, TicketStatus
 from dialogue.rasa_client import RasaClient
 from tests.rasa_support import RasaServers
-from voicebot.rasa_supervisor import RASA_DIR
+from voicebot.rasa.supervisor import RASA_DIR
 
 pytestmark = [pytest.mark.real, pytest.mark.rasa]
 

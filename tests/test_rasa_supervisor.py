@@ -18,8 +18,8 @@ import pytest
 
 from tests.fake_rasa import free_port, make_project, starts
 from voicebot.errors import DialogueError
-from voicebot.rasa_supervisor import RasaSupervisor
-from voicebot.rasa_token import RasaToken
+from voicebot.rasa.api_token import RasaToken
+from voicebot.rasa.supervisor import RasaSupervisor
 from voicebot.settings import DialogueSettings, Settings
 
 TOKEN = RasaToken("test-token-8c1f0d")

@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from asr.vad import WebRtcVad
+from voicebot.call.session import Engines
 from voicebot.handoff.hours import AgentHours
 from voicebot.handoff.queue import HandoffQueue
 from voicebot.handoff.store import SqlTicketStore
@@ -26,7 +27,6 @@ from voicebot.qa.results import FAILED, PASSED, SKIPPED, RunResult
 from voicebot.qa.runner import ON_DUTY_FROM, ReplaySetup, call_time, run_suite
 from voicebot.qa.scenario import FIXTURES_DIR, Scenario, load_scenario, load_suite
 from voicebot.qa.stand_in import StandInDialogue
-from voicebot.session import Engines
 from voicebot.settings import PROJECT_ROOT, SessionSettings
 
 from .fakes import ScriptedRecognizer, ToneSynth

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from voicebot.safety import classify, normalise, read_answer, wants_human
+from voicebot.call.safety import classify, normalise, read_answer, wants_human
 
 from .safety_tables import rows, score
 

@@ -35,14 +35,14 @@ BOT = textwrap.dedent(
     from pathlib import Path
     from dialogue.base import Handoff
     from tests.fakes import EnergyVad, ScriptedDialogue, ScriptedRecognizer, ToneSynth, say, tone
-    from voicebot.call_runner import file_line_info
-    from voicebot.clock import RealClock
-    from voicebot.file_line import CallerTurn, FileLine
+    from voicebot.call.call_runner import file_line_info
+    from voicebot.runtime.clock import RealClock
+    from voicebot.lines.file_line import CallerTurn, FileLine
     from voicebot.handoff.hours import AgentHours
     from voicebot.handoff.queue import HandoffQueue
     from voicebot.handoff.spool import SpooledTicketStore
     from voicebot.handoff.store import SqlTicketStore
-    from voicebot.session import CallSession, Engines
+    from voicebot.call.session import CallSession, Engines
     from voicebot.settings import SessionSettings
 
     async def main(url: str, name: str, calls: int, journal: str) -> None:

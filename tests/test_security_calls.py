@@ -18,6 +18,7 @@ from aiohttp import web
 
 from tests.calls_support import AGENTS, Phone, serving, spoken
 from voicebot.audio import rms_dbfs, ulaw_decode
+from voicebot.call.prompts import prompt
 from voicebot.commands.serve_cmd import transfer_warning
 from voicebot.events import ErrorOccurred, TransferAttempted
 from voicebot.handoff.hours import AgentHours
@@ -26,7 +27,6 @@ from voicebot.handoff.queue import HandoffQueue
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.lines.audiosocket import AUDIO, DTMF, HANGUP, UUID, pack, read_message
 from voicebot.lines.rtp import parse_rtp
-from voicebot.prompts import prompt
 from voicebot.settings import Settings
 
 CALLER = "13800138000"

@@ -16,7 +16,7 @@ from voicebot.handoff.queue import HandoffQueue
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.lines.refer import ReferWatch, is_refer_notify, sipfrag_status
 from voicebot.lines.sip_message import parse
-from voicebot.metrics import CallMetrics
+from voicebot.runtime.metrics import CallMetrics
 
 db_url = support.db_url
 

@@ -20,12 +20,12 @@ import aiohttp
 from tests.fakes import ToneSynth
 from tests.telephony_helpers import ScriptedBot, running, test_settings
 from tests.test_twilio import CONNECTED, START, STOP, STREAM
-from voicebot.call_context import CallContext
-from voicebot.clock import RealClock
+from voicebot.call.call_context import CallContext
+from voicebot.call.playback import Speaker
 from voicebot.events import BotStoppedSpeaking, CallRecord
-from voicebot.line import Line, PlayoutLine
 from voicebot.lines.audiosocket import HANGUP, UUID, pack
-from voicebot.playback import Speaker
+from voicebot.lines.line import Line, PlayoutLine
+from voicebot.runtime.clock import RealClock
 from voicebot.server import AUDIOSOCKET, REGISTRY
 from voicebot.settings import SessionSettings
 

@@ -24,7 +24,7 @@ from voicebot.handoff.auth import AuthStore
 from voicebot.handoff.console import setup_console
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.media_auth import SoftphoneTokens
-from voicebot.redact import mask
+from voicebot.runtime.redact import mask
 from voicebot.server import MEDIA_TOKEN, create_app
 from voicebot.settings import HandoffSettings, Settings
 from voicebot.webguard.app import runner_options

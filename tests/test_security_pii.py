@@ -26,18 +26,18 @@ from tests.test_server_session import Caller
 from tests.test_sip_server import Uac, udp
 from tests.test_twilio import CALL, CONNECTED, START, STOP, STREAM, connect, media
 from voicebot.audio import silence, split_frames
+from voicebot.call.session import CallSession, Engines
 from voicebot.commands import serve_cmd
 from voicebot.errors import ConfigError, DialogueError, TicketError
 from voicebot.events import CallRecord
 from voicebot.handoff.journal import Journal, SpoolEntry
 from voicebot.handoff.store import SqlTicketStore
-from voicebot.line import Dtmf, Line
 from voicebot.lines.audiosocket import pack
+from voicebot.lines.line import Dtmf, Line
 from voicebot.lines.rtp import DTMF_EVENTS, RtpPacket, dtmf_payload
-from voicebot.logs import OPERATOR_LOGGERS, setup_logging
-from voicebot.redact import mask
+from voicebot.runtime.logs import OPERATOR_LOGGERS, setup_logging
+from voicebot.runtime.redact import mask
 from voicebot.server import AUDIOSOCKET, SIP
-from voicebot.session import CallSession, Engines
 
 PHONE = "13812345678"
 """The caller's mobile number (keyed, spoken and as the calling number)."""

@@ -22,8 +22,8 @@ from dialogue.rasa_client import RasaClient
 from tests.rasa_support import RasaServers
 from voicebot.cli import main
 from voicebot.errors import ConfigError
-from voicebot.rasa_specs import RASA_DIR, port_of
-from voicebot.rasa_token import RasaToken, load_rasa_token
+from voicebot.rasa.api_token import RasaToken, load_rasa_token
+from voicebot.rasa.specs import RASA_DIR, port_of
 from voicebot.settings import PROJECT_ROOT, DialogueSettings
 
 

@@ -23,7 +23,7 @@ from voicebot.handoff.schema import ticket_changes, ticket_history, tickets
 from voicebot.handoff.spool import SpooledTicketStore
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.handoff.trackers import events, purge_trackers
-from voicebot.rasa_supervisor import RASA_DIR
+from voicebot.rasa.supervisor import RASA_DIR
 from voicebot.settings import HandoffSettings, WorkOrderSettings, load_settings
 from voicebot.workorder.book import load_book
 from voicebot.workorder.builder import build_work_order

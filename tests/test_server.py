@@ -13,8 +13,8 @@ from tests.test_sip_server import Uac, udp
 from voicebot.audio import AudioFrame
 from voicebot.commands.serve_cmd import apply_overrides
 from voicebot.events import CallRecord
-from voicebot.line import Dtmf, Line
 from voicebot.lines.common import InboundQueue
+from voicebot.lines.line import Dtmf, Line
 from voicebot.server import SIP
 from voicebot.settings import Settings
 

@@ -8,11 +8,11 @@ from tests.fakes import EnergyVad, MemoryTickets, ScriptedDialogue, ScriptedReco
 from tests.telephony_helpers import running, test_settings, tone
 from tests.test_sip_server import Uac, udp
 from voicebot.audio import rms_dbfs, silence, split_frames, ulaw_decode, ulaw_encode
+from voicebot.call.session import CallSession, Engines
 from voicebot.events import BargeIn, CallRecord, HandoffRequested, Transcribed
-from voicebot.line import Line
+from voicebot.lines.line import Line
 from voicebot.lines.rtp import RtpPacket, dtmf_payload, parse_rtp
 from voicebot.server import SIP
-from voicebot.session import CallSession, Engines
 
 
 async def spurt(uac: Uac, quiet_s: float = 0.3, first_s: float = 5.0) -> list[RtpPacket]:

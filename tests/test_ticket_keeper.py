@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from voicebot.call_context import CallContext
-from voicebot.call_runner import file_line_info
-from voicebot.clock import RealClock
+from voicebot.call.call_context import CallContext
+from voicebot.call.call_runner import file_line_info
+from voicebot.call.ticket_keeper import TicketKeeper
 from voicebot.events import CallRecord, ErrorOccurred
-from voicebot.file_line import FileLine
+from voicebot.lines.file_line import FileLine
+from voicebot.runtime.clock import RealClock
 from voicebot.settings import SessionSettings
-from voicebot.ticket_keeper import TicketKeeper
 
 from .fakes import MemoryTickets
 

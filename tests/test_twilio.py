@@ -12,7 +12,7 @@ import aiohttp
 from tests.telephony_helpers import ScriptedBot, running, speech_frames, test_settings
 from voicebot.audio import AudioFrame, rms_dbfs, silence, ulaw_decode, ulaw_encode
 from voicebot.events import CallRecord, DtmfReceived
-from voicebot.line import Line
+from voicebot.lines.line import Line
 from voicebot.lines.twilio import TwilioLine
 
 STREAM = "MZ18ad3ab5a668481ce02b83e7395059f0"

@@ -11,7 +11,7 @@ from aiohttp import WSMessage, WSMsgType
 
 from tests.test_twilio import DTMF_1, MARK, START, STOP, STREAM, media
 from voicebot.audio import AudioFrame, ulaw_decode, ulaw_encode
-from voicebot.line import Dtmf
+from voicebot.lines.line import Dtmf
 from voicebot.lines.marks import MarkLedger
 from voicebot.lines.twilio_codec import TwilioCodec, parse_json, parse_start
 from voicebot.lines.ws_codec import HandshakeRefused, Ignored, MalformedMessage, MarkEcho, PeerHangup

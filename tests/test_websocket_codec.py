@@ -9,7 +9,7 @@ from aiohttp import WSMessage, WSMsgType
 
 from tests.test_websocket_media import META
 from voicebot.audio import AudioFrame
-from voicebot.line import Dtmf
+from voicebot.lines.line import Dtmf
 from voicebot.lines.websocket_codec import WebSocketCodec, parse_metadata
 from voicebot.lines.ws_codec import HandshakeRefused, MalformedMessage, PeerHangup
 

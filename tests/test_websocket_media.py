@@ -10,7 +10,7 @@ import aiohttp
 from tests.telephony_helpers import ScriptedBot, running, speech_frames, test_settings
 from voicebot.audio import AudioFrame, rms_dbfs, silence
 from voicebot.events import CallRecord, DtmfReceived
-from voicebot.line import Line
+from voicebot.lines.line import Line
 from voicebot.lines.websocket_media import WebSocketLine
 
 META = {"sampleRate": 16000, "callId": "jambonz-call-7", "from": "13800138000", "to": "12345", "token": "test-token"}

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dialogue.base import FileTicket, Handoff, Hangup
-from voicebot.call_runner import file_line_info, run_file_call
-from voicebot.file_line import CallerTurn
-from voicebot.session import Engines
+from voicebot.call.call_runner import file_line_info, run_file_call
+from voicebot.call.session import Engines
+from voicebot.lines.file_line import CallerTurn
 from voicebot.settings import SessionSettings, WorkOrderSettings
 from voicebot.workorder.book import load_book
 
@@ -75,7 +75,7 @@ async def test_a_handoff_gets_one_and_a_resolved_call_does_not() -> None:
 
 
 def test_the_first_account_and_the_added_details_make_the_ticket_description() -> None:
-    from voicebot.ticketing import ticket_fields
+    from voicebot.call.ticketing import ticket_fields
 
     fields = ticket_fields({"opening": "小区垃圾好几天没人清理", "field_words": {"location": "就在 门口"}})
     assert fields["description"] == "小区垃圾好几天没人清理" and fields["words"] == {"location": "就在 门口"}

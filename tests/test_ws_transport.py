@@ -13,8 +13,8 @@ import aiohttp
 from aiohttp import WSMessage, web
 
 from voicebot.audio import AudioFrame, silence
-from voicebot.line import Dtmf
 from voicebot.lines.common import InboundQueue
+from voicebot.lines.line import Dtmf
 from voicebot.lines.ws_codec import Ignored, MalformedMessage, MarkEcho, MediaEvent, PeerHangup
 from voicebot.lines.ws_transport import MAX_MALFORMED, SEND_TIMEOUT_S, WebSocketTransport, open_websocket
 

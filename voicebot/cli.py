@@ -10,7 +10,7 @@ from voicebot import __version__
 from voicebot.commands import COMMANDS
 from voicebot.commands.verbosity import VERBOSE_HELP
 from voicebot.errors import VoicebotError
-from voicebot.logs import setup_logging
+from voicebot.runtime.logs import setup_logging
 
 
 def build_parser() -> argparse.ArgumentParser:

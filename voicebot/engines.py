@@ -18,16 +18,16 @@ from asr.vosk_recognizer import VoskRecognizer
 from dialogue.rasa_client import RasaClient
 from tts.cache import PromptCache
 from tts.pyttsx3_synth import Pyttsx3Synthesizer
+from voicebot.call.prompts import LANGUAGES, fixed_prompts
+from voicebot.call.session import CallSession, Engines, final_kind
 from voicebot.errors import ConfigError
 from voicebot.events import CallRecord
 from voicebot.handoff.queue_config import queue_from_settings
 from voicebot.handoff.spool import SpooledTicketStore, spool_path_for
 from voicebot.handoff.store import SqlTicketStore
-from voicebot.line import Line
-from voicebot.metrics import CallMetrics, queue_length_of
-from voicebot.prompts import LANGUAGES, fixed_prompts
-from voicebot.rasa_token import load_rasa_token
-from voicebot.session import CallSession, Engines, final_kind
+from voicebot.lines.line import Line
+from voicebot.rasa.api_token import load_rasa_token
+from voicebot.runtime.metrics import CallMetrics, queue_length_of
 from voicebot.settings import PROJECT_ROOT, Settings, project_path
 from voicebot.workorder.book import load_book
 
@@ -48,7 +48,7 @@ class Runtime:
     settings: Settings
     """Settings in force."""
     metrics: CallMetrics = field(default_factory=CallMetrics)
-    """This process's Prometheus metrics (serve them with ``voicebot.metrics.setup_metrics``)."""
+    """This process's Prometheus metrics (serve them with ``voicebot.runtime.metrics.setup_metrics``)."""
 
     async def session_factory(self, line: Line) -> CallRecord:
         """Run one call on ``line`` with the shared engines (real time), counting it in the metrics."""

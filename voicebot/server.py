@@ -10,15 +10,15 @@ from typing import Any
 
 from aiohttp import web
 
-from voicebot.aio import cancel_and_wait
 from voicebot.errors import LineError
 from voicebot.events import CallRecord, DtmfReceived
-from voicebot.line import Line
 from voicebot.lines import audiosocket, softphone_page, twilio, websocket_media
 from voicebot.lines.admission import Reservation
 from voicebot.lines.common import PeerFilter, token_ok
+from voicebot.lines.line import Line
 from voicebot.lines.sip import SipServer, parse_port_range
 from voicebot.media_auth import DEVELOPMENT, SOFTPHONE_TOKENS, SoftphoneTokens, media_token, page_load_grant
+from voicebot.runtime.aio import cancel_and_wait
 from voicebot.settings import ServerSettings, Settings
 from voicebot.webguard.app import install
 

@@ -140,7 +140,7 @@ class Handoff(Action):
 class Emergency(Action):
     """Tell the caller at once to dial 119 (fire, gas), 120 (medical) or 110 (police); keep the call and the form.
 
-    The bot's own pre-check (voicebot/safety.py) decides what is an emergency and sends its verdict as message
+    The bot's own pre-check (voicebot/call/safety/) decides what is an emergency and sends its verdict as message
     metadata ``safety``: when it says ``none`` (a complaint that merely mentions an ambulance, a fire exit, the police),
     the words are a complaint, and the complaint form takes them.
     """

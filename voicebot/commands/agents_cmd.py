@@ -17,7 +17,7 @@ from voicebot.handoff.console import create_console_app
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.handoff.ticket import STATUSES, spoken_groups
 from voicebot.handoff.views import fmt_time
-from voicebot.redact import mask
+from voicebot.runtime.redact import mask
 from voicebot.settings import Settings, load_settings
 from voicebot.webguard.app import runner_options
 

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voicebot.audio import read_wav, write_wav
-from voicebot.call_runner import SimulatedCall, file_line_info, run_file_call
+from voicebot.call.call_runner import SimulatedCall, file_line_info, run_file_call
 from voicebot.engines import Runtime, open_engines
 from voicebot.errors import AudioError
 from voicebot.events import CallRecord, ErrorOccurred, HandoffRequested
-from voicebot.file_line import CallerTurn
+from voicebot.lines.file_line import CallerTurn
 from voicebot.settings import load_settings
 
 HELP = """Run a whole call: the caller's turns come from WAV files (any rate, resampled) or from text.

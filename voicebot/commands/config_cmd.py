@@ -6,7 +6,7 @@ import argparse
 import dataclasses
 from typing import Any
 
-from voicebot.redact import mask
+from voicebot.runtime.redact import mask
 from voicebot.settings import Settings, load_settings
 
 HEADER = (

@@ -13,7 +13,7 @@ from pathlib import Path
 from voicebot.commands.verbosity import add_verbose
 from voicebot.errors import DialogueError
 from voicebot.qa import dialogue_command
-from voicebot.rasa_supervisor import RASA_DIR, RasaSupervisor
+from voicebot.rasa.supervisor import RASA_DIR, RasaSupervisor
 from voicebot.settings import load_settings
 
 LANGS = ("zh-CN", "en-US")

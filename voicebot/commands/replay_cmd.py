@@ -25,7 +25,7 @@ from voicebot.qa.results import RunResult
 from voicebot.qa.runner import ReplaySetup, run_suite
 from voicebot.qa.scenario import FIXTURES_DIR, Scenario, load_suite
 from voicebot.qa.stand_in import StandInDialogue
-from voicebot.rasa_supervisor import RASA_DIR, RasaSupervisor
+from voicebot.rasa.supervisor import RASA_DIR, RasaSupervisor
 from voicebot.settings import Settings, load_settings
 
 HELP = """Replay QA scenarios (audio_fixtures/<lang>/<name>/scenario.yaml) through the whole bot:

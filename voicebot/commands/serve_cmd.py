@@ -21,8 +21,8 @@ from voicebot.handoff.retention_extra import extra_retention_ctx
 from voicebot.handoff.spool import SpooledTicketStore
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.media_auth import media_token
-from voicebot.metrics import setup_metrics
-from voicebot.rasa_supervisor import RasaSupervisor
+from voicebot.rasa.supervisor import RasaSupervisor
+from voicebot.runtime.metrics import setup_metrics
 from voicebot.server import AUDIOSOCKET, SIP, create_app
 from voicebot.settings import Settings, load_settings
 from voicebot.webguard.app import runner_options

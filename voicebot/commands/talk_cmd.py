@@ -6,10 +6,10 @@ import argparse
 import asyncio
 import dataclasses
 
+from voicebot.call.session import CallSession
 from voicebot.commands.call_cmd import format_record
 from voicebot.engines import open_engines
-from voicebot.mic_line import MicrophoneLine
-from voicebot.session import CallSession
+from voicebot.lines.mic_line import MicrophoneLine
 from voicebot.settings import load_settings
 
 

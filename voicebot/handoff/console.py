@@ -12,7 +12,6 @@ from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from voicebot.aio import cancel_and_wait
 from voicebot.errors import TicketError
 from voicebot.handoff import api, labels, ticket_view, views
 from voicebot.handoff.auth import Agent, AuthStore
@@ -27,6 +26,7 @@ from voicebot.handoff.throttle import LoginThrottle
 from voicebot.handoff.workorder_edit import TicketEdit, apply_edit
 from voicebot.i18n import _
 from voicebot.media_auth import SOFTPHONE_TOKENS, grant
+from voicebot.runtime.aio import cancel_and_wait
 from voicebot.settings import Settings
 from voicebot.webguard.app import install
 from voicebot.workorder.book import WorkOrderBook, load_book

@@ -10,9 +10,9 @@ from typing import Any
 
 from aiohttp import web
 
-from voicebot.aio import cancel_and_wait
 from voicebot.handoff.notify import TicketChanged
 from voicebot.handoff.store import NOTIFY_CHANNEL, SqlTicketStore
+from voicebot.runtime.aio import cancel_and_wait
 
 log = logging.getLogger(__name__)
 

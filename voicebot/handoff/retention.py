@@ -21,10 +21,10 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import select, update
 
-from voicebot.aio import cancel_and_wait
 from voicebot.handoff.schema import ticket_changes, ticket_history, tickets
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.handoff.ticket import log_number
+from voicebot.runtime.aio import cancel_and_wait
 from voicebot.settings import project_path
 
 log = logging.getLogger(__name__)

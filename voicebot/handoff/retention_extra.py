@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from voicebot.aio import cancel_and_wait
 from voicebot.errors import TicketError
 from voicebot.handoff.retention import DAY_MS
 from voicebot.handoff.spool import SpooledTicketStore
 from voicebot.handoff.store import wall_ms
 from voicebot.handoff.trackers import purge_trackers
+from voicebot.runtime.aio import cancel_and_wait
 
 log = logging.getLogger(__name__)
 

@@ -21,12 +21,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from voicebot.aio import cancel_and_wait
 from voicebot.errors import TicketError
 from voicebot.handoff.base import TicketDraft
 from voicebot.handoff.journal import Journal, SpoolEntry, decode_entry, encode_entry, spool_path_for
 from voicebot.handoff.store import wall_ms
 from voicebot.handoff.ticket import log_number, new_number
+from voicebot.runtime.aio import cancel_and_wait
 
 __all__ = ["Journal", "NumberedStore", "SpoolEntry", "SpooledTicketStore", "decode_entry", "encode_entry",
            "spool_path_for"]  # the journal's names stay importable from here

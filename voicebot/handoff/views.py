@@ -17,7 +17,7 @@ from voicebot.handoff.queue import QueueStats
 from voicebot.handoff.ticket import Ticket, spoken_groups
 from voicebot.handoff.workorder_views import work_order_cell
 from voicebot.i18n import _
-from voicebot.redact import mask
+from voicebot.runtime.redact import mask
 from voicebot.webguard.headers import csp_hash
 from voicebot.workorder.book import WorkOrderBook
 

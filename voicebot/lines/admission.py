@@ -14,7 +14,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Protocol
 
-from voicebot.line import Line
+from voicebot.lines.line import Line
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -25,9 +25,9 @@ import uuid
 
 from voicebot.audio import AudioFrame
 from voicebot.errors import LineError
-from voicebot.line import Dtmf, LineInfo
 from voicebot.lines.admission import CallSink
 from voicebot.lines.common import Framer, InboundQueue, Outbound, PeerFilter, new_call_id
+from voicebot.lines.line import Dtmf, LineInfo
 from voicebot.lines.transfer import TransferByClose
 
 logger = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from voicebot.audio import AudioFrame, StreamResampler, frame_bytes
-from voicebot.line import Dtmf
+from voicebot.lines.line import Dtmf
 
 logger = logging.getLogger(__name__)
 

@@ -10,13 +10,13 @@ import time
 from collections.abc import Coroutine
 from typing import Any, cast
 
-from voicebot.aio import cancel_and_wait
 from voicebot.errors import LineError
 from voicebot.lines.admission import CallSink, Reservation
 from voicebot.lines.common import PeerFilter
 from voicebot.lines.sdp import build_answer, holds, parse_offer
 from voicebot.lines.sip_call import SipCall
 from voicebot.lines.sip_message import SipMessage, parse, response
+from voicebot.runtime.aio import cancel_and_wait
 
 logger = logging.getLogger(__name__)
 

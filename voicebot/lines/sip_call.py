@@ -9,8 +9,8 @@ from collections.abc import Awaitable, Callable
 
 from voicebot.audio import AudioFrame, alaw_decode, alaw_encode, ulaw_decode, ulaw_encode
 from voicebot.errors import LineError
-from voicebot.line import Dtmf, LineInfo
 from voicebot.lines.common import Framer, InboundQueue, Outbound, new_call_id
+from voicebot.lines.line import Dtmf, LineInfo
 from voicebot.lines.refer import REFER_TIMEOUT_S, ReferOutcome, ReferWatch, is_refer_notify
 from voicebot.lines.rtp import COMFORT_NOISE, SILENCE_20MS, DtmfDecoder, JitterBuffer, RtpSender, parse_rtp
 from voicebot.lines.sdp import PCMU, Offer

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import Protocol
 
-from voicebot.line import LineInfo
+from voicebot.lines.line import LineInfo
 
 logger = logging.getLogger(__name__)
 

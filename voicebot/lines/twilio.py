@@ -21,9 +21,9 @@ from typing import Any
 from aiohttp import web
 
 from voicebot.audio import AudioFrame
-from voicebot.line import Dtmf, LineInfo
 from voicebot.lines.admission import CallSink
 from voicebot.lines.common import InboundQueue
+from voicebot.lines.line import Dtmf, LineInfo
 from voicebot.lines.marks import MarkLedger
 from voicebot.lines.transfer import TransferByClose
 from voicebot.lines.twilio_codec import TwilioCodec, parse_json, parse_start

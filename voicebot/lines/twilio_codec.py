@@ -15,8 +15,8 @@ from typing import Any
 from aiohttp import WSMessage, WSMsgType
 
 from voicebot.audio import AudioFrame, ulaw_decode, ulaw_encode
-from voicebot.line import Dtmf, LineInfo
 from voicebot.lines.common import Framer, Outbound, new_call_id, token_ok
+from voicebot.lines.line import Dtmf, LineInfo
 from voicebot.lines.ws_codec import HandshakeRefused, Ignored, MalformedMessage, MarkEcho, MediaEvent, PeerHangup
 
 RATE = 8000

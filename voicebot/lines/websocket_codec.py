@@ -14,8 +14,8 @@ from typing import Any
 from aiohttp import WSMessage, WSMsgType
 
 from voicebot.audio import SUPPORTED_RATES, AudioFrame
-from voicebot.line import Dtmf, LineInfo
 from voicebot.lines.common import Framer, Outbound, new_call_id, token_ok
+from voicebot.lines.line import Dtmf, LineInfo
 from voicebot.lines.ws_codec import HandshakeRefused, MalformedMessage, MediaEvent, PeerHangup
 
 

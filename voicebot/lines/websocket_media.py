@@ -19,9 +19,9 @@ from typing import Any
 from aiohttp import web
 
 from voicebot.audio import AudioFrame
-from voicebot.line import Dtmf, LineInfo
 from voicebot.lines.admission import CallSink
 from voicebot.lines.common import InboundQueue
+from voicebot.lines.line import Dtmf, LineInfo
 from voicebot.lines.websocket_codec import WebSocketCodec, bad_metadata, parse_metadata
 from voicebot.lines.ws_codec import HandshakeRefused
 from voicebot.lines.ws_transport import WebSocketTransport, open_websocket, refuse, run_call

@@ -15,7 +15,7 @@ from aiohttp import WSMessage
 
 from voicebot.audio import AudioFrame
 from voicebot.errors import LineError
-from voicebot.line import Dtmf
+from voicebot.lines.line import Dtmf
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,9 +16,9 @@ import logging
 from aiohttp import WSMessage, WSMsgType, web
 
 from voicebot.audio import AudioFrame
-from voicebot.line import Dtmf, Line
 from voicebot.lines.admission import CallSink
 from voicebot.lines.common import InboundQueue
+from voicebot.lines.line import Dtmf, Line
 from voicebot.lines.ws_codec import Ignored, MalformedMessage, MarkEcho, MarkSink, MediaDecoder, PeerHangup
 
 logger = logging.getLogger(__name__)

@@ -27,11 +27,11 @@ from aiohttp import web
 from dialogue.rasa_client import RasaClient
 from voicebot.engines import open_engines
 from voicebot.events import BargeIn, BotStoppedSpeaking, CallRecord, UserStartedSpeaking
-from voicebot.line import Line
+from voicebot.lines.line import Line
 from voicebot.loadtest.standin import NAME as STAND_IN
 from voicebot.loadtest.standin import StandInDialogue, all_replies
-from voicebot.metrics import setup_metrics
-from voicebot.rasa_token import load_rasa_token
+from voicebot.rasa.api_token import load_rasa_token
+from voicebot.runtime.metrics import setup_metrics
 from voicebot.server import REGISTRY, SIP, create_app
 from voicebot.settings import Settings, load_settings
 

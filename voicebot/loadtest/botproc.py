@@ -16,9 +16,9 @@ from typing import Any
 import aiohttp
 import psutil
 
-from voicebot.aio import cancel_and_wait
 from voicebot.errors import VoicebotError
 from voicebot.handoff.store import SqlTicketStore
+from voicebot.runtime.aio import cancel_and_wait
 
 ROOT = Path(__file__).resolve().parents[2]
 READY_TIMEOUT_S = 240.0

@@ -14,7 +14,7 @@ from typing import Any
 from voicebot.audio import read_wav
 from voicebot.loadtest.botproc import Bot, LoadTestError, UsageMeter
 from voicebot.loadtest.caller import LATE_MS, CallResult, CallScript, place_call, trim_speech
-from voicebot.stats import percentile
+from voicebot.runtime.stats import percentile
 
 SPEECH = Path(__file__).resolve().parents[3] / "shared" / "speech"
 """Real recordings beside the checkout (never copied into the repo)."""

@@ -13,12 +13,12 @@ import bisect
 from dataclasses import dataclass
 
 from voicebot.audio import Clip
-from voicebot.clock import Clock
 from voicebot.events import BotReplied, CallRecord
-from voicebot.file_line import CallerTurn, FileLine
-from voicebot.line import LineInfo
+from voicebot.lines.file_line import CallerTurn, FileLine
+from voicebot.lines.line import LineInfo
 from voicebot.qa.dialogue_corpus import CallerLine, Dialogue
 from voicebot.qa.turn_reference import TurnReferenceStream
+from voicebot.runtime.clock import Clock
 
 MAX_CALLER_TURNS = 24
 """A call lasts at most this many caller turns; then the caller hangs up."""

@@ -19,17 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from tts.base import Synthesizer
-from voicebot.aio import cancel_and_wait
 from voicebot.audio import Clip
-from voicebot.call_runner import file_line_info
-from voicebot.clock import VirtualClock
+from voicebot.call.call_runner import file_line_info
+from voicebot.call.session import CallSession, Engines
 from voicebot.errors import VoicebotError
 from voicebot.events import CallRecord, ErrorOccurred
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.qa.dialogue_caller import CallerScript, DialogueCaller, PlayedTurn, SpokenWordsRecognizer
 from voicebot.qa.dialogue_corpus import Dialogue
 from voicebot.qa.runner import ON_DUTY_FROM
-from voicebot.session import CallSession, Engines
+from voicebot.runtime.aio import cancel_and_wait
+from voicebot.runtime.clock import VirtualClock
 from voicebot.settings import SessionSettings
 
 TEMPLATE_DB = "template.sqlite"

@@ -3,7 +3,7 @@
 Emergency advice is what the bot *said*, found two ways (so a reworded response does not hide it):
 
 1. a bot utterance equal (after normalising) to one of Rasa's ``utter_emergency_<kind>`` responses in
-   ``rasa_project/domain/<lang>.yml`` or to the bot's own advice prompts (``voicebot/prompts.py``:
+   ``rasa_project/domain/<lang>.yml`` or to the bot's own advice prompts (``voicebot/call/prompts.py``:
    ``emergency_<kind>`` gives the kind, ``emergency`` names every number: ``any``);
 2. a bot utterance naming an emergency number (119/幺幺九: fire or gas, 110/幺幺零: police, 120/幺二零:
    medical) together with "紧急"/"emergency", or in a reply whose intent is ``emergency``.
@@ -23,8 +23,8 @@ from pathlib import Path
 
 import yaml
 
+from voicebot.call.prompts import PROMPTS
 from voicebot.events import BotReplied, BotStartedSpeaking, CallEvent, CallRecord, TicketFiled
-from voicebot.prompts import PROMPTS
 from voicebot.qa.dialogue_caller import PlayedTurn
 from voicebot.qa.dialogue_corpus import EMERGENCIES
 from voicebot.qa.dialogue_match import normalise

@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from voicebot.qa.results import RunResult, ScenarioResult
-from voicebot.stats import percentile
+from voicebot.runtime.stats import percentile
 
 COLOURS = {"zh-CN": "#c0392b", "en-US": "#2471a3"}
 """Line colour per call language."""

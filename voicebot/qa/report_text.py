@@ -8,7 +8,7 @@ import time
 from typing import TextIO
 
 from voicebot.qa.results import FAILED, PASSED, SKIPPED, RunResult, ScenarioResult
-from voicebot.stats import percentile
+from voicebot.runtime.stats import percentile
 
 
 class ProgressLine:

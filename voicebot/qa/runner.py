@@ -11,21 +11,21 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from voicebot.aio import cancel_and_wait
 from voicebot.audio import read_wav
-from voicebot.call_runner import file_line_info
-from voicebot.clock import Clock, VirtualClock
+from voicebot.call.call_runner import file_line_info
+from voicebot.call.session import CallSession, Engines
 from voicebot.errors import VoicebotError
 from voicebot.events import CallEnded, CallRecord
-from voicebot.file_line import CallerTurn, FileLine
 from voicebot.handoff.base import TicketDraft, TicketStore, WaitingQueue
-from voicebot.line import Dtmf, LineInfo
+from voicebot.lines.file_line import CallerTurn, FileLine
+from voicebot.lines.line import Dtmf, LineInfo
 from voicebot.qa.checks import check_call, check_turn, turn_result, windows
 from voicebot.qa.metrics import ErrorCount, error_count, metric_for
 from voicebot.qa.results import FAILED, PASSED, SKIPPED, Failure, RunResult, ScenarioResult
 from voicebot.qa.scenario import Scenario, in_ci
 from voicebot.qa.turn_reference import TurnReferenceRecognizer
-from voicebot.session import CallSession, Engines
+from voicebot.runtime.aio import cancel_and_wait
+from voicebot.runtime.clock import Clock, VirtualClock
 from voicebot.settings import SessionSettings
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from aiohttp.abc import AbstractAccessLogger
 class PathOnlyAccessLogger(AbstractAccessLogger):
     """Log ``ADDR "METHOD PATH" STATUS BYTESB TIMEs`` (path without its query) at INFO on ``aiohttp.access``.
 
-    The ``B`` keeps status and size from reading as one phone number to the log redaction (``voicebot.redact``).
+    The ``B`` keeps status and size from reading as one phone number to the log redaction (``voicebot.runtime.redact``).
     """
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:

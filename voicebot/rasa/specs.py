@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from voicebot.rasa_token import RasaToken
+from voicebot.rasa.api_token import RasaToken
 from voicebot.settings import PROJECT_ROOT
 
 RASA_DIR = PROJECT_ROOT / "rasa_project"

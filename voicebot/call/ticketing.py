@@ -7,7 +7,7 @@ from typing import Any
 
 from voicebot.events import CallRecord, HandoffRequested
 from voicebot.handoff.base import TicketDraft, TranscriptLine
-from voicebot.line import LineInfo
+from voicebot.lines.line import LineInfo
 from voicebot.workorder.book import WorkOrderBook
 from voicebot.workorder.builder import WORK_ORDER_KINDS, build_work_order
 

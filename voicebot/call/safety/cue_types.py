@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from voicebot.safety.verdict import Kind
+from voicebot.call.safety.verdict import Kind
 
 
 @dataclass(frozen=True, slots=True)

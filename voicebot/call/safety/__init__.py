@@ -7,9 +7,9 @@ when Rasa is down or misunderstands. See docs/workorder.md, "Safety verdict".
 
 from __future__ import annotations
 
-from voicebot.safety.answer import Answer, read_answer
-from voicebot.safety.human import wants_human
-from voicebot.safety.scoring import classify, normalise
-from voicebot.safety.verdict import Kind, Level, SafetyVerdict
+from voicebot.call.safety.answer import Answer, read_answer
+from voicebot.call.safety.human import wants_human
+from voicebot.call.safety.scoring import classify, normalise
+from voicebot.call.safety.verdict import Kind, Level, SafetyVerdict
 
 __all__ = ["Answer", "Kind", "Level", "SafetyVerdict", "classify", "normalise", "read_answer", "wants_human"]

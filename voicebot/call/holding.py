@@ -9,15 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from voicebot.aio import cancel_and_wait
-from voicebot.clock import Clock
+from voicebot.call.listener import CallerInput, Heard, HungUp, Lost, Pressed
+from voicebot.call.playback import SayResult, Speaker
+from voicebot.call.prompts import prompt, status_words
 from voicebot.errors import VoicebotError
 from voicebot.events import CallRecord, ErrorOccurred, TransferAttempted
 from voicebot.handoff.base import QueueSpot, WaitingQueue
-from voicebot.line import Line, can_transfer
-from voicebot.listener import CallerInput, Heard, HungUp, Lost, Pressed
-from voicebot.playback import SayResult, Speaker
-from voicebot.prompts import prompt, status_words
+from voicebot.lines.line import Line, can_transfer
+from voicebot.runtime.aio import cancel_and_wait
+from voicebot.runtime.clock import Clock
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from voicebot.audio import FRAME_MS, AudioFrame, Clip, silence, split_frames
-from voicebot.clock import Clock
-from voicebot.line import Dtmf, LineInfo
+from voicebot.lines.line import Dtmf, LineInfo
+from voicebot.runtime.clock import Clock
 
 BOT_SILENT_AFTER_MS = 60
 """No bot frame for this long means the bot stopped talking."""

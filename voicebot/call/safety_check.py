@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from voicebot.safety import Kind, Level, SafetyVerdict, classify, read_answer
+from voicebot.call.safety import Kind, Level, SafetyVerdict, classify, read_answer
 
 
 @dataclass(frozen=True, slots=True)

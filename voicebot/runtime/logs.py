@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import TextIO
 
-from voicebot.redact import mask
+from voicebot.runtime.redact import mask
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 """The line format (the time stamp is not masked: it is not personal data)."""

@@ -16,7 +16,7 @@ English is lower-case with contractions expanded (``can't`` -> ``cannot``, ``'s`
 
 from __future__ import annotations
 
-from voicebot.safety.cue_types import CueTable, Signal, hazard, mask
+from voicebot.call.safety.cue_types import CueTable, Signal, hazard, mask
 
 ZH = CueTable(
     spans=(

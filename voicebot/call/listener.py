@@ -10,7 +10,7 @@ from typing import Protocol
 from asr.base import RecognizerStream, VoiceActivityDetector
 from asr.segmenter import Ended, PreRoll, Segmenter, SegmenterConfig, Started, TimedOut
 from voicebot.audio import FRAME_MS, AudioFrame
-from voicebot.call_context import CallContext
+from voicebot.call.call_context import CallContext
 from voicebot.errors import AsrError, VoicebotError
 from voicebot.events import (
     BargeIn,
@@ -21,7 +21,7 @@ from voicebot.events import (
     UserStartedSpeaking,
     UserStoppedSpeaking,
 )
-from voicebot.line import Dtmf
+from voicebot.lines.line import Dtmf
 from voicebot.settings import SessionSettings
 
 log = logging.getLogger(__name__)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from voicebot.clock import Clock
 from voicebot.events import CallRecord
-from voicebot.line import Line
+from voicebot.lines.line import Line
+from voicebot.runtime.clock import Clock
 from voicebot.settings import SessionSettings
 
 

@@ -8,17 +8,17 @@ import time
 from typing import Any
 
 from dialogue.base import BotTurn, DialogueEngine, FileTicket, Handoff, Hangup, TicketStatus
-from voicebot.call_context import CallContext
+from voicebot.call.call_context import CallContext
+from voicebot.call.holding import Holding
+from voicebot.call.listener import CallerInput, Failed, HungUp, Lost, Pressed, Silent
+from voicebot.call.playback import SayResult, Speaker
+from voicebot.call.prompts import prompt, status_words
+from voicebot.call.safety import Kind, wants_human
+from voicebot.call.safety_check import Outgoing, SafetyCheck, SafetyStep
+from voicebot.call.ticket_keeper import TicketSaving
 from voicebot.errors import AsrError, DialogueError, TtsError, VoicebotError
 from voicebot.events import BotReplied, ErrorOccurred, HandoffRequested, NoInput
 from voicebot.handoff.base import TicketStore
-from voicebot.holding import Holding
-from voicebot.listener import CallerInput, Failed, HungUp, Lost, Pressed, Silent
-from voicebot.playback import SayResult, Speaker
-from voicebot.prompts import prompt, status_words
-from voicebot.safety import Kind, wants_human
-from voicebot.safety_check import Outgoing, SafetyCheck, SafetyStep
-from voicebot.ticket_keeper import TicketSaving
 
 log = logging.getLogger(__name__)
 

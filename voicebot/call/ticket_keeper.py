@@ -6,11 +6,11 @@ import asyncio
 import logging
 from typing import Any, Protocol
 
-from voicebot.call_context import CallContext
+from voicebot.call.call_context import CallContext
+from voicebot.call.ticketing import draft_ticket
 from voicebot.errors import VoicebotError
 from voicebot.events import ErrorOccurred
 from voicebot.handoff.base import TicketStore
-from voicebot.ticketing import draft_ticket
 from voicebot.workorder.book import WorkOrderBook
 
 log = logging.getLogger(__name__)

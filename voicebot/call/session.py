@@ -13,19 +13,19 @@ from typing import Any
 from asr.base import Recognizer, VoiceActivityDetector
 from dialogue.base import DialogueEngine
 from tts.base import Synthesizer
-from voicebot.call_context import CallContext
-from voicebot.clock import Clock, RealClock
-from voicebot.conversation import Conversation
+from voicebot.call.call_context import CallContext
+from voicebot.call.conversation import Conversation
+from voicebot.call.holding import Holding
+from voicebot.call.listener import CallerInput, Listener
+from voicebot.call.live_view import LineDisplay
+from voicebot.call.playback import Speaker
+from voicebot.call.ticket_keeper import TicketKeeper
 from voicebot.errors import ConfigError, VoicebotError
 from voicebot.events import CallEnded, CallRecord, CallStarted, ErrorOccurred, TicketFiled
 from voicebot.handoff.base import TicketStore, WaitingQueue
-from voicebot.holding import Holding
-from voicebot.line import Line
-from voicebot.listener import CallerInput, Listener
-from voicebot.live_view import LineDisplay
-from voicebot.playback import Speaker
+from voicebot.lines.line import Line
+from voicebot.runtime.clock import Clock, RealClock
 from voicebot.settings import SessionSettings
-from voicebot.ticket_keeper import TicketKeeper
 from voicebot.workorder.book import WorkOrderBook
 
 log = logging.getLogger(__name__)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from voicebot.events import BotAboutToSpeak, CallEvent, LiveEvent, PartialTranscript, Transcribed
-from voicebot.line import Line, notify
+from voicebot.lines.line import Line, notify
 
 
 class LineDisplay:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from voicebot.safety.cues import TABLES
-from voicebot.safety.scoring import classify, normalise, script
-from voicebot.safety.verdict import SafetyVerdict
+from voicebot.call.safety.cues import TABLES
+from voicebot.call.safety.scoring import classify, normalise, script
+from voicebot.call.safety.verdict import SafetyVerdict
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from typing import Any
 
 from voicebot.audio import FRAME_MS, AudioFrame, frame_bytes
 from voicebot.errors import LineError
-from voicebot.line import Dtmf, LineInfo
+from voicebot.lines.line import Dtmf, LineInfo
 
 log = logging.getLogger(__name__)
 

@@ -31,10 +31,10 @@ from types import TracebackType
 
 import aiohttp
 
-from voicebot.aio import cancel_and_wait
 from voicebot.errors import DialogueError
-from voicebot.rasa_specs import RASA_DIR, ServerSpec, port_of, server_env, server_specs
-from voicebot.rasa_token import RasaToken, load_rasa_token
+from voicebot.rasa.api_token import RasaToken, load_rasa_token
+from voicebot.rasa.specs import RASA_DIR, ServerSpec, port_of, server_env, server_specs
+from voicebot.runtime.aio import cancel_and_wait
 from voicebot.settings import PROJECT_ROOT, Settings
 
 __all__ = ["RASA_DIR", "RasaSupervisor", "port_of"]

@@ -23,9 +23,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from voicebot.safety.cue_types import CueTable
-from voicebot.safety.cues import TABLES
-from voicebot.safety.verdict import KINDS, NO_DANGER, Kind, SafetyVerdict
+from voicebot.call.safety.cue_types import CueTable
+from voicebot.call.safety.cues import TABLES
+from voicebot.call.safety.verdict import KINDS, NO_DANGER, Kind, SafetyVerdict
 
 EMERGENCY_SCORE = 3
 """The score from which an utterance is an emergency."""

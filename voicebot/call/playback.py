@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from tts.base import CachingSynthesizer, Synthesizer
 from voicebot.audio import FRAME_MS, Clip, split_frames
-from voicebot.call_context import CallContext
+from voicebot.call.call_context import CallContext
 from voicebot.errors import TtsError
 from voicebot.events import BotAboutToSpeak, BotStartedSpeaking, BotStoppedSpeaking, ErrorOccurred
-from voicebot.line import played_out
+from voicebot.lines.line import played_out
 
 log = logging.getLogger(__name__)
 

@@ -7,12 +7,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from voicebot.aio import cancel_and_wait
-from voicebot.clock import Clock, RealClock, VirtualClock
+from voicebot.call.session import CallSession, Engines
 from voicebot.events import CallRecord
-from voicebot.file_line import CallerTurn, FileLine
-from voicebot.line import LineInfo
-from voicebot.session import CallSession, Engines
+from voicebot.lines.file_line import CallerTurn, FileLine
+from voicebot.lines.line import LineInfo
+from voicebot.runtime.aio import cancel_and_wait
+from voicebot.runtime.clock import Clock, RealClock, VirtualClock
 from voicebot.settings import SessionSettings
 
 
