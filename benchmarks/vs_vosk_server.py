@@ -111,12 +111,16 @@ def free_port() -> int:
 
 @contextlib.asynccontextmanager
 async def start_peer(model_dir: Path, port: int) -> AsyncIterator[int]:
-    """Run vosk-server in place (unmodified) on ``port``; yield its pid once it accepts connections."""
+    """Run vosk-server in place (unmodified) on ``port``; yield its pid once it accepts connections.
+
+    Its log goes to ``var/vosk-server.log``.
+    """
     env = {**os.environ, "VOSK_SERVER_INTERFACE": "127.0.0.1", "VOSK_SERVER_PORT": str(port),
            "VOSK_SAMPLE_RATE": "8000"}  # fmt: skip
+    (ROOT / "var").mkdir(exist_ok=True)
+    log = (ROOT / "var" / "vosk-server.log").open("ab")
     process = await asyncio.create_subprocess_exec(str(peer_python()), "asr_server.py", str(model_dir), cwd=PEER,
-                                                   env=env, stdout=asyncio.subprocess.DEVNULL,
-                                                   stderr=asyncio.subprocess.DEVNULL)  # fmt: skip
+                                                   env=env, stdout=log, stderr=log)  # fmt: skip
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -133,6 +137,7 @@ async def start_peer(model_dir: Path, port: int) -> AsyncIterator[int]:
         if process.returncode is None:
             process.terminate()
             await process.wait()
+        log.close()
 
 
 def peer_call(utterances: tuple[bytes, ...], noise: list[bytes]) -> list[bytes]:
@@ -173,7 +178,10 @@ async def peer_stream(url: str, frames: list[bytes], delay_s: float) -> tuple[li
             await asyncio.wait_for(receiver, 120)
     except (aiohttp.ClientError, ConnectionError, TimeoutError) as err:
         return [], worst, f"{type(err).__name__}: {err}"
-    return [(a - s) * 1000 for s, a in zip(sent, answered, strict=False)], worst, ""
+    lags = [(a - s) * 1000 for s, a in zip(sent, answered, strict=False)]
+    if len(answered) <= len(frames):  # e.g. websockets' keepalive: a pong queued behind 20 s of audio closes it
+        return lags, worst, f"closed early: {len(answered)} answers to {len(frames)} frames and eof"
+    return lags, worst, ""
 
 
 async def peer_stage(port: int, pid: int, calls: int, lang: str, noise: float) -> PeerStage:
