@@ -14,7 +14,7 @@ talks, on a line with faint noise) are recognised two ways, each in a fresh proc
   mode 2 passes this line noise once it has heard speech, so most of the call reached the decoder;
 - pooled: gated, on recognisers reused from earlier calls (the bot's steady state: ``VoskRecognizer`` resets a
   finished call's recogniser and gives it to the next call; a fresh one first spends seconds of CPU composing its
-  lookahead graph). N unmeasured 1 s calls run first.
+  lookahead graph). N unmeasured calls first, each one real utterance of another caller (not the measured ones).
 
 Audio is fed as fast as it goes (not paced), so CPU is counted per second of call audio. Printed per N: model
 load time, resident memory after loading and at peak, CPU seconds per call-audio second, and the ratios
@@ -125,15 +125,17 @@ def naive(model_path: Path, audio: list[bytes]) -> dict[str, float]:
             "fed": 1.0}  # fmt: skip
 
 
-async def gated(model_path: Path, audio: list[bytes], noise_margin_db: float | None, warm: bool) -> dict[str, float]:
+async def gated(
+    model_path: Path, audio: list[bytes], noise_margin_db: float | None, warm: list[bytes] | None
+) -> dict[str, float]:
     """The bot's path: shared model, VAD + segmenter gating, decoding in the recogniser's executor."""
     began = time.monotonic()
     recognizer = await VoskRecognizer.load(model_path, workers=2)
     load_s = time.monotonic() - began
     if warm:
-        streams = [recognizer.start_stream(f"warm-{i}", RATE) for i in range(len(audio))]
-        for stream, pcm in zip(streams, audio, strict=True):
-            for frame in split_frames(pcm[: 2 * RATE], RATE):
+        streams = [recognizer.start_stream(f"warm-{i}", RATE) for i in range(len(warm))]
+        for stream, pcm in zip(streams, warm, strict=True):
+            for frame in split_frames(pcm, RATE):
                 await stream.accept(frame)
         for stream in streams:
             await stream.finish()
@@ -178,7 +180,9 @@ def child(args: argparse.Namespace) -> None:
         result = naive(path, audio)
     else:
         margin = None if args.child == "plainvad" else NOISE_MARGIN_DB
-        result = asyncio.run(gated(path, audio, margin, warm=args.child == "pooled"))
+        others = caller_scripts(args.lang, 2 * args.calls_one)[args.calls_one :]
+        warm = [script.utterances[0] for script in others] if args.child == "pooled" else None
+        result = asyncio.run(gated(path, audio, margin, warm))
     audio_s = sum(len(pcm) for pcm in audio) / 2 / RATE
     print(json.dumps({**result, "baseline_mb": baseline, "audio_s": audio_s}))
 
