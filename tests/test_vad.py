@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from asr.segmenter import Ended, Segmenter, SegmenterConfig, Started
-from asr.vad import WebRtcVad
+from asr.vad import NoiseFloor, WebRtcVad, frame_level_db
 from voicebot.audio import AudioFrame, read_wav, split_frames, ulaw_decode, ulaw_encode
 from voicebot.errors import AsrError
 
@@ -97,3 +98,36 @@ def test_bad_mode_is_refused() -> None:
     with pytest.raises(AsrError) as info:
         WebRtcVad(4)
     assert info.value.code == "vad-bad-mode"
+
+
+def test_line_noise_after_speech_is_not_speech() -> None:
+    """webrtcvad alone (mode 2) keeps -61 dBFS white noise "speech" after an utterance; the gated one does not."""
+    clip = read_wav(SPEECH / "zh" / ZH[0], 8000)
+    noise = np.random.default_rng(7).normal(0, 30, 8000 * 3).astype("<i2").tobytes()
+    pcm = noise + clip.pcm + noise
+    tail = slice(-(150 - 40), None)  # the last 2.2 s: well after the 700 ms endpointing tail
+    plain = WebRtcVad(2, noise_margin_db=None)
+    gated = WebRtcVad(2)
+    plain_flags = [plain.is_speech(f) for f in split_frames(pcm, 8000)]
+    gated_flags = [gated.is_speech(f) for f in split_frames(pcm, 8000)]
+    assert sum(gated_flags[tail]) <= 2
+    middle = gated_flags[150 + len(clip.pcm) // 320 // 4 : 150 + 3 * len(clip.pcm) // 320 // 4]
+    assert sum(middle) / len(middle) >= 0.7
+    assert sum(plain_flags[tail]) > sum(gated_flags[tail])  # what the gate is for
+
+
+def test_noise_floor_tracks_the_quietest_frames_and_rises_slowly() -> None:
+    floor = NoiseFloor(rise_db_per_s=3.0)
+    assert floor.update(-math.inf, 20) is None  # digital silence is no line noise
+    assert floor.update(30.0, 20) == 30.0
+    assert floor.update(20.0, 20) == 20.0  # drops at once
+    assert floor.update(60.0, 1000) == 23.0  # rises 3 dB per second
+    assert frame_level_db(b"\x00" * 320) == -math.inf
+    assert abs(frame_level_db(np.full(160, 100, "<i2").tobytes()) - 40.0) < 1e-9
+
+
+def test_bad_noise_settings_are_refused() -> None:
+    with pytest.raises(AsrError):
+        WebRtcVad(2, noise_margin_db=-1)
+    with pytest.raises(AsrError):
+        NoiseFloor(0)

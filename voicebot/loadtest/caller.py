@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import aiohttp
+import numpy as np
 
 from asr.vad import WebRtcVad
 from voicebot.audio import FRAME_MS, AudioFrame, Clip, silence, split_frames
@@ -44,6 +45,8 @@ class CallScript:
     """Say the last utterance over the bot's reply to the one before."""
     pause_s: tuple[float, float] = (0.5, 1.2)
     """Human pause range after the bot finishes, before speaking."""
+    line_noise: float = 0.0
+    """Standard deviation (16-bit units) of the white line noise sent while the caller is silent; 0: zeros."""
 
 
 @dataclass(slots=True)
@@ -112,14 +115,23 @@ def analyse(result: CallResult, arrivals: list[float], speech_ends: list[float],
             result.barge_in_ms.append(max(0.0, talking[-1] - began) * 1000)
 
 
+def line_noise_frames(sigma: float, seconds: float = 10.0, seed: int = 7) -> list[bytes]:
+    """Return ``seconds`` of white noise (standard deviation ``sigma``) at 8 kHz in 20 ms frames, to loop."""
+    rng = np.random.default_rng(seed)
+    pcm = np.clip(rng.normal(0, sigma, int(8000 * seconds)), -32768, 32767).astype("<i2").tobytes()
+    return [f.pcm for f in split_frames(pcm, 8000)]
+
+
 class _Pacer:
     """Sends one frame every 20 ms on an absolute schedule and notes its own lag."""
 
-    def __init__(self, ws: aiohttp.ClientWebSocketResponse, result: CallResult) -> None:
+    def __init__(self, ws: aiohttp.ClientWebSocketResponse, result: CallResult, line_noise: float = 0.0) -> None:
         self.ws = ws
         self.result = result
         self.next = time.monotonic()
         self.silence = silence(8000).pcm
+        self.noise = line_noise_frames(line_noise) if line_noise > 0 else []
+        self.sent = 0
 
     async def send(self, pcm: bytes | None = None) -> float:
         """Send one frame at its slot; return the slot time."""
@@ -129,7 +141,8 @@ class _Pacer:
         else:
             self.result.send_lag_ms = max(self.result.send_lag_ms, -delay * 1000)
         slot = self.next
-        await self.ws.send_bytes(pcm or self.silence)
+        self.sent += 1
+        await self.ws.send_bytes(pcm or (self.noise[self.sent % len(self.noise)] if self.noise else self.silence))
         self.next += FRAME_MS / 1000
         return slot
 
@@ -161,7 +174,7 @@ async def place_call(
             start = {"sampleRate": 8000, "token": token, "lang": lang, "from": "13800000000", "callId": call_id}
             await ws.send_str(json.dumps(start))
             receiver = asyncio.create_task(receive(ws))
-            pacer = _Pacer(ws, result)
+            pacer = _Pacer(ws, result, script.line_noise)
             last = len(script.utterances) - 1
             for index, pcm in enumerate(script.utterances):
                 barge = script.barge_in_last and index == last and index > 0

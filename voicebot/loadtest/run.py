@@ -86,7 +86,7 @@ class StageReport:
         return {**asdict(self), "holds": self.holds}
 
 
-def caller_scripts(lang: str, count: int, turns: int = 3) -> list[CallScript]:
+def caller_scripts(lang: str, count: int, turns: int = 3, line_noise: float = 0.0) -> list[CallScript]:
     """Return ``count`` scripts of ``turns`` real recordings each (rotating through the fixtures)."""
     folder = SPEECH / ("zh" if lang.startswith("zh") else "en")
     files = sorted(folder.glob("*.wav"))
@@ -95,7 +95,7 @@ def caller_scripts(lang: str, count: int, turns: int = 3) -> list[CallScript]:
     utterances = [trim_speech(read_wav(f, 8000)) for f in files]
     utterances = [u for u in utterances if 16000 <= len(u) <= 16000 * 6] or utterances  # 1-6 s of speech
     pick = [tuple(utterances[(i * turns + k) % len(utterances)] for k in range(turns)) for i in range(count)]
-    return [CallScript(chosen) for chosen in pick]
+    return [CallScript(chosen, line_noise=line_noise) for chosen in pick]
 
 
 def fill_bot_side(report: StageReport, calls: list[dict[str, Any]]) -> None:
@@ -118,10 +118,15 @@ def fill_usage(report: StageReport, meter: UsageMeter, calls: int) -> None:
         report.threads = usage.threads
 
 
-async def websocket_stage(bot: Bot, calls: int, duration_s: float, lang: str, seed: int = 1) -> StageReport:
-    """Run N callers in parallel, each placing calls back to back for ``duration_s`` (at least one each)."""
+async def websocket_stage(
+    bot: Bot, calls: int, duration_s: float, lang: str, seed: int = 1, line_noise: float = 0.0
+) -> StageReport:
+    """Run N callers in parallel, each placing calls back to back for ``duration_s`` (at least one each).
+
+    ``line_noise``: white noise of that standard deviation while callers are silent (0: digital silence).
+    """
     report = StageReport("websocket", calls, bot.dialogue)
-    scripts = caller_scripts(lang, calls)
+    scripts = caller_scripts(lang, calls, line_noise=line_noise)
     results: list[CallResult] = []
     before = await bot.stats()
     tickets_before = await bot.ticket_count()
