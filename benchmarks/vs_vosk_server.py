@@ -45,7 +45,7 @@ from voicebot.audio import FRAME_MS, split_frames
 from voicebot.loadtest.botproc import UsageMeter, start_bot
 from voicebot.loadtest.caller import LATE_MS, line_noise_frames
 from voicebot.loadtest.run import StageReport, caller_scripts, largest_holding, table, warm_up, websocket_stage
-from voicebot.stats import percentile
+from voicebot.runtime.stats import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 PEER = ROOT.parent / "shared" / "peers" / "vosk-server"
