@@ -16,6 +16,7 @@ from dialogue.base import BotTurn, Directive
 from voicebot.audio import AudioFrame, Clip, rms_dbfs
 from voicebot.errors import DialogueError, TicketError
 from voicebot.handoff.base import TicketDraft
+from voicebot.lines.line import Dtmf, LineInfo
 
 
 def tone(ms: int, rate: int = 8000, freq: float = 440.0, level: float = 0.3) -> Clip:
@@ -237,3 +238,26 @@ class BrokenSynth(ToneSynth):
         if text not in self.cached:
             raise TtsError("tts-failed", "espeak-ng crashed")
         return await super().synthesize(text, lang, rate)
+
+
+class QuietLine:
+    """A line whose caller says nothing and hangs up at once; it drops what it is sent (override what a test needs)."""
+
+    info = LineInfo("quiet-1", "file")
+
+    async def recv(self) -> AudioFrame | Dtmf | None:
+        """The caller has hung up."""
+        return None
+
+    async def send(self, frame: AudioFrame) -> None:
+        """Drop the frame."""
+
+    async def clear(self) -> None:
+        """Nothing is held back."""
+
+    async def transfer(self, target: str) -> bool:
+        """No transfer on this line."""
+        return False
+
+    async def hangup(self) -> None:
+        """Nothing to close."""

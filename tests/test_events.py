@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from voicebot.audio import AudioFrame
 from voicebot.call.live_view import LineDisplay
 from voicebot.events import (
     BotAboutToSpeak,
@@ -16,6 +15,8 @@ from voicebot.events import (
 )
 from voicebot.lines.line import LineInfo
 
+from .fakes import QuietLine
+
 
 class Watcher:
     """A ``CallListener`` that keeps what it was shown."""
@@ -27,28 +28,13 @@ class Watcher:
         self.seen.append(event)
 
 
-class ShowingLine:
+class ShowingLine(QuietLine):
     """A line that can display events (like the browser softphone)."""
 
     info = LineInfo("c1", "websocket")
 
     def __init__(self) -> None:
         self.shown: list[dict[str, object]] = []
-
-    async def recv(self) -> AudioFrame | None:
-        return None
-
-    async def send(self, frame: AudioFrame) -> None:
-        pass
-
-    async def clear(self) -> None:
-        pass
-
-    async def transfer(self, target: str) -> bool:
-        return False
-
-    async def hangup(self) -> None:
-        pass
 
     async def notify(self, event: dict[str, object]) -> None:
         self.shown.append(event)

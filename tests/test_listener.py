@@ -15,13 +15,13 @@ from voicebot.lines.line import Dtmf
 from voicebot.runtime.clock import RealClock
 from voicebot.settings import SessionSettings
 
-from .fakes import EnergyVad, ScriptedStream, tone
+from .fakes import EnergyVad, QuietLine, ScriptedStream, tone
 
 SPEECH = AudioFrame(tone(20).pcm, 8000)
 QUIET = AudioFrame(bytes(320), 8000)
 
 
-class FedLine:
+class FedLine(QuietLine):
     """A line whose caller sends the given frames and keys, then hangs up."""
 
     def __init__(self, items: list[AudioFrame | Dtmf]) -> None:
@@ -30,18 +30,6 @@ class FedLine:
 
     async def recv(self) -> AudioFrame | Dtmf | None:
         return self._items.pop(0) if self._items else None
-
-    async def send(self, frame: AudioFrame) -> None:
-        pass
-
-    async def clear(self) -> None:
-        pass
-
-    async def transfer(self, target: str) -> bool:
-        return False
-
-    async def hangup(self) -> None:
-        pass
 
 
 class SilentBot:

@@ -12,10 +12,10 @@ from voicebot.events import BotStoppedSpeaking, CallRecord, ErrorOccurred
 from voicebot.runtime.clock import RealClock
 from voicebot.settings import SessionSettings
 
-from .fakes import BrokenSynth, ToneSynth
+from .fakes import BrokenSynth, QuietLine, ToneSynth
 
 
-class CountingLine:
+class CountingLine(QuietLine):
     """A line that only counts the frames it is sent."""
 
     def __init__(self) -> None:
@@ -23,22 +23,10 @@ class CountingLine:
         self.sent = 0
         self.playing = asyncio.Event()
 
-    async def recv(self) -> AudioFrame | None:
-        return None
-
     async def send(self, frame: AudioFrame) -> None:
         self.sent += 1
         if self.sent == 2:
             self.playing.set()
-
-    async def clear(self) -> None:
-        pass
-
-    async def transfer(self, target: str) -> bool:
-        return False
-
-    async def hangup(self) -> None:
-        pass
 
 
 def speaker(synth: ToneSynth) -> tuple[Speaker, CountingLine, CallRecord]:
