@@ -65,7 +65,7 @@ class VoskRecognizer:
         workers: int = 2,
         partial_every: int = 5,
         max_idle: int = 16,
-        max_uses: int = 8,
+        max_uses: int = 1,
     ) -> None:
         if workers < 1:
             raise AsrError("asr-bad-config", f"need at least one decoding worker, got {workers}")
@@ -88,7 +88,10 @@ class VoskRecognizer:
 
     def give_back(self, rate: int, recognizer: vosk.KaldiRecognizer, fed_samples: int, uses: int) -> None:
         """Keep a reset recogniser for the next call; dropped after ``max_uses`` calls (its graph cache keeps
-        growing: the soak test's RSS rose ~2.7 MB per reuse) or when ``max_idle`` are already kept."""
+        growing: the soak test's RSS rose ~2.7 MB per reuse) or when ``max_idle`` are already kept.
+
+        ``max_uses`` is 1 by default, i.e. no reuse: with 8 the soak test still saw RSS rise 35 MB over 68 calls
+        on a loaded CI run (2026-12-02). ``benchmarks.naive_pipeline``'s ``pooled`` mode measures it."""
         with self._idle_lock:
             idle = self._idle.setdefault(rate, [])
             if uses < self.max_uses and len(idle) < self.max_idle:

@@ -133,6 +133,7 @@ async def gated(
     recognizer = await VoskRecognizer.load(model_path, workers=2)
     load_s = time.monotonic() - began
     if warm:
+        recognizer.max_uses = 8  # reuse is off in the bot (memory, docs/performance.md); this mode measures it
         streams = [recognizer.start_stream(f"warm-{i}", RATE) for i in range(len(warm))]
         for stream, pcm in zip(streams, warm, strict=True):
             for frame in split_frames(pcm, RATE):

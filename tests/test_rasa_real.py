@@ -57,7 +57,9 @@ async def test_complaint_filled_and_confirmed(client: RasaClient) -> None:
     first = await client.respond(call, "我 要 投诉 朝阳区 建国路 那边 工地 每天 晚上 施工 太 吵", "zh-CN", {})
     assert first.slots["complaint_category"] == "noise"
     assert first.slots["location"] == "朝阳区建国路工地"  # the place found whole in the sentence (jieba + jionlp)
-    assert first.asked == "description"  # anything to add to the first account?
+    assert first.asked == "incident_time"  # "每天晚上" said in passing names no day: when, exactly?
+    when = await client.respond(call, "就 昨天 晚上 十一 点 多", "zh-CN", {})
+    assert when.slots["incident_time"].startswith("昨天晚上") and when.asked == "description"  # anything to add?
     nothing = await client.respond(call, "没有 了", "zh-CN", {})
     assert nothing.asked == "callback_phone" and nothing.expect == "number"  # then the callback number
     await client.respond(call, "幺三八 幺二三四 五六七八", "zh-CN", {})

