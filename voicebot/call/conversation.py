@@ -139,7 +139,7 @@ class Conversation:
         self._turn.thinking = True
         began = time.perf_counter()
         try:
-            async with self._clock.busy(), asyncio.timeout(self._settings.dialogue_timeout_s):
+            async with asyncio.timeout(self._settings.dialogue_timeout_s):
                 turn, _ = await asyncio.gather(
                     self._dialogue.respond(self._record.call_id, text, self._lang, self._metadata(safety)),
                     self._keeper.save("partial", {}),
@@ -234,8 +234,7 @@ class Conversation:
 
     async def _tell_status(self, number: str) -> None:
         try:
-            async with self._clock.busy():
-                status = await self._tickets.status(number)
+            status = await self._tickets.status(number)
         except VoicebotError as err:
             await self._record.emit(ErrorOccurred(self._now(), err.code, err.message))
             status = None

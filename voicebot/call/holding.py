@@ -89,8 +89,7 @@ class Holding:
             try:
                 if not self._queue.is_open(now):
                     return await self._after_hours(number, now, inbox)
-                async with self._clock.busy():  # database work: a virtual clock stands still meanwhile
-                    spot = await self._queue.enqueue(number)
+                spot = await self._queue.enqueue(number)
             except VoicebotError as err:
                 await self._record.emit(ErrorOccurred(int(self._clock.now_ms()), err.code, err.message))
                 return "handoff"
@@ -127,13 +126,11 @@ class Holding:
                 await self.register_callback(number)
                 return "callback"
             changed.clear()  # looking now: a change from here on wakes the next wait
-            async with self._clock.busy():
-                spot = await self._queue.position(number)
+            spot = await self._queue.position(number)
 
     async def _decided_elsewhere(self, number: str) -> str | None:
         """An agent took the ticket out of the queue without claiming it: tell the caller; return the outcome."""
-        async with self._clock.busy():
-            status = await self._queue.status(number)
+        status = await self._queue.status(number)
         if status == "callback_due":  # the agent chose to call back
             await self._speaker.say(prompt("callback_registered", self._lang, number=number))
             return "callback"
@@ -160,8 +157,7 @@ class Holding:
         log.warning("call %s: transfer to the agent failed (attempt %d of %d)", self._record.call_id, attempts,
                     MAX_TRANSFERS)
         try:
-            async with self._clock.busy():
-                await self._queue.requeue(number, "transfer to the agent failed")
+            await self._queue.requeue(number, "transfer to the agent failed")
         except VoicebotError as err:
             await self._record.emit(ErrorOccurred(int(self._clock.now_ms()), err.code, err.message))
         if attempts >= MAX_TRANSFERS:  # the line will not transfer: a callback is the way to a person
@@ -186,8 +182,7 @@ class Holding:
         """Make ticket ``number`` a callback due (to the calling number, else the one the caller gave)."""
         callback_number = self._line.info.calling_number or str(self._record.slots.get("callback_phone") or "")
         try:
-            async with self._clock.busy():
-                await self._queue.request_callback(number, callback_number)
+            await self._queue.request_callback(number, callback_number)
         except VoicebotError as err:
             await self._record.emit(ErrorOccurred(int(self._clock.now_ms()), err.code, err.message))
         if announce:
@@ -206,8 +201,7 @@ class Holding:
                 if speaking.done():
                     break
                 changed.clear()  # some change (maybe another ticket's, from another process): is it ours?
-                async with self._clock.busy():
-                    claimed = await self._queue.position(number) is None
+                claimed = await self._queue.position(number) is None
                 if claimed:
                     changed.set()  # the wait after the prompt connects the caller at once
                     break

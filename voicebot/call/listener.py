@@ -265,8 +265,7 @@ class Listener:
 
     async def _on_ended(self, event: Ended) -> None:
         await self._record.emit(UserStoppedSpeaking(self._call_time(event.end_ms)))
-        async with self._clock.busy():
-            transcript = await self._stream.finish()
+        transcript = await self._stream.finish()
         text = transcript.text.strip()
         if not text:
             log.debug("call %s: utterance with no words (noise)", self._record.call_id)
@@ -284,8 +283,7 @@ class Listener:
         return int(self._clock.now_ms() + FRAME_MS - (self._segmenter.now_ms - segmenter_ms))
 
     async def _feed(self, frame: AudioFrame) -> None:
-        async with self._clock.busy():
-            await self._stream.accept(frame)
+        await self._stream.accept(frame)
 
     async def _publish_partial(self) -> None:
         self._speech_frames += 1

@@ -88,8 +88,7 @@ class Speaker:
             return HUNG_UP
         cached = isinstance(self._synth, CachingSynthesizer) and self._synth.is_cached(text, self._lang)
         try:
-            async with self._clock.busy():
-                clip = await self._synth.synthesize(text, self._lang, self._line.info.rate)
+            clip = await self._synth.synthesize(text, self._lang, self._line.info.rate)
         except TtsError as err:
             log.error("call %s: cannot speak: %s", self._record.call_id, err)
             await self._record.emit(ErrorOccurred(int(self._clock.now_ms()), err.code, err.message))

@@ -14,6 +14,7 @@ from asr.base import Recognizer, VoiceActivityDetector
 from dialogue.base import DialogueEngine
 from tts.base import Synthesizer
 from voicebot.call.call_context import CallContext
+from voicebot.call.clocked import ClockedDialogue, ClockedQueue, ClockedStream, ClockedSynthesizer, ClockedTickets
 from voicebot.call.conversation import Conversation
 from voicebot.call.holding import Holding
 from voicebot.call.listener import CallerInput, Listener
@@ -90,16 +91,17 @@ class CallSession:
         recognizer = self.engines.recognizers.get(self.lang)
         if recognizer is None:
             raise ConfigError("asr-no-model-for-language", f"no speech recogniser configured for {self.lang}")
-        stream = recognizer.start_stream(info.call_id, info.rate)
+        # Every engine of this call holds the clock while it works (virtual time stands still): wrapped once, here.
+        stream = ClockedStream(recognizer.start_stream(info.call_id, info.rate), clock)
+        tickets = ClockedTickets(self.engines.tickets, clock)
         context = CallContext(self.line, self.lang, clock, self.record, self.settings)
-        keeper = TicketKeeper(context, self.engines.tickets, self.engines.workorder, self._started_at_ms)
-        speaker = Speaker(context, self.engines.synthesizer)
+        keeper = TicketKeeper(context, tickets, self.engines.workorder, self._started_at_ms)
+        speaker = Speaker(context, ClockedSynthesizer(self.engines.synthesizer, clock))
         inbox: asyncio.Queue[CallerInput] = asyncio.Queue(INBOX_SIZE)
-        queue = self.engines.queue
+        queue = ClockedQueue(self.engines.queue, clock) if self.engines.queue else None
         holding = Holding(queue, self.line, speaker, clock, self.record, self.lang) if queue else None
-        conversation = Conversation(
-            context, self.engines.dialogue, self.engines.tickets, speaker, keeper, self.engines.agent_target, holding
-        )
+        dialogue = ClockedDialogue(self.engines.dialogue, clock)
+        conversation = Conversation(context, dialogue, tickets, speaker, keeper, self.engines.agent_target, holding)
         listener = Listener(context, self.engines.vad_factory(), stream, speaker, inbox)
         reason = "error"
         try:

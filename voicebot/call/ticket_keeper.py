@@ -54,8 +54,7 @@ class TicketKeeper:
         )
         async with self._lock:  # one save at a time per call keeps the stored kind monotonic
             try:
-                async with context.clock.busy():
-                    return await asyncio.shield(self._store.save(draft))
+                return await asyncio.shield(self._store.save(draft))
             except VoicebotError as err:
                 log.error("call %s: ticket not saved: %s", context.record.call_id, err)
                 await context.record.emit(ErrorOccurred(context.now_ms(), err.code, err.message))

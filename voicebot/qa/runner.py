@@ -16,7 +16,7 @@ from voicebot.call.call_runner import file_line_info
 from voicebot.call.session import CallSession, Engines
 from voicebot.errors import VoicebotError
 from voicebot.events import CallEnded, CallRecord
-from voicebot.handoff.base import TicketDraft, TicketStore, WaitingQueue
+from voicebot.handoff.base import WaitingQueue
 from voicebot.lines.file_line import CallerTurn, FileLine
 from voicebot.lines.line import Dtmf, LineInfo
 from voicebot.qa.checks import check_call, check_turn, turn_result, windows
@@ -64,28 +64,6 @@ class ReplaySetup:
         return self.reference or self.model_languages.get(lang, "").split("-")[0] == lang.split("-")[0]
 
 
-class _BusyTickets:
-    """The shared ticket store seen by one call: database work holds that call's virtual time still.
-
-    Without this, virtual time would run on while a ticket is saved or looked up, and the simulated
-    caller would start talking before the bot had said the ticket number (a real caller waits a few ms).
-    """
-
-    def __init__(self, store: TicketStore, clock: Clock) -> None:
-        self._store = store
-        self._clock = clock
-
-    async def save(self, draft: TicketDraft) -> str:
-        """Save through the real store."""
-        async with self._clock.busy():
-            return await self._store.save(draft)
-
-    async def status(self, number: str) -> str | None:
-        """Look up through the real store."""
-        async with self._clock.busy():
-            return await self._store.status(number)
-
-
 class _TurnClockedLine(FileLine):
     """A ``FileLine`` that notes when each caller turn starts (to attribute events to turns)."""
 
@@ -130,7 +108,7 @@ async def _play(scenario: Scenario, setup: ReplaySetup) -> tuple[CallRecord, _Tu
     info = file_line_info(setup.rate, scenario.language, call_id=call_id)
     turns = await asyncio.to_thread(caller_turns, scenario, setup.rate)  # WAV reading is blocking IO
     line = _TurnClockedLine(turns, clock, info)
-    engines = dataclasses.replace(setup.engines, tickets=_BusyTickets(setup.engines.tickets, clock))
+    engines = setup.engines  # the session holds this call's virtual clock while its engines work
     if setup.reference:
         texts = [turn.say if turn.speaks else None for turn in scenario.turns]
         recognizer = TurnReferenceRecognizer(texts, lambda: line.turn_starts)
