@@ -227,16 +227,6 @@ def peer_table(stages: list[PeerStage]) -> str:
     return "\n".join(rows)
 
 
-def largest_peer(stages: list[PeerStage]) -> int | None:
-    """Return the largest N vosk-server sustains, counting only up to its first stage that does not."""
-    best = None
-    for stage in sorted(stages, key=lambda s: s.calls):
-        if not stage.holds:
-            break
-        best = stage.calls
-    return best
-
-
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     """Run both sides and return the report."""
     model_dir = resolve_model(args.model, "~/.cache/hotline-voicebot/models")
@@ -247,12 +237,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         for calls in args.calls:
             peer.append(await peer_stage(port, pid, calls, args.lang, args.noise))
             print(peer_table(peer[-1:]).splitlines()[-1], flush=True)
-    print("vosk-server:\n" + peer_table(peer) + f"\nlargest real-time N: {largest_peer(peer)}\n", flush=True)
+    print("vosk-server:\n" + peer_table(peer) + f"\nlargest real-time N: {largest_holding(peer)}\n", flush=True)
     bot, loads = await bot_stages(args)
     print("bot (voicebot loadtest, websocket):\n" + table(bot))
     print(f"dialogue engine: {bot[0].dialogue if bot else '-'}\nlargest real-time N: {largest_holding(bot)}")
     return {"model": str(model_dir), "noise_sigma": args.noise, "vosk_server": [s.to_dict() for s in peer],
-            "vosk_server_largest_n": largest_peer(peer), "bot": [r.to_dict() | {"load_avg": a} for r, a in
+            "vosk_server_largest_n": largest_holding(peer), "bot": [r.to_dict() | {"load_avg": a} for r, a in
             zip(bot, loads, strict=True)], "bot_largest_n": largest_holding(bot)}  # fmt: skip
 
 

@@ -13,12 +13,12 @@ from benchmarks.vs_vosk_server import (
     VENV,
     PeerStage,
     free_port,
-    largest_peer,
     peer_call,
     peer_table,
     start_peer,
 )
 from voicebot.loadtest.caller import line_noise_frames
+from voicebot.loadtest.run import largest_holding
 
 
 def stage(calls: int, p95: float | None, failed: int = 0) -> PeerStage:
@@ -38,7 +38,7 @@ def test_a_peer_call_is_noise_around_each_utterance() -> None:
 def test_report_fields_and_largest_n() -> None:
     stages = [stage(1, 100), stage(2, 500), stage(4, 900), stage(6, 300)]
     assert [s.holds for s in stages] == [True, True, False, True]
-    assert largest_peer(stages) == 2  # counts up to the first stage that does not hold
+    assert largest_holding(stages) == 2  # counts up to the first stage that does not hold
     assert not stage(1, 100, failed=1).holds
     row = stages[0].to_dict()
     assert {"calls", "lag_p50_ms", "lag_p95_ms", "late", "cpu_pct", "rss_peak_mb", "load_avg", "holds"} <= set(row)

@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from voicebot.audio import read_wav
 from voicebot.loadtest.botproc import Bot, LoadTestError, UsageMeter
@@ -224,7 +224,19 @@ async def sip_stage(bot: Bot, calls: int, lang: str) -> StageReport:
     return report
 
 
-def largest_holding(reports: Sequence[StageReport]) -> int | None:
+class Stage(Protocol):
+    """One load stage as ``largest_holding`` reads it (the bot's ``StageReport``, the peer's ``PeerStage``)."""
+
+    @property
+    def calls(self) -> int:
+        """N: concurrent calls."""
+
+    @property
+    def holds(self) -> bool:
+        """Whether the stage kept real time."""
+
+
+def largest_holding(reports: Sequence[Stage]) -> int | None:
     """Return the largest N whose stage holds, counting only up to the first stage that does not."""
     best = None
     for report in sorted(reports, key=lambda r: r.calls):
