@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,18 +128,30 @@ def retention_ctx(
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     """Return a ``cleanup_ctx`` entry running ``purge_expired`` at start-up and then every ``interval_s``."""
 
+    async def purge() -> None:
+        await purge_expired(store, retention_days)
+
+    return periodic_ctx(purge, interval_s, "ticket-retention")
+
+
+def periodic_ctx(
+    job: Callable[[], Awaitable[None]], interval_s: float, name: str
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    """Return a ``cleanup_ctx`` entry running ``job`` at start-up and then every ``interval_s`` (a failure is
+    logged and retried at the next run: a database hiccup must not stop retention for good)."""
+
     async def run_periodically() -> None:
         while True:
             try:
-                await purge_expired(store, retention_days)
+                await job()
             except asyncio.CancelledError:
                 raise
-            except Exception:  # keep the schedule alive: a DB hiccup must not stop retention for good
-                log.exception("retention job failed; retrying in %.0f s", interval_s)
+            except Exception:
+                log.exception("%s failed; retrying in %.0f s", name, interval_s)
             await asyncio.sleep(interval_s)
 
     async def ctx(_app: web.Application) -> AsyncIterator[None]:
-        task = asyncio.create_task(run_periodically(), name="ticket-retention")
+        task = asyncio.create_task(run_periodically(), name=name)
         yield
         await cancel_and_wait(task)
 

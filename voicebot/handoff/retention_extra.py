@@ -7,7 +7,6 @@ conversations (``[handoff] rasa_tracker_urls``). Logs are not files of the bot's
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
@@ -15,11 +14,10 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from voicebot.errors import TicketError
-from voicebot.handoff.retention import DAY_MS
+from voicebot.handoff.retention import DAY_MS, periodic_ctx
 from voicebot.handoff.spool import SpooledTicketStore
 from voicebot.handoff.store import wall_ms
 from voicebot.handoff.trackers import purge_trackers
-from voicebot.runtime.aio import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -65,19 +63,7 @@ def extra_retention_ctx(
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     """Return a ``cleanup_ctx`` entry running ``purge_extra`` at start-up and then every ``interval_s``."""
 
-    async def run_periodically() -> None:
-        while True:
-            try:
-                await purge_extra(spool, tracker_urls, retention_days, now_ms())
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # keep the schedule alive (a journal that cannot be read, say)
-                log.exception("spool/tracker retention failed; retrying in %.0f s", interval_s)
-            await asyncio.sleep(interval_s)
+    async def purge() -> None:
+        await purge_extra(spool, tracker_urls, retention_days, now_ms())
 
-    async def ctx(_app: web.Application) -> AsyncIterator[None]:
-        task = asyncio.create_task(run_periodically(), name="spool-tracker-retention")
-        yield
-        await cancel_and_wait(task)
-
-    return ctx
+    return periodic_ctx(purge, interval_s, "spool-tracker-retention")
