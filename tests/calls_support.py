@@ -160,6 +160,16 @@ class Phone:
         self.caller.digit(digit)
 
 
+async def claimed_call(bot: Bot, call_id: str, agent: str = "alice") -> tuple[Phone, str]:
+    """Place a call whose caller keys 0, wait until it is queued, let ``agent`` claim it; return phone and number."""
+    phone = await Phone.call(bot, call_id)
+    phone.press(0)
+    await bot.queued()
+    claimed = await bot.queue.claim_next(agent)
+    assert claimed is not None
+    return phone, claimed.number
+
+
 def spoken(record: CallRecord) -> list[tuple[int, str]]:
     """Return (call time ms, text) of every utterance the bot started to play."""
     return [(e.at_ms, e.text) for e in record.of(BotStartedSpeaking)]

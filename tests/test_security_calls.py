@@ -16,7 +16,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from tests.calls_support import AGENTS, Phone, serving, spoken
+from tests.calls_support import AGENTS, Phone, claimed_call, serving, spoken
 from voicebot.audio import rms_dbfs, ulaw_decode
 from voicebot.call.prompts import prompt
 from voicebot.commands.serve_cmd import transfer_warning
@@ -45,10 +45,7 @@ def loud_packets_after(phone: Phone, since: float) -> int:
 
 async def test_refer_answered_405_is_told_requeued_and_a_hang_up_books_the_callback(tmp_path: Path) -> None:
     async with serving(tmp_path) as bot:
-        phone = await Phone.call(bot, "refused@test")
-        phone.press(0)
-        await bot.queued()
-        number = (await bot.queue.claim_next("alice")).number  # type: ignore[union-attr]
+        phone, number = await claimed_call(bot, "refused@test")
         refer, _ = await phone.next("REFER")
         assert refer.get("Refer-To") == f"<{AGENTS}>"
         phone.uac.reply(refer, 405)
@@ -68,10 +65,7 @@ async def test_refer_answered_405_is_told_requeued_and_a_hang_up_books_the_callb
 
 async def test_after_a_405_the_next_claim_books_the_callback_without_another_refer(tmp_path: Path) -> None:
     async with serving(tmp_path) as bot:
-        phone = await Phone.call(bot, "refused-twice@test")
-        phone.press(0)
-        await bot.queued()
-        number = (await bot.queue.claim_next("alice")).number  # type: ignore[union-attr]
+        phone, number = await claimed_call(bot, "refused-twice@test")
         refer, _ = await phone.next("REFER")
         phone.uac.reply(refer, 405)
         await bot.queued()  # back in the queue
@@ -88,10 +82,7 @@ async def test_after_a_405_the_next_claim_books_the_callback_without_another_ref
 
 async def test_notify_486_fails_the_transfer_and_the_bye_waits_for_a_notify_200(tmp_path: Path) -> None:
     async with serving(tmp_path) as bot:
-        phone = await Phone.call(bot, "busy@test")
-        phone.press(0)
-        await bot.queued()
-        number = (await bot.queue.claim_next("alice")).number  # type: ignore[union-attr]
+        phone, number = await claimed_call(bot, "busy@test")
         refer, _ = await phone.next("REFER")
         phone.uac.reply(refer, 202)
         phone.notify("SIP/2.0 100 Trying", terminated=False)
@@ -121,10 +112,7 @@ async def test_notify_486_fails_the_transfer_and_the_bye_waits_for_a_notify_200(
 
 async def test_no_notify_after_202_times_out_as_a_failed_transfer_and_key_1_takes_the_callback(tmp_path: Path) -> None:
     async with serving(tmp_path, notify_timeout_s=1.0) as bot:
-        phone = await Phone.call(bot, "silent-notify@test")
-        phone.press(0)
-        await bot.queued()
-        number = (await bot.queue.claim_next("alice")).number  # type: ignore[union-attr]
+        phone, number = await claimed_call(bot, "silent-notify@test")
         refer, _ = await phone.next("REFER")
         phone.uac.reply(refer, 202)
         accepted_at = time.monotonic()
@@ -244,10 +232,7 @@ async def test_claim_from_another_process_reaches_the_waiting_caller_by_the_chan
 
 async def test_without_agent_uri_a_claimed_caller_is_told_and_called_back_not_bounced(tmp_path: Path) -> None:
     async with serving(tmp_path, agent_uri="") as bot:  # the default settings: nowhere to REFER to
-        phone = await Phone.call(bot, "no-agent-uri@test")
-        phone.press(0)
-        await bot.queued()
-        number = (await bot.queue.claim_next("alice")).number  # type: ignore[union-attr]
+        phone, number = await claimed_call(bot, "no-agent-uri@test")
         bye, _ = await phone.next("BYE", wait_s=8.0)  # no REFER to nowhere: told, then the bot hangs up
         phone.uac.reply(bye, 200)
         await phone.stop_rtp()
