@@ -6,6 +6,7 @@ Spoken texts are responses in domain/<lang>.yml; the actions only choose them an
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -246,6 +247,21 @@ class Silence(Action):
         return []
 
 
+def complaint_misread_as_no(tracker: Tracker) -> bool:
+    """Return whether a "no" is a complaint that merely says no/not: the call's opener, or a long account, naming a
+    kind of problem ("property fee went up no notice", "没人管 垃圾堆了一个礼拜")."""
+    text = tracker.latest_message.get("text") or ""
+    if parsing.category(text) is None or not parsing.substantive(text):
+        return False
+    opener = sum(1 for e in tracker.events if e.get("event") == "user") <= 1
+    words = answers.compact(text)
+    if opener:
+        return True
+    if re.match(r"(?:(?:no|nope|nah|not really)\b|没有了|没了|没别的|不用|不要了)", words.lower()):
+        return False  # "no thanks, that's all, the noise is gone": the answer to "anything else?"
+    return len(words) >= 16 if lang(tracker) == "zh-CN" else len(words.split()) >= 8
+
+
 class AffirmDeny(Action):
     """Yes/no outside a form: accept or decline an offered callback, or answer "anything else?"."""
 
@@ -269,6 +285,8 @@ class AffirmDeny(Action):
         if yes:
             dispatcher.utter_message(response="utter_go_ahead")
             return []
+        if complaint_misread_as_no(tracker):
+            return [FollowupAction("complaint_form")]  # "property fee went up no notice": a complaint, not a no
         dispatcher.utter_message(response="utter_goodbye")
         dispatcher.utter_message(json_message={"directive": "hangup"})
         return []

@@ -71,6 +71,19 @@ def test_deny_outside_a_question_ends_the_call() -> None:
     assert responses(messages) == ["utter_goodbye"] and customs(messages) == [{"directive": "hangup"}]
 
 
+def test_a_complaint_misread_as_no_starts_the_complaint_form_instead_of_hanging_up() -> None:
+    user = {"event": "user", "text": "x"}
+    for text, lang, events in (("property fee went up no notice", "en-US", [user]),
+                               ("垃圾 没人 清 都 堆了 一个 礼拜 了 也 不 来 收", "zh-CN", [user]),
+                               ("and another thing the noise from the bar downstairs does not stop at night",
+                                "en-US", [user, user, user])):
+        messages, followed = run(actions.AffirmDeny(), tracker(text, "deny", {"lang": lang}, events=events))
+        assert messages == [] and followed == [{"event": "followup", "timestamp": None, "name": "complaint_form"}]
+    for text, lang in (("no thanks that's all the noise is gone", "en-US"), ("没有了 谢谢", "zh-CN")):
+        messages, _ = run(actions.AffirmDeny(), tracker(text, "deny", {"lang": lang}, events=[user, user]))
+        assert responses(messages) == ["utter_goodbye"], text
+
+
 def test_emergency_numbers_then_the_call_goes_on() -> None:
     for text, response in (("我家着火了", "utter_emergency_fire"), ("有人晕倒了", "utter_emergency_medical"),
                            ("煤气漏了", "utter_emergency_gas"), ("我被抢劫了", "utter_emergency_police")):

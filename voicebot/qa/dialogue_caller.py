@@ -10,6 +10,7 @@ call) and ``SpokenWordsRecognizer`` hears, for each turn, the words the caller c
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from voicebot.audio import Clip
@@ -22,6 +23,10 @@ from voicebot.runtime.clock import Clock
 
 MAX_CALLER_TURNS = 24
 """A call lasts at most this many caller turns; then the caller hangs up."""
+CORRECTION_OPENING = re.compile(
+    r"^\s*(?:不对|不是|错了|说错|哦不|噢不|等一下|等等|更正|"
+    r"no wait|wait|sorry|oops|actually|i mean|correction|scratch that|make that|no no)", re.IGNORECASE)
+"""How an answer that corrects the one before it begins: the caller says it at once, not when asked again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,20 +53,29 @@ class CallerScript:
         self._max_turns = max_turns
         self._said = 0
         self._answered: dict[str, int] = {}
+        self._correcting: str | None = None
         self.played: list[PlayedTurn] = []
 
     def next_line(self, asked: str | None) -> tuple[CallerLine, str] | None:
         """Return the next line and its source, or None when the caller hangs up.
 
         An asked field with answers gets its next unused answer (the last again once used up); otherwise,
-        and for a field the dialogue has no answer for, the next unused ``say`` item is said.
+        and for a field the dialogue has no answer for, the next unused ``say`` item is said. An answer that
+        corrects the one just given ("不对 最后几位是…", "no wait, ...") is said in the very next turn, whatever
+        the bot asks then: callers correct themselves at once.
         """
         if len(self.played) >= self._max_turns:
             return None
+        if self._correcting is not None and self._correcting != asked:
+            asked = self._correcting
+        self._correcting = None
         answers = self.dialogue.answers.get(asked) if asked else None
         if answers and asked:
             used = self._answered.get(asked, 0)
             self._answered[asked] = used + 1
+            following = answers[used + 1] if used + 1 < len(answers) else None
+            if following is not None and CORRECTION_OPENING.match(following.text):
+                self._correcting = asked
             return answers[min(used, len(answers) - 1)], f"answers.{asked}"
         if self._said < len(self.dialogue.say):
             self._said += 1

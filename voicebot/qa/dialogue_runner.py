@@ -36,8 +36,9 @@ TEMPLATE_DB = "template.sqlite"
 """A migrated empty database in ``store_dir``, copied for each dialogue (alembic migrations must not run at once)."""
 Progress = Callable[["DialogueRun", int, int], None]
 """Told after each dialogue: its run, how many are done, how many in all (a progress line)."""
-INFRASTRUCTURE_ERRORS = ("rasa-unreachable", "dialogue-empty-turn")
-"""Errors that mean a server was away (Rasa restarting, the action server down), not that the bot misunderstood:
+INFRASTRUCTURE_ERRORS = ("rasa-unreachable", "rasa-timeout", "dialogue-empty-turn")
+"""Errors that mean a server was away or starved (Rasa restarting, the action server down, a machine so loaded that
+Rasa did not answer within ``[dialogue]`` timeout), not that the bot misunderstood:
 such a call is played again once the servers answer, and counted as a call that could not run if it fails again."""
 RETRIES = 2
 """How many times a call hit by a server outage is played again."""
