@@ -230,7 +230,7 @@ def setup_console(
 
     ``book``: the work order's operator files as the engines loaded them (standalone: loaded from ``settings``).
     """
-    queue = queue_from_settings(store, settings.handoff)
+    queue = queue_from_settings(store, settings.handoff, settings.followup.enabled)
     book = book or load_book(settings.workorder)
     throttle = LoginThrottle(store.now_ms)
     origins = frozenset(o.strip().rstrip("/") for o in settings.server.allowed_origins.split(",") if o.strip())
