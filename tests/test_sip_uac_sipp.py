@@ -51,3 +51,42 @@ async def test_uac_answers_the_challenge_and_hears_the_key(tmp_path: Path) -> No
     code, output = await sipp
     assert code == 0, output
     assert sum(len(s) for s in capture.streams.values()) >= 20
+
+
+@pytest.mark.parametrize(("scenario_name", "status", "outcome"), [
+    ("followup_busy", 486, "busy"),
+    ("followup_no_answer", 487, "no-answer"),  # rings past the timeout: CANCEL, 487, ACK
+])
+async def test_uac_failures_are_acknowledged(tmp_path: Path, scenario_name: str, status: int, outcome: str) -> None:
+    scenario = render_scenario(scenario_name, tmp_path)
+    port = free_udp_port()
+    sipp = asyncio.create_task(run_sipp(port, scenario, calls=1, capture_port=free_udp_port(), timeout_s=30,
+                                        local_port=port))
+    await asyncio.sleep(0.5)
+    client = SipClient(Trunk(f"sip:127.0.0.1:{port}"), "127.0.0.1")
+    await client.open()
+    try:
+        result = await client.dial("13800138000", ring_timeout_s=2)
+    finally:
+        await client.close()
+    code, output = await sipp
+    assert code == 0, output  # SIPp saw the CANCEL and the ACK it waits for
+    assert (result.status, result.outcome, result.call) == (status, outcome, None)
+
+
+async def test_uac_wrong_password_is_refused(tmp_path: Path) -> None:
+    scenario = render_scenario("followup_phone", tmp_path, user="bot", password="right",
+                               dtmf_pcap=str(DTMF_PCAP).format(1), key_after_ms="100")
+    port = free_udp_port()
+    sipp = asyncio.create_task(run_sipp(port, scenario, calls=1, capture_port=free_udp_port(), timeout_s=15,
+                                        local_port=port))
+    await asyncio.sleep(0.5)
+    client = SipClient(Trunk(f"sip:127.0.0.1:{port}", username="bot", password="wrong"), "127.0.0.1")
+    await client.open()
+    try:
+        result = await client.dial("13800138000", ring_timeout_s=5)
+    finally:
+        await client.close()
+    code, _output = await sipp
+    assert (result.status, result.outcome) == (403, "failed")
+    assert code != 0  # the scenario's bad-credentials branch fails the call
