@@ -16,6 +16,7 @@ from voicebot.followup.rules import Policy
 from voicebot.followup.scheduler import FollowupScheduler, epoch_ms
 from voicebot.handoff.hours import AgentHours
 from voicebot.handoff.queue import HandoffQueue
+from voicebot.handoff.retention import purge_expired
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.settings import FollowupSettings, SessionSettings
 
@@ -110,3 +111,14 @@ async def test_confidential_and_anonymous_tickets_are_skipped(clocked: tuple[Sql
     assert await scheduler(store, trunk, allowed).run_once(MORNING) == ["busy"]
     assert trunk.dialled == ["13900001111"] and again
 
+
+
+async def test_retention_blanks_the_resolution_note_too(clocked: tuple[SqlTicketStore, ManualNow]) -> None:
+    store, clock = clocked
+    number = await resolved(store, "a")
+    book = FollowupBook(store)
+    assert (row := await book.get(number)) is not None and row.resolution == "已处理"
+    clock.t += 2 * 86_400_000
+    assert (await purge_expired(store, 1)).purged == 1
+    assert (row := await book.get(number)) is not None and row.resolution == ""
+    assert await scheduler(store, FakeTrunk()).run_once(MORNING + timedelta(days=2)) == ["no-number"]
