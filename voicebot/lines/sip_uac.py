@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from voicebot.errors import LineError
-from voicebot.lines.sip import T1, T2, _branch
+from voicebot.lines.sip import T1, T2, branch_of
 from voicebot.lines.sip_call import SipCall
 from voicebot.lines.sip_digest import authorization, challenge_of
 from voicebot.lines.sip_message import SipMessage, new_tag, parse, response, uri_of
@@ -98,7 +98,7 @@ class SipClient(asyncio.DatagramProtocol):
             logger.warning("SIP from %s dropped: %s", addr[0], err.message)
             return
         if not message.is_request:
-            queue = self._waiting.get(_branch(message.get("Via")))
+            queue = self._waiting.get(branch_of(message.get("Via")))
             if queue is not None:
                 queue.put_nowait(message)
             return
@@ -137,7 +137,7 @@ class SipClient(asyncio.DatagramProtocol):
     async def transaction(self, request: SipMessage, peer: tuple[str, int]) -> SipMessage:
         """Send a non-INVITE request (retransmitting: RFC 3261 timer E) and return its final response."""
         queue: asyncio.Queue[SipMessage] = asyncio.Queue()
-        branch = _branch(request.get("Via"))
+        branch = branch_of(request.get("Via"))
         self._waiting[branch] = queue
         loop = asyncio.get_running_loop()
         give_up, interval = loop.time() + 64 * T1, T1
@@ -223,7 +223,7 @@ class SipClient(asyncio.DatagramProtocol):
     async def _invite(self, invite: SipMessage, peer: tuple[str, int], deadline: float) -> tuple[SipMessage, bool]:
         """Run one INVITE client transaction: retransmit until a provisional response, CANCEL at ``deadline``."""
         queue: asyncio.Queue[SipMessage] = asyncio.Queue()
-        branch = _branch(invite.get("Via"))
+        branch = branch_of(invite.get("Via"))
         self._waiting[branch] = queue
         loop = asyncio.get_running_loop()
         give_up, interval, ringing, cancelled = 0.0, T1, False, False
