@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -61,7 +62,9 @@ async def test_resolving_queues_one_followup_unless_the_bot_closed_it(
     assert await book.get(by_bot) is None and await book.get(off) is None
 
 
-async def test_busy_citizen_is_retried_within_hours_then_given_up(clocked: tuple[SqlTicketStore, ManualNow]) -> None:
+async def test_busy_citizen_is_retried_within_hours_then_given_up(clocked: tuple[SqlTicketStore, ManualNow],
+                                                                 caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="voicebot")
     store, clock = clocked
     number = await resolved(store, "a", calling_number="13812345678")
     trunk, book = FakeTrunk(486), FollowupBook(store)
@@ -77,6 +80,7 @@ async def test_busy_citizen_is_retried_within_hours_then_given_up(clocked: tuple
     row = await book.get(number)
     assert row is not None and row.status == "failed" and trunk.dialled == ["13812345678"] * 3
     assert await book.pending() == []
+    assert "calling 138******78" in caplog.text and "13812345678" not in caplog.text  # numbers masked in logs
 
 
 async def test_nobody_is_called_at_night_or_past_the_daily_cap(clocked: tuple[SqlTicketStore, ManualNow]) -> None:

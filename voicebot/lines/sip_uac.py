@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from voicebot.errors import LineError
+from voicebot.lines.sdp import holds
 from voicebot.lines.sip import T1, T2, branch_of
 from voicebot.lines.sip_call import SipCall
 from voicebot.lines.sip_digest import authorization, challenge_of
@@ -111,10 +112,17 @@ class SipClient(asyncio.DatagramProtocol):
         elif message.method == "BYE":
             self._send(response(message, 200), peer)
             self._end(call, "callee-hangup")
-        else:
+        elif message.method == "INVITE":  # re-INVITE (refresh, hold): keep our offer
+            if message.body:
+                call.set_held(holds(message.body))
+            self._send(response(message, 200, extra=[("Contact", f"<{call.local_uri}>"),
+                                                     ("Content-Type", "application/sdp")], body=call.answer_sdp), peer)
+        elif message.method in ("INFO", "OPTIONS", "NOTIFY", "CANCEL"):
             self._send(response(message, 200), peer)
             if message.method == "INFO":
                 call.on_info(message)
+        else:
+            self._send(response(message, 501), peer)
 
     def _send(self, message: SipMessage, peer: tuple[str, int]) -> None:
         if self._transport is not None:
@@ -213,6 +221,7 @@ class SipClient(asyncio.DatagramProtocol):
         call = OutboundCall(invite, reply, (host, port), (self.host, self.port), tag, self.send_request)
         call.on_end = self._end
         await call.adopt_rtp(sock)
+        call.answer_sdp = body  # what a re-INVITE is answered with
         self.calls[call_id] = call
         self._ack(invite, reply, (host, port), new_branch=True)
         if cancelled:  # answered as our CANCEL crossed it: hang up at once
