@@ -9,12 +9,17 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
 
 from tests.fakes import FakeTrunk, ToneSynth
 from tests.handoff_support import ManualNow, db_url, draft  # noqa: F401  (fixture)
 from voicebot.followup.book import FollowupBook
 from voicebot.followup.rules import Policy
 from voicebot.followup.scheduler import FollowupScheduler, epoch_ms
+from voicebot.handoff.db import MIGRATIONS_DIR
 from voicebot.handoff.hours import AgentHours
 from voicebot.handoff.queue import HandoffQueue
 from voicebot.handoff.retention import purge_expired
@@ -126,3 +131,23 @@ async def test_retention_blanks_the_resolution_note_too(clocked: tuple[SqlTicket
     assert (await purge_expired(store, 1)).purged == 1
     assert (row := await book.get(number)) is not None and row.resolution == ""
     assert await scheduler(store, FakeTrunk()).run_once(MORNING + timedelta(days=2)) == ["no-number"]
+
+
+def _downgrade_to(connection: Connection, revision: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    command.downgrade(config, revision)
+
+
+async def test_migration_0009_goes_down_and_up_again(clocked: tuple[SqlTicketStore, ManualNow]) -> None:
+    store, _ = clocked
+    number = await resolved(store, "a")
+    async with store.engine.begin() as conn:
+        await conn.run_sync(_downgrade_to, "0003")
+    async with store.engine.connect() as conn:
+        tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
+    assert "followups" not in tables and "tickets" in tables
+    await store.migrate()
+    assert await FollowupBook(store).get(number) is None  # the table is back, empty
+    assert (t := await store.get(number)) is not None and t.status == "resolved"
