@@ -17,6 +17,7 @@ from voicebot.audio import AudioFrame, Clip, rms_dbfs
 from voicebot.errors import DialogueError, TicketError
 from voicebot.handoff.base import TicketDraft
 from voicebot.lines.line import Dtmf, LineInfo
+from voicebot.lines.sip_uac import DialResult, outcome_of
 
 
 def tone(ms: int, rate: int = 8000, freq: float = 440.0, level: float = 0.3) -> Clip:
@@ -261,3 +262,16 @@ class QuietLine:
 
     async def hangup(self) -> None:
         """Nothing to close."""
+
+
+class FakeTrunk:
+    """A ``Dialer`` (voicebot.followup.scheduler) whose citizens never pick up: each call ends with ``status``."""
+
+    def __init__(self, status: int = 486) -> None:
+        self.status = status
+        self.dialled: list[str] = []
+
+    async def dial(self, number: str, ring_timeout_s: float) -> DialResult:
+        """Record the number and fail the call as ``status`` would."""
+        self.dialled.append(number)
+        return DialResult(self.status, outcome_of(self.status))

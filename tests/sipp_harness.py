@@ -104,12 +104,15 @@ def bursts(stream: list[Captured], gap_s: float = 0.1) -> list[list[Captured]]:
 
 async def run_sipp(sip_port: int, scenario: Path, calls: int, capture_port: int, rate: float = 10.0,
                    timeout_s: float = 120.0, log_dir: Path | None = None,
-                   extra: tuple[str, ...] = ()) -> tuple[int, str]:
-    """Place ``calls`` simultaneous SIPp calls (``extra``: more SIPp options); return its exit code and output."""
+                   extra: tuple[str, ...] = (), local_port: int | None = None) -> tuple[int, str]:
+    """Place ``calls`` simultaneous SIPp calls (``extra``: more SIPp options); return its exit code and output.
+
+    A UAS scenario (SIPp as the called phone) answers ``calls`` calls on ``local_port`` (pick it with
+    ``free_udp_port`` and send the INVITEs there); ``sip_port`` is then only SIPp's nominal peer."""
     log_dir = log_dir or scenario.parent
     command = [
         "sipp", f"127.0.0.1:{sip_port}", "-sf", str(scenario), "-m", str(calls), "-l", str(calls), "-r", str(rate),
-        "-i", "127.0.0.1", "-p", str(free_udp_port()), "-mi", "127.0.0.1", "-mp", str(free_udp_port()),
+        "-i", "127.0.0.1", "-p", str(local_port or free_udp_port()), "-mi", "127.0.0.1", "-mp", str(free_udp_port()),
         "-s", "12345", "-key", "capture_port", str(capture_port), "-nostdin", "-timeout", f"{int(timeout_s)}s",
         "-timeout_error", "-max_recv_loops", "1000", "-trace_err", "-error_file", str(log_dir / "sipp_errors.log"),
         *extra,

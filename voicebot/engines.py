@@ -134,7 +134,7 @@ async def open_engines(
         stack.push_async_callback(dialogue.aclose)
         aggressiveness = settings.asr.vad_aggressiveness
         vad_factory: Callable[[], WebRtcVad] = lambda: WebRtcVad(aggressiveness)  # noqa: E731
-        queue = queue_from_settings(store, settings.handoff)
+        queue = queue_from_settings(store, settings.handoff, settings.followup.enabled)
         agent_target = settings.server.agent_uri or "agents"
         engines = Engines(recognizers, synth, dialogue, spool, vad_factory, agent_target, queue, book)
         metrics = CallMetrics(queue_length=queue_length_of(queue), spooled=lambda: spool.pending)

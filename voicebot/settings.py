@@ -203,6 +203,54 @@ class ServerSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class FollowupSettings:
+    """回访: after an agent resolves a ticket, the bot calls the citizen back over SIP and asks for a rating."""
+
+    enabled: bool = False
+    """Queue a 回访 when an agent resolves a ticket, and place the calls (``voicebot serve``)."""
+    trunk_uri: str = ""
+    """Where the INVITEs go: ``sip:trunk.example.gov.cn:5060`` (the citizen's number becomes the user part)."""
+    registrar_uri: str = ""
+    """Send REGISTER here first (and every ``register_expires_s``); empty: the trunk needs no registration."""
+    username: str = ""
+    """Digest user name for the trunk/registrar (RFC 7616 MD5, ``qop=auth``); empty: no credentials."""
+    password: str = field(default="", repr=False)
+    """Digest password (``VOICEBOT_FOLLOWUP__PASSWORD``); never logged, never shown."""
+    password_file: str = ""
+    """A file holding the password (a container secret); read when ``password`` is empty."""
+    caller_id: str = "12345"
+    """The user part of our From: what the citizen's phone shows."""
+    local_host: str = "127.0.0.1"
+    """Address the UAC's SIP and RTP sockets bind to and put in Via/Contact/SDP."""
+    allowed_hours: str = "Mon-Sun 09:00-20:00"
+    """When citizens may be called, in ``[handoff] timezone`` (the ``agent_hours`` syntax)."""
+    max_attempts: int = 3
+    """Calls per ticket before giving up (busy, no answer, declined)."""
+    retry_delay_s: float = 1800.0
+    """Wait this long after a failed attempt (then the next allowed hour)."""
+    daily_cap: int = 200
+    """At most this many 回访 calls started per local day."""
+    ring_timeout_s: float = 30.0
+    """No answer this long: CANCEL, and retry later."""
+    answer_timeout_s: float = 8.0
+    """After the question, wait this long for a key before asking once more."""
+    call_anonymous: bool = False
+    """Also call citizens who asked to stay anonymous (their number is still on the ticket)."""
+    call_confidential: bool = False
+    """Also call about confidential tickets."""
+    poll_interval_s: float = 30.0
+    """How often the scheduler looks for due 回访."""
+    register_expires_s: int = 600
+    """REGISTER ``Expires``."""
+
+    def secret(self) -> str:
+        """Return the digest password: ``password``, else the first line of ``password_file``, else empty."""
+        if self.password or not self.password_file:
+            return self.password
+        return project_path(self.password_file).read_text(encoding="utf-8").strip()
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """All settings."""
 
@@ -220,6 +268,8 @@ class Settings:
     """Work-order operator files."""
     server: ServerSettings = field(default_factory=ServerSettings)
     """Server."""
+    followup: FollowupSettings = field(default_factory=FollowupSettings)
+    """回访 calls after a ticket is resolved."""
 
 
 def _coerce(value: str, current: Any) -> Any:

@@ -9,6 +9,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 PROMPTS: dict[str, dict[str, str]] = {
+    "followup_intro": {
+        "zh-CN": "您好，这里是12345热线回访。您反映的{category}问题，处理结果是：{resolution}。",
+        "en-US": "Hello, this is a follow-up call from the 12345 hotline. About the {category} issue you reported, "
+        "the result is: {resolution}.",
+    },
+    "followup_question": {
+        "zh-CN": "请对处理结果进行评价：满意请按1，基本满意请按2，不满意请按3。",
+        "en-US": "Please rate how it was handled: press 1 if satisfied, 2 if basically satisfied, 3 if not satisfied.",
+    },
+    "followup_thanks": {
+        "zh-CN": "您的评价已记录，感谢您对12345热线工作的支持，再见。",
+        "en-US": "Your rating has been recorded. Thank you for supporting the 12345 hotline. Goodbye.",
+    },
+    "followup_no_rating": {
+        "zh-CN": "没有收到您的评价，感谢您的接听，再见。",
+        "en-US": "We did not receive a rating. Thank you for taking our call. Goodbye.",
+    },
+    "followup_default_category": {"zh-CN": "相关", "en-US": "hotline"},
+    "followup_default_resolution": {"zh-CN": "已办理完毕", "en-US": "it has been dealt with"},
     "greeting": {
         "zh-CN": "您好，这里是12345市民服务热线智能助手。请直接说出您要咨询或反映的问题，需要人工服务请说转人工或按0。",
         "en-US": "Hello, this is the 12345 citizen hotline assistant. Please tell me how I can help. "

@@ -16,6 +16,7 @@ from aiohttp import web
 from voicebot.commands.verbosity import add_verbose
 from voicebot.engines import open_engines
 from voicebot.errors import VoicebotError
+from voicebot.followup.service import followup_ctx
 from voicebot.handoff.console import setup_console
 from voicebot.handoff.retention_extra import extra_retention_ctx
 from voicebot.handoff.spool import SpooledTicketStore
@@ -121,6 +122,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         spool = tickets if isinstance(tickets, SpooledTicketStore) else None
         app.cleanup_ctx.append(extra_retention_ctx(spool, settings.handoff.rasa_tracker_urls,
                                                    settings.handoff.retention_days))  # the console purges tickets
+        app.cleanup_ctx.append(followup_ctx(settings, store, runtime.engines.synthesizer, runtime.engines.workorder))
         setup_metrics(app, runtime.metrics)
         runner = web.AppRunner(app, shutdown_timeout=settings.server.shutdown_grace_s + 10,
                                **runner_options(settings.server))

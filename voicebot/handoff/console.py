@@ -13,7 +13,7 @@ from typing import Any
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from voicebot.errors import TicketError
-from voicebot.handoff import api, labels, ticket_view, views
+from voicebot.handoff import api, followup_view, labels, ticket_view, views
 from voicebot.handoff.auth import Agent, AuthStore
 from voicebot.handoff.guard import CONSOLE, ConsoleState, current_agent, open_ticket, require, state
 from voicebot.handoff.language import language_middleware, switch_language
@@ -230,7 +230,7 @@ def setup_console(
 
     ``book``: the work order's operator files as the engines loaded them (standalone: loaded from ``settings``).
     """
-    queue = queue_from_settings(store, settings.handoff)
+    queue = queue_from_settings(store, settings.handoff, settings.followup.enabled)
     book = book or load_book(settings.workorder)
     throttle = LoginThrottle(store.now_ms)
     origins = frozenset(o.strip().rstrip("/") for o in settings.server.allowed_origins.split(",") if o.strip())
@@ -251,6 +251,7 @@ def setup_console(
     app.router.add_post(prefix + "/claim-next", claim_next)
     app.router.add_post(prefix + "/softphone-token", softphone_token)
     app.router.add_get(prefix + "/supervisor", supervisor)
+    app.router.add_get(prefix + "/followups", followup_view.followups_page)
     app.router.add_get(prefix + "/tickets/{number}", ticket_page)
     app.router.add_get(prefix + "/tickets/{number}/recording", recording)
     app.router.add_post(prefix + "/tickets/{number}/claim", claim)

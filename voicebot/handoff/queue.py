@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, distinct, func, or_, select, tuple_, update
 
 from voicebot.errors import TicketError
+from voicebot.followup.book import enqueue
 from voicebot.handoff.hours import AgentHours
 from voicebot.handoff.schema import tickets
 from voicebot.handoff.store import SqlTicketStore
@@ -62,13 +63,16 @@ class QueueStats:
 class HandoffQueue:
     """Queue operations on the shared ticket database."""
 
-    def __init__(self, store: SqlTicketStore, hours: AgentHours, *, default_handle_s: float = DEFAULT_HANDLE_S) -> None:
+    def __init__(self, store: SqlTicketStore, hours: AgentHours, *, default_handle_s: float = DEFAULT_HANDLE_S,
+                 followups: bool = False) -> None:
         self.store = store
         """The ticket store (same database)."""
         self.hours = hours
         """Agents' working hours."""
         self.default_handle_s = default_handle_s
         """Handling time assumed without history."""
+        self.followups = followups
+        """Queue a 回访 (``voicebot.followup``) when an agent or the API resolves a ticket."""
 
     def is_open(self, now: datetime) -> bool:
         """Return whether agents are working at ``now`` (outside hours the bot offers a callback at once)."""
@@ -241,10 +245,12 @@ class HandoffQueue:
         return requeued
 
     async def resolve(self, number: str, actor: str, note: str = "") -> None:
-        """Close a ticket (resolving a resolved ticket does nothing)."""
+        """Close a ticket (resolving a resolved ticket does nothing); with ``followups``, queue its 回访."""
         open_states = ("new", "queued", "claimed", "callback_due")
         if await self._transition(number, "resolved", open_states, actor, note, resolved_at=self.store.now_ms()):
             log.info("ticket %s resolved by %s", log_number(number), actor)
+            if self.followups and actor != "bot":
+                await enqueue(self.store, number, note)
         else:
             await self._current(number)
 

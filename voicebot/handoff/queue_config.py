@@ -8,6 +8,7 @@ from voicebot.handoff.store import SqlTicketStore
 from voicebot.settings import HandoffSettings
 
 
-def queue_from_settings(store: SqlTicketStore, settings: HandoffSettings) -> HandoffQueue:
-    """Return the queue on ``store`` with the agents' hours of ``settings`` (``agent_hours`` in ``timezone``)."""
-    return HandoffQueue(store, AgentHours.parse(settings.agent_hours, settings.timezone))
+def queue_from_settings(store: SqlTicketStore, settings: HandoffSettings, followups: bool = False) -> HandoffQueue:
+    """Return the queue on ``store`` with the agents' hours of ``settings`` (``agent_hours`` in ``timezone``);
+    ``followups`` (``[followup] enabled``): resolving a ticket queues its 回访."""
+    return HandoffQueue(store, AgentHours.parse(settings.agent_hours, settings.timezone), followups=followups)

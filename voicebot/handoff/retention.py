@@ -21,7 +21,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import select, update
 
-from voicebot.handoff.schema import ticket_changes, ticket_history, tickets
+from voicebot.handoff.schema import followups, ticket_changes, ticket_history, tickets
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.handoff.ticket import log_number
 from voicebot.runtime.aio import cancel_and_wait
@@ -75,6 +75,7 @@ async def _blank(store: SqlTicketStore, row: Any, **extra: Any) -> None:
         values = {**blanked(row), **extra, "updated_at": now}
         await conn.execute(update(tickets).where(tickets.c.id == row.id).values(**values))
         await conn.execute(update(ticket_history).where(ticket_history.c.ticket_id == row.id).values(note=""))
+        await conn.execute(update(followups).where(followups.c.ticket_id == row.id).values(resolution=""))  # 回访
         await conn.execute(
             update(ticket_changes).where(ticket_changes.c.ticket_id == row.id).values(old=None, new=None)
         )

@@ -113,3 +113,24 @@ api_tokens = Table(
     Column("last_used_at", BigInteger),
 )
 """REST API tokens for the city's case system (``read`` or ``write`` scope), stored hashed."""
+
+followups = Table(
+    "followups",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, unique=True),
+    Column("number", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_at", BigInteger, nullable=False),
+    Column("last_attempt_at", BigInteger),
+    Column("resolution", Text, nullable=False, default=""),
+    Column("result", String(32)),
+    Column("rating", Integer),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Index("ix_followups_status_next", "status", "next_at"),
+)
+"""回访 (migration 0009): one satisfaction call per resolved ticket. ``status`` is ``pending``, ``calling``, ``done``,
+``failed`` (attempts used up) or ``skipped`` (not to be called); ``result`` the last outcome (``rated``, ``busy``,
+``no-answer``, ``confidential``...), ``rating`` the citizen's key (1 satisfied, 2 basically satisfied, 3 not)."""

@@ -79,7 +79,8 @@ def page(title: str, body: str, agent: Agent | None, prefix: str, path: str = ""
     if agent is not None:
         sup = f'<a href="{prefix}/supervisor">{escape(_("Supervisor"))}</a>' if agent.is_supervisor else ""
         nav = (
-            f'<a href="{prefix}/">{escape(_("Queue"))}</a>{sup}'
+            f'<a href="{prefix}/">{escape(_("Queue"))}</a>'
+            f'<a href="{prefix}/followups" id="nav-followups">{escape(_("Follow-up calls"))}</a>{sup}'
             f"<span>{escape(agent.username)} ({escape(labels.word(labels.ROLE, agent.role))})</span>"
             f"{_language_switch(prefix, path or prefix + '/')}"
             f'<form class="inline" method="post" action="{prefix}/logout"><button id="logout">'

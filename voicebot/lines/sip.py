@@ -230,7 +230,7 @@ class SipServer(asyncio.DatagramProtocol):
 
     async def send_request(self, call: SipCall, request: SipMessage) -> SipMessage:
         """Send an in-dialog request, retransmitting per RFC 3261 timer rules, and return its final response."""
-        branch = _branch(request.get("Via"))
+        branch = branch_of(request.get("Via"))
         future: asyncio.Future[SipMessage] = asyncio.get_running_loop().create_future()
         self._pending[branch] = future
         data = request.to_bytes()
@@ -250,7 +250,7 @@ class SipServer(asyncio.DatagramProtocol):
             self._pending.pop(branch, None)
 
     def _response(self, message: SipMessage) -> None:
-        future = self._pending.get(_branch(message.get("Via")))
+        future = self._pending.get(branch_of(message.get("Via")))
         if future is not None and not future.done() and message.status >= 200:
             future.set_result(message)
 
@@ -272,7 +272,8 @@ class SipServer(asyncio.DatagramProtocol):
             self._transport.close()
 
 
-def _branch(via: str) -> str:
+def branch_of(via: str) -> str:
+    """Return the ``branch`` parameter of a Via value (the transaction it belongs to)."""
     match = re.search(r";\s*branch=([^;\s,]+)", via)
     return match.group(1) if match else via
 
