@@ -56,12 +56,12 @@ def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "")
 
 
 def nice_max(value: int) -> int:
-    """Return a round axis maximum at or above ``value`` (1, 2, 5 x 10^n; at least 1)."""
+    """Return a round axis maximum at or above ``value`` with four whole ticks (4, 8, 12, 16, 20, 24, 32, 40...)."""
     step = 1
     while True:
-        for m in (1, 2, 5):
-            if m * step >= value:
-                return max(1, m * step)
+        for m in (1, 2, 3, 4, 5, 6, 8):
+            if 4 * m * step >= value:
+                return 4 * m * step
         step *= 10
 
 
@@ -79,7 +79,7 @@ def stacked_columns(ident: str, title: str, columns: Sequence[str], series: Sequ
         value = top_value * tick / 4
         y = top + plot_h - plot_h * tick / 4
         parts.append(f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#dde3ea"/>')
-        parts.append(_text(left - 6, y + 4, f"{value:g}", "end"))
+        parts.append(_text(left - 6, y + 4, f"{value:.0f}", "end"))
     for i, column in enumerate(columns):
         x, base = left + slot * i + slot * 0.15, float(top + plot_h)
         for n, s in enumerate(series):
@@ -102,7 +102,7 @@ def stacked_columns(ident: str, title: str, columns: Sequence[str], series: Sequ
 
 def bars(ident: str, title: str, rows: Sequence[Bar]) -> str:
     """Return horizontal bars, largest first as given; flagged bars in the spike colour."""
-    width, label_w, row_h = 560, 170, 24
+    width, label_w, row_h = 500, 150, 24
     height = 8 + row_h * max(1, len(rows))
     top_value = nice_max(max((r.value for r in rows), default=0))
     span = width - label_w - 60
@@ -121,8 +121,8 @@ def bars(ident: str, title: str, rows: Sequence[Bar]) -> str:
 def heatmap(ident: str, title: str, rows: Sequence[str], columns: Sequence[str],
             values: Sequence[Sequence[int]]) -> str:  # fmt: skip
     """Return a grid of counts (rows x columns), darker for more; zero cells left blank."""
-    cell_w, cell_h, left, top = 46, 26, 130, 90
-    width, height = left + cell_w * len(columns) + 10, top + cell_h * len(rows) + 8
+    cell_w, cell_h, left, top = 46, 26, 130, 100
+    width, height = left + cell_w * len(columns) + 70, top + cell_h * len(rows) + 8
     peak = max((v for row in values for v in row), default=0) or 1
     parts = []
     for j, column in enumerate(columns):

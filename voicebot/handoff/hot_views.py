@@ -16,6 +16,9 @@ from voicebot.workorder.book import WorkOrderBook
 DIMENSION = {"category": N_("Category"), "district": N_("District"), "topic": N_("FAQ topic")}
 """What the page calls each spike dimension."""
 
+WIDE = (' class="wide"', ' class="wide"', "", "", "")
+"""The by-day chart and the heatmap take a whole row (their text stays full size); the bar charts pair up."""
+
 CSV_BOM = "\ufeff"
 """Starts the CSV so that Excel reads it as UTF-8 (Chinese names) instead of the machine's code page."""
 
@@ -127,7 +130,7 @@ def hot_topics_page(agent: Agent, report: HotReport, book: WorkOrderBook, prefix
         f'<h1>{escape(_("Hot topics"))}</h1><p class="note">{escape(period)} · {escape(explain)} '
         f'<a id="hot-csv" href="{prefix}/hot-topics.csv">{escape(_("Download CSV"))}</a></p>'
         f"<section><h2>{escape(_('Spikes today'))}</h2>{_summary(report, book)}</section>"
-        f'<div class="charts">{"".join(f"<section>{c}</section>" for c in charts)}</div>'
+        f'<div class="charts">{"".join(f"<section{w}>{c}</section>" for w, c in zip(WIDE, charts, strict=True))}</div>'
         f"<section><h2>{escape(_('Today against the same weekday'))}</h2>{_spike_table(report, book)}</section>"
     )
     return page(_("Hot topics"), body, agent, prefix, prefix + "/hot-topics")

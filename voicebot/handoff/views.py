@@ -38,7 +38,8 @@ th{background:#e9eef4}.badge{padding:.1em .5em;border-radius:.8em;font-size:.85e
 dl.fields{display:grid;grid-template-columns:repeat(3,max-content 1fr);gap:.3em 1em;margin:0}
 dl.fields dt{color:#55606c}dl.fields dd{margin:0}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(34em,1fr));gap:1em}.chart{max-width:100%;height:auto}
-figure{margin:0}figcaption{font-weight:bold;margin:0 0 .4em}.spike td{background:#fde7e7}.note{color:#55606c}
+figure{margin:0}.wide{grid-column:1/-1}figcaption{font-weight:bold;margin:0 0 .4em}.spike td{background:#fde7e7}
+.note{color:#55606c}
 .flag::before{content:"!";display:inline-block;width:1.2em;text-align:center;border-radius:50%;background:#a00;
 color:#fff;font-weight:bold;margin-right:.3em}
 """
