@@ -180,3 +180,19 @@ async def test_an_unreadable_database_is_counted_not_raised() -> None:
         assert samples(metrics)[("voicebot_errors_total", (("code", "hot-topics-unavailable"),))] == 1
     finally:
         await store.close()
+
+
+async def test_an_empty_hotline_has_no_spikes_and_empty_charts(db_url: str) -> None:
+    store = SqlTicketStore.from_url(db_url, now_ms=ManualNow(NOW))
+    await store.migrate()
+    await AuthStore(store).add_agent("sue", PASSWORD, "supervisor")
+    client = await _client(store, db_url, "sue")
+    try:
+        html = await (await client.get("/console/hot-topics")).text()
+        assert "今日无激增。" in html and "期间没有带工单的来电。" in html and 'id="no-spikes"' in html
+        assert html.count("<svg") == 4  # the heatmap has nothing to show; the others draw their axes
+        body = await (await client.get("/console/hot-topics.csv")).read()
+        assert body.decode("utf-8-sig").count("\r\n") == 1  # the header only
+    finally:
+        await client.close()
+        await store.close()

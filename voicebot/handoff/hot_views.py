@@ -59,12 +59,14 @@ def _summary(report: HotReport, book: WorkOrderBook) -> str:
     flagged = report.flagged
     if not flagged:
         return f'<p id="spike-summary">{escape(_("No spikes today."))}</p>'
-    items = "".join(
-        f'<li class="err flag">{escape(_(DIMENSION[r.dimension]))}: {escape(key_name(book, r.dimension, r.key))} '
-        f"{escape(_('today {n}, usually {mean}').format(n=r.spike.today, mean=f'{r.spike.baseline:.1f}'))}</li>"
-        for r in flagged
-    )
-    return f'<ul id="spike-summary">{items}</ul>'
+    items = []
+    for r in flagged:
+        text = _("{of} {name}: today {n}, usually {mean}").format(
+            of=_(DIMENSION[r.dimension]), name=key_name(book, r.dimension, r.key), n=r.spike.today,
+            mean=f"{r.spike.baseline:.1f}",
+        )  # fmt: skip
+        items.append(f'<li class="err flag">{escape(text)}</li>')
+    return f'<ul id="spike-summary">{"".join(items)}</ul>'
 
 
 def _by_day_chart(report: HotReport, book: WorkOrderBook) -> str:
