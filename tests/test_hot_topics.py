@@ -12,15 +12,21 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 from aiohttp.test_utils import TestClient, TestServer
+from alembic import command
+from alembic.config import Config
 from prometheus_client import CollectorRegistry
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
 
 from tests import handoff_support as support
 from tests.handoff_support import PASSWORD, ManualNow
 from tests.hot_support import NOW, TODAY, ZONE, at, seed_month
 from tests.test_metrics import samples
+from tests.test_workorder_store import _upgrade_to
 from voicebot.engines import FAQ_FILE
 from voicebot.handoff.auth import AuthStore
 from voicebot.handoff.console import create_console_app
+from voicebot.handoff.db import MIGRATIONS_DIR
 from voicebot.handoff.hot_labels import FAQ_TOPIC, OTHER, districts
 from voicebot.handoff.hot_metrics import HotTopicGauges
 from voicebot.handoff.hot_report import build_report
@@ -195,4 +201,30 @@ async def test_an_empty_hotline_has_no_spikes_and_empty_charts(db_url: str) -> N
         assert body.decode("utf-8-sig").count("\r\n") == 1  # the header only
     finally:
         await client.close()
+        await store.close()
+
+
+def _indexes(connection: Connection) -> set[str]:
+    return {str(ix["name"]) for ix in inspect(connection).get_indexes("tickets")}
+
+
+def _downgrade_to(connection: Connection, revision: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    command.downgrade(config, revision)
+
+
+async def test_migration_0008_indexes_the_creation_time(db_url: str) -> None:
+    store = SqlTicketStore.from_url(db_url)
+    try:
+        async with store.engine.begin() as conn:
+            await conn.run_sync(_upgrade_to, "0003")
+            assert "ix_tickets_created" not in await conn.run_sync(_indexes)
+        await store.migrate()
+        async with store.engine.begin() as conn:
+            assert "ix_tickets_created" in await conn.run_sync(_indexes)
+            await conn.run_sync(_downgrade_to, "0003")
+            assert "ix_tickets_created" not in await conn.run_sync(_indexes)
+    finally:
         await store.close()
