@@ -37,7 +37,7 @@ async def test_every_console_route_refuses_strangers(console: Console) -> None:
             else:
                 assert resp.status == 401, (method, path, resp.status)
             checked += 1
-        assert checked == 15  # every route but the login form, its post and the /console redirect
+        assert checked == 17  # every route but the login form, its post and the /console redirect
         with pytest.raises(WSServerHandshakeError) as err:
             await client.ws_connect("/console/ws")
         assert err.value.status == 401
@@ -53,7 +53,8 @@ async def test_wrong_role_is_forbidden(console: Console) -> None:
     agent = await console.client("alice")
     sup = await console.client("sue", lang="en-US")
     try:
-        assert (await agent.get("/console/supervisor")).status == 403
+        for page_path in ("/console/supervisor", "/console/hot-topics", "/console/hot-topics.csv"):
+            assert (await agent.get(page_path)).status == 403, page_path
         ticket_routes = [r for r in routes(console.app, "/console") if "{number}" in r[1]]
         assert len(ticket_routes) == 6
         for method, path in ticket_routes:

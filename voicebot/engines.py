@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from prometheus_client import CollectorRegistry
 
 from asr.base import Recognizer
 from asr.models import resolve_model
@@ -22,6 +23,7 @@ from voicebot.call.prompts import LANGUAGES, fixed_prompts
 from voicebot.call.session import CallSession, Engines, final_kind
 from voicebot.errors import ConfigError
 from voicebot.events import CallRecord
+from voicebot.handoff.hot_metrics import HotTopicGauges
 from voicebot.handoff.queue_config import queue_from_settings
 from voicebot.handoff.spool import SpooledTicketStore, spool_path_for
 from voicebot.handoff.store import SqlTicketStore
@@ -137,5 +139,7 @@ async def open_engines(
         queue = queue_from_settings(store, settings.handoff, settings.followup.enabled)
         agent_target = settings.server.agent_uri or "agents"
         engines = Engines(recognizers, synth, dialogue, spool, vad_factory, agent_target, queue, book)
-        metrics = CallMetrics(queue_length=queue_length_of(queue), spooled=lambda: spool.pending)
+        registry = CollectorRegistry()
+        hot = HotTopicGauges(registry, store, book, settings.hot_topics, settings.handoff.timezone)
+        metrics = CallMetrics(registry, queue_length_of(queue), lambda: spool.pending, refreshing=(hot,))
         yield Runtime(engines, settings, metrics)

@@ -149,6 +149,30 @@ class WorkOrderSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class HotTopicSettings:
+    """The supervisors' hot-topics page (热点诉求分析) and its spike rule; days end at midnight in
+    ``[handoff] timezone`` (empty: the machine's local time)."""
+
+    days: int = 14
+    """Days the charts show, today included (1-62)."""
+    weeks: int = 4
+    """A spike compares today with the mean of the same weekday over this many weeks before (1-12)."""
+    spike_ratio: float = 2.0
+    """Today at least this many times that mean is a spike (at least 1.0)."""
+    spike_min_count: int = 5
+    """...and at least this many tickets (or FAQ questions) today: a few calls are never a spike."""
+
+    def __post_init__(self) -> None:
+        if not (1 <= self.days <= 62 and 1 <= self.weeks <= 12 and self.spike_ratio >= 1.0
+                and self.spike_min_count >= 1):  # fmt: skip
+            raise ConfigError(
+                "config-bad-hot-topics",
+                f"[hot_topics] days={self.days} weeks={self.weeks} spike_ratio={self.spike_ratio} "
+                f"spike_min_count={self.spike_min_count}: need days 1-62, weeks 1-12, ratio >= 1, min count >= 1",
+            )
+
+
+@dataclass(frozen=True, slots=True)
 class ServerSettings:
     """``voicebot serve``."""
 
@@ -266,6 +290,8 @@ class Settings:
     """Tickets and agents."""
     workorder: WorkOrderSettings = field(default_factory=WorkOrderSettings)
     """Work-order operator files."""
+    hot_topics: HotTopicSettings = field(default_factory=HotTopicSettings)
+    """The hot-topics page and its spike rule."""
     server: ServerSettings = field(default_factory=ServerSettings)
     """Server."""
     followup: FollowupSettings = field(default_factory=FollowupSettings)

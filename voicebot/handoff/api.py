@@ -10,6 +10,7 @@ from aiohttp import web
 from voicebot.errors import TicketError
 from voicebot.handoff.auth import ApiClient
 from voicebot.handoff.guard import state
+from voicebot.handoff.hot_pages import csv_response
 from voicebot.handoff.openapi import MAX_PAGE, openapi
 from voicebot.handoff.workorder_api import bad_request, patch_body, ticket_json
 from voicebot.handoff.workorder_edit import apply_edit
@@ -113,10 +114,17 @@ async def patch_ticket(request: web.Request) -> web.Response:
     return web.json_response(ticket_json(ticket, st.workorder))
 
 
+async def hot_topics_csv(request: web.Request) -> web.Response:
+    """Return the hot-topics counts as CSV (``?lang=en-US`` for English names; Chinese by default)."""
+    await _client(request)
+    return await csv_response(request)
+
+
 def setup_api(app: web.Application, prefix: str) -> None:
     """Add the API routes under ``prefix``."""
     app.router.add_get(prefix + "/openapi.json", spec)
     app.router.add_get(prefix + "/tickets", list_tickets)
+    app.router.add_get(prefix + "/hot-topics.csv", hot_topics_csv)
     app.router.add_get(prefix + "/tickets/{number}", get_ticket)
     app.router.add_patch(prefix + "/tickets/{number}", patch_ticket)
     app.router.add_post(prefix + "/tickets/{number}/resolve", resolve_ticket)

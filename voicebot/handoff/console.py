@@ -16,6 +16,7 @@ from voicebot.errors import TicketError
 from voicebot.handoff import api, followup_view, labels, ticket_view, views
 from voicebot.handoff.auth import Agent, AuthStore
 from voicebot.handoff.guard import CONSOLE, ConsoleState, current_agent, open_ticket, require, state
+from voicebot.handoff.hot_pages import setup_hot_topics
 from voicebot.handoff.language import language_middleware, switch_language
 from voicebot.handoff.listen import changes_ctx
 from voicebot.handoff.login import login, login_form, logout
@@ -235,7 +236,8 @@ def setup_console(
     throttle = LoginThrottle(store.now_ms)
     origins = frozenset(o.strip().rstrip("/") for o in settings.server.allowed_origins.split(",") if o.strip())
     st = ConsoleState(
-        store, queue, AuthStore(store), prefix, api_prefix, session_ttl_s, throttle, book, allowed_origins=origins
+        store, queue, AuthStore(store), prefix, api_prefix, session_ttl_s, throttle, book, allowed_origins=origins,
+        hot_topics=settings.hot_topics, timezone=settings.handoff.timezone,
     )
     app[CONSOLE] = st
     install(app, settings.server)
@@ -258,6 +260,7 @@ def setup_console(
     app.router.add_post(prefix + "/tickets/{number}/resolve", resolve)
     app.router.add_post(prefix + "/tickets/{number}/callback", callback)
     app.router.add_post(prefix + "/tickets/{number}/edit", edit)
+    setup_hot_topics(app, prefix)
     api.setup_api(app, api_prefix)
 
     async def close_sockets(_app: web.Application) -> None:

@@ -14,6 +14,7 @@ from voicebot.handoff.store import SqlTicketStore
 from voicebot.handoff.throttle import LoginThrottle
 from voicebot.handoff.ticket import Ticket
 from voicebot.i18n import _
+from voicebot.settings import HotTopicSettings
 from voicebot.workorder.book import WorkOrderBook
 
 COOKIE = "voicebot_console"
@@ -44,6 +45,10 @@ class ConsoleState:
     """Open live-queue WebSockets (closed on shutdown so the server stops promptly)."""
     allowed_origins: frozenset[str] = frozenset()
     """Origins besides the console's own that may post and open the WebSocket (``[server] allowed_origins``)."""
+    hot_topics: HotTopicSettings = field(default_factory=HotTopicSettings)
+    """The hot-topics page's days and spike rule (``[hot_topics]``)."""
+    timezone: str = ""
+    """Where the hotline's days end at midnight (``[handoff] timezone``; empty: the machine's local time)."""
 
 
 CONSOLE = web.AppKey("voicebot_console", ConsoleState)

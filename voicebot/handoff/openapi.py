@@ -162,6 +162,32 @@ def openapi(prefix: str) -> dict[str, Any]:
                     },
                 },
             },
+            "/hot-topics.csv": {
+                "get": {
+                    "operationId": "hotTopicsCsv",
+                    "summary": "Hot topics: tickets by day x category x district and FAQ topics asked by day, as CSV",
+                    "description": "The days of `[hot_topics] days`, each from midnight in `[handoff] timezone`. "
+                    "UTF-8 with a byte-order mark (Excel reads the Chinese names); one row per day and category x "
+                    "district, or day and FAQ topic, with codes and names; days without counts have no rows.",
+                    "parameters": [
+                        {
+                            "name": "lang",
+                            "in": "query",
+                            "schema": {"type": "string", "enum": ["zh-CN", "en-US"], "default": "zh-CN"},
+                            "description": "Language of the header and the names",
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "Date, counted (tickets or FAQ questions), category code, category, "
+                            "district, FAQ topic code, FAQ topic, count",
+                            "content": {"text/csv": {"schema": {"type": "string"}}},
+                        },
+                        "503": {"description": "The ticket database cannot be read now"},
+                        **_ERRORS,
+                    },
+                }
+            },
             "/tickets/{number}/resolve": {
                 "post": {
                     "operationId": "resolveTicket",

@@ -37,6 +37,9 @@ th{background:#e9eef4}.badge{padding:.1em .5em;border-radius:.8em;font-size:.85e
 .stat b{display:block;font-size:1.8em}.err{color:#a00}#live{font-size:.85em;opacity:.8}
 dl.fields{display:grid;grid-template-columns:repeat(3,max-content 1fr);gap:.3em 1em;margin:0}
 dl.fields dt{color:#55606c}dl.fields dd{margin:0}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(34em,1fr));gap:1em}.chart{max-width:100%;height:auto}
+figure{margin:0}.wide{grid-column:1/-1}figcaption{font-weight:bold;margin:0 0 .4em}.spike td{background:#fde7e7}
+.note{color:#55606c}
 .flag::before{content:"!";display:inline-block;width:1.2em;text-align:center;border-radius:50%;background:#a00;
 color:#fff;font-weight:bold;margin-right:.3em}
 """
@@ -77,7 +80,10 @@ def _language_switch(prefix: str, path: str) -> str:
 def page(title: str, body: str, agent: Agent | None, prefix: str, path: str = "") -> str:
     """Wrap a page body in the console layout (``path``: where the language switch comes back to)."""
     if agent is not None:
-        sup = f'<a href="{prefix}/supervisor">{escape(_("Supervisor"))}</a>' if agent.is_supervisor else ""
+        sup = (
+            f'<a href="{prefix}/supervisor">{escape(_("Supervisor"))}</a>'
+            f'<a href="{prefix}/hot-topics" id="nav-hot-topics">{escape(_("Hot topics"))}</a>'
+        ) if agent.is_supervisor else ""
         nav = (
             f'<a href="{prefix}/">{escape(_("Queue"))}</a>'
             f'<a href="{prefix}/followups" id="nav-followups">{escape(_("Follow-up calls"))}</a>{sup}'

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime
+from typing import Protocol
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+from voicebot.errors import VoicebotError
 from voicebot.events import (
     BotReplied,
     BotStartedSpeaking,
@@ -36,6 +38,13 @@ STAGE_BUCKETS_S = (0.01, 0.025, 0.05, 0.1, 0.2, 0.4, 0.8, 1.5, 3.0, 6.0)
 
 QueueLength = Callable[[], Awaitable[int]]
 """Returns how many callers wait for an agent (read when scraped)."""
+
+
+class Refreshing(Protocol):
+    """Gauges in the registry that read their values from elsewhere when scraped (``handoff.hot_metrics``)."""
+
+    async def refresh(self) -> None:
+        """Update the gauges (a ``VoicebotError`` is counted, the scrape goes on)."""
 
 
 def stage_times_ms(record: CallRecord) -> dict[str, list[int]]:
@@ -70,6 +79,7 @@ class CallMetrics:
         registry: CollectorRegistry | None = None,
         queue_length: QueueLength | None = None,
         spooled: Callable[[], int] | None = None,
+        refreshing: Sequence[Refreshing] = (),
     ) -> None:
         self.registry = registry or CollectorRegistry()
         """Where every instrument below is registered."""
@@ -77,6 +87,8 @@ class CallMetrics:
         """Reads the number of waiting callers when scraped (None: the gauge is left as set)."""
         self.spooled_source = spooled
         """Reads the number of journalled ticket saves when scraped."""
+        self.refreshing = tuple(refreshing)
+        """Other gauges in ``registry`` updated before each scrape (hot topics)."""
         r = self.registry
         self.active_calls = Gauge("voicebot_active_calls", "Calls in progress", registry=r)
         self.calls = Counter("voicebot_calls", "Finished calls by outcome", ["outcome"], registry=r)
@@ -132,6 +144,12 @@ class CallMetrics:
         """Update the gauges read from elsewhere (queue length, spooled tickets) before a scrape."""
         if self.spooled_source is not None:
             self.spooled.set(self.spooled_source())
+        for gauges in self.refreshing:
+            try:
+                await gauges.refresh()
+            except VoicebotError as err:  # a scrape must not fail because the database is away
+                log.warning("metrics: %s", err)
+                self.record_error(err.code)
         if self.queue_length_source is None:
             return
         try:
