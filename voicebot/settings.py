@@ -135,6 +135,30 @@ class HandoffSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordingSettings:
+    """Recordings of served calls (SIP, AudioSocket, Twilio, WebSocket; docs/security.md, Recordings)."""
+
+    mode: str = "off"
+    """``off``, ``caller`` (mono WAV of the caller) or ``both`` (stereo WAV: caller left, bot right), at the
+    line rate. When on, the caller hears the recording notice first."""
+    directory: str = "var/recordings"
+    """Where recordings are kept (``YYYY-MM-DD/<call id>.wav``, files 0600; relative paths under the project
+    root). Retention deletes them with their ticket's personal data, and orphans older than ``retention_days``."""
+    notice: dict[str, str] = field(default_factory=dict)
+    """Per language, the recording notice played first (``zh-CN=本次通话将被录音。``); empty: the prompt table's."""
+    pause_numbers: bool = True
+    """Record silence while the caller gives a phone or ID number (spoken or keyed) and while the bot reads it
+    back, instead of the audio."""
+    number_slots: str = "callback_phone,id_number"
+    """Comma-separated dialogue slots (Rasa ``requested_slot``) whose question starts such a pause; a question
+    sent with ``{"expect": "number"}`` always does."""
+
+    def __post_init__(self) -> None:
+        if self.mode not in ("off", "caller", "both"):
+            raise ConfigError("config-bad-recording-mode", f"[recording] mode = {self.mode!r}: off, caller or both")
+
+
+@dataclass(frozen=True, slots=True)
 class WorkOrderSettings:
     """The 12345 work order's operator files (docs/workorder.md); empty: the samples in voicebot/workorder/data."""
 
@@ -218,6 +242,8 @@ class Settings:
     """Tickets and agents."""
     workorder: WorkOrderSettings = field(default_factory=WorkOrderSettings)
     """Work-order operator files."""
+    recording: RecordingSettings = field(default_factory=RecordingSettings)
+    """Recordings of served calls."""
     server: ServerSettings = field(default_factory=ServerSettings)
     """Server."""
 

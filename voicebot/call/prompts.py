@@ -9,6 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 PROMPTS: dict[str, dict[str, str]] = {
+    "recording_notice": {
+        "zh-CN": "为了保证服务质量，本次通话将被录音。",
+        "en-US": "This call is recorded to ensure the quality of our service.",
+    },
     "greeting": {
         "zh-CN": "您好，这里是12345市民服务热线智能助手。请直接说出您要咨询或反映的问题，需要人工服务请说转人工或按0。",
         "en-US": "Hello, this is the 12345 citizen hotline assistant. Please tell me how I can help. "
