@@ -7,11 +7,16 @@ import stat
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from tests.fakes import tone
 from tests.recording_support import StepClock, channels, plan_in, sounds, tiny_disk
 from voicebot.audio import AudioFrame, split_frames
+from voicebot.call.prompts import prompt
+from voicebot.errors import ConfigError
+from voicebot.recording.plan import recording_plan
 from voicebot.recording.recorder import CallRecorder
+from voicebot.settings import RecordingSettings
 
 
 def frames(freq: float, ms: int) -> list[AudioFrame]:
@@ -93,3 +98,17 @@ def test_a_full_disk_stops_the_recording_deletes_the_part_and_says_missing(tmp_p
         assert recorder.missing and recorder.ref is None and not recorder.active
         assert not [p for p in disk.rglob("*") if p.is_file()]  # the partial file went, freeing the disk
         os.statvfs(disk)  # still mounted and usable
+
+
+def test_plan_from_settings_notice_texts_and_number_questions(tmp_path: Path) -> None:
+    assert recording_plan(RecordingSettings()) is None  # off by default
+    plan = recording_plan(RecordingSettings(mode="caller", directory=str(tmp_path), notice={"zh-CN": "本次通话录音。"},
+                                            number_slots="callback_phone, id_number"))
+    assert plan is not None and plan.mode == "caller"
+    assert dict((lang, text) for text, lang in plan.notices()) == {
+        "zh-CN": "本次通话录音。", "en-US": prompt("recording_notice", "en-US")}  # both pre-rendered by the cache
+    assert plan.asks_number("number", None) and plan.asks_number(None, "id_number")
+    assert not plan.asks_number("yes_no", "location") and not plan.asks_number(None, None)
+    with pytest.raises(ConfigError) as err:
+        RecordingSettings(mode="sometimes")
+    assert err.value.code == "config-bad-recording-mode"
