@@ -108,9 +108,8 @@ class Conversation:
         self._no_input = 0
         if isinstance(item, Pressed) and item.digits == "0":
             return await self.hand_off("dtmf-0", {})
-        if isinstance(item, Pressed):
-            self._keyed = True
         if isinstance(item, Pressed):  # keys instead of an answer to the danger question: the kept words go first
+            self._keyed = True  # perhaps a number: the bot's answer to it is not recorded
             return await self._send((*self._safety.flush(), Outgoing(item.digits, "none")))
         if wants_human(item.text):  # a person always wins
             return await self.hand_off("caller-request", {})

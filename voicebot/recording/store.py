@@ -8,12 +8,15 @@ ships (no object store can be tested here without a cloud service).
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
+
+log = logging.getLogger(__name__)
 
 PART_SUFFIX = ".part"
 """A recording still being written (or left by a crash: retention removes it)."""
@@ -63,12 +66,15 @@ class FileSink:
         os.replace(self.part, self.ref)
 
     def discard(self) -> None:
-        """Close and delete the partial file."""
+        """Close and delete the partial file (what cannot be deleted is left to the retention sweep)."""
         try:
             self.file.close()
         except OSError:
             pass  # a full disk fails the last flush too: the file goes anyway
-        self.part.unlink(missing_ok=True)
+        try:
+            self.part.unlink(missing_ok=True)
+        except OSError as err:  # the retention sweep deletes unfinished files a day old
+            log.warning("a failed recording could not be deleted now (%s); retention will", err.strerror)
 
 
 @dataclass(frozen=True, slots=True)
