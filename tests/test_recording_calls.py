@@ -14,9 +14,17 @@ from tests.fakes import say
 from tests.recording_support import channels, file_mode, plan_in, sounds, tiny_disk
 from tests.sipp_harness import open_capture, render_scenario, run_sipp
 from tests.telephony_helpers import tone, ulaw_wav
+from voicebot.audio import FRAME_MS
 from voicebot.call.prompts import prompt
-from voicebot.events import BotStartedSpeaking, BotStoppedSpeaking, UserStartedSpeaking, UserStoppedSpeaking
+from voicebot.events import (
+    BotStartedSpeaking,
+    BotStoppedSpeaking,
+    DtmfReceived,
+    UserStartedSpeaking,
+    UserStoppedSpeaking,
+)
 from voicebot.lines.audiosocket import AUDIO, DTMF, UUID, pack
+from voicebot.recording.recorder import JUMP_FRAMES
 
 pytestmark = pytest.mark.real
 
@@ -119,3 +127,31 @@ async def test_a_full_disk_stops_the_recording_not_the_call(tmp_path: Path) -> N
     assert len(answers) == 4 and answers[-1].at_ms > 6000  # the call went on long after the disk was full
     assert ticket.recording_missing and ticket.recording_ref is None
     assert leftovers == []
+
+
+KEYS = {50: b"1", 80: b"3", 110: b"8", 150: b"#"}
+"""Frame index -> the key the caller presses there."""
+
+
+async def test_keyed_digits_are_silence_in_the_recording(tmp_path: Path) -> None:
+    plan = plan_in(tmp_path / "recordings", "caller")
+    async with serving(tmp_path, recording=plan, turns=[say("好的。")]) as bot:
+        call_uuid = bot.audiosocket.register(str(uuid.uuid4()), CALLER, "12345")
+        _reader, writer = await asyncio.open_connection("127.0.0.1", bot.audiosocket.port)
+        writer.write(pack(UUID, uuid.UUID(call_uuid).bytes))
+        loud = tone(8000, 20, freq=1000.0)
+        for index in range(200):  # 4 s of 1 kHz; keys 1, 3, 8, # from 1 s to 3 s (in-band sound meanwhile)
+            if index in KEYS:
+                writer.write(pack(DTMF, KEYS[index]))
+            writer.write(pack(AUDIO, loud))
+            await asyncio.sleep(0.02)
+        writer.close()
+        record = await bot.record()
+        ticket = await bot.ticket(record.tickets[0])
+    assert ticket.recording_ref is not None
+    _, (mono,) = channels(Path(ticket.recording_ref))
+    keyed = [e.at_ms for e in record.of(DtmfReceived)]
+    assert len(keyed) == 4
+    assert sounds(span(mono, keyed[0] - 600, keyed[0] - 100), 8000, 1000)  # the caller before keying
+    # The keyed number is silence, in-band tones and all (frames late on the line land up to JUMP_FRAMES early).
+    assert not span(mono, keyed[0] + 60, keyed[-1] - JUMP_FRAMES * FRAME_MS - 20).any()
