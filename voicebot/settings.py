@@ -136,22 +136,19 @@ class HandoffSettings:
 
 @dataclass(frozen=True, slots=True)
 class RecordingSettings:
-    """Recordings of served calls (SIP, AudioSocket, Twilio, WebSocket; docs/security.md, Recordings)."""
+    """Recordings of served calls (docs/security.md, Recordings)."""
 
     mode: str = "off"
-    """``off``, ``caller`` (mono WAV of the caller) or ``both`` (stereo WAV: caller left, bot right), at the
-    line rate. When on, the caller hears the recording notice first."""
+    """``off``, ``caller`` (mono WAV) or ``both`` (stereo: caller left, bot right), at the line rate; when on, the
+    caller hears the recording notice first."""
     directory: str = "var/recordings"
-    """Where recordings are kept (``YYYY-MM-DD/<call id>.wav``, files 0600; relative paths under the project
-    root). Retention deletes them with their ticket's personal data, and orphans older than ``retention_days``."""
+    """Where recordings go (``YYYY-MM-DD/<call id>.wav``, 0600; relative: under the project root)."""
     notice: dict[str, str] = field(default_factory=dict)
-    """Per language, the recording notice played first (``zh-CN=本次通话将被录音。``); empty: the prompt table's."""
+    """Per language, the recording notice's text (``zh-CN=本次通话将被录音。``); empty: the prompt table's."""
     pause_numbers: bool = True
-    """Record silence while the caller gives a phone or ID number (spoken or keyed) and while the bot reads it
-    back, instead of the audio."""
+    """Silence instead of the audio while a phone or ID number is given (spoken or keyed) and read back."""
     number_slots: str = "callback_phone,id_number"
-    """Comma-separated dialogue slots (Rasa ``requested_slot``) whose question starts such a pause; a question
-    sent with ``{"expect": "number"}`` always does."""
+    """Dialogue slots (``requested_slot``) whose question starts that pause (``{"expect": "number"}`` always does)."""
 
     def __post_init__(self) -> None:
         if self.mode not in ("off", "caller", "both"):
