@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from dialogue.base import BotTurn
 from tests.fakes import EnergyVad, ScriptedDialogue, ScriptedRecognizer, ToneSynth
 from tests.telephony_helpers import running, test_settings
 from tests.test_server_session import Caller
@@ -25,6 +26,7 @@ from voicebot.handoff.ticket import Ticket
 from voicebot.lines.audiosocket import AudioSocketServer
 from voicebot.lines.line import Line
 from voicebot.lines.sip_message import SipMessage, parse
+from voicebot.recording.plan import RecordingPlan
 from voicebot.server import AUDIOSOCKET, SIP
 from voicebot.settings import SessionSettings
 
@@ -40,6 +42,7 @@ class Bot:
     audiosocket: AudioSocketServer
     store: SqlTicketStore
     queue: HandoffQueue
+    http_port: int = 0
     records: list[CallRecord] = field(default_factory=list)
 
     async def record(self, wait_s: float = 10.0) -> CallRecord:
@@ -66,13 +69,16 @@ class Bot:
 
 @asynccontextmanager
 async def serving(tmp_path: Path, media_timeout_s: float = 30.0, notify_timeout_s: float = 30.0,
-                  ms_per_char: int = 20, agent_uri: str = AGENTS) -> AsyncIterator[Bot]:
-    """Run the server with real sessions, a SQLite ticket database and agents on duty round the clock."""
+                  ms_per_char: int = 20, agent_uri: str = AGENTS, recording: RecordingPlan | None = None,
+                  heard: Sequence[str] = (), turns: Sequence[BotTurn] = ()) -> AsyncIterator[Bot]:
+    """Run the server with real sessions, a SQLite ticket database and agents on duty round the clock
+    (``recording``: calls are recorded; ``heard``/``turns``: what the recogniser hears and the dialogue says)."""
     store = SqlTicketStore.from_url(f"sqlite:///{tmp_path / 'tickets.db'}")
     await store.migrate()
     queue = HandoffQueue(store, AgentHours.parse("always"))
-    engines = Engines({"zh-CN": ScriptedRecognizer([])}, ToneSynth(ms_per_char=ms_per_char), ScriptedDialogue([]),
-                      store, EnergyVad, agent_target=agent_uri or "agents", queue=queue)  # as engines.py does
+    engines = Engines({"zh-CN": ScriptedRecognizer(heard)}, ToneSynth(ms_per_char=ms_per_char),
+                      ScriptedDialogue(list(turns)), store, EnergyVad, agent_target=agent_uri or "agents",
+                      queue=queue, recording=recording)  # as engines.py does
     base = test_settings(agent_uri=agent_uri, refer_notify_timeout_s=notify_timeout_s)
     settings = dataclasses.replace(base, session=SessionSettings(no_input_ms=60000, media_timeout_s=media_timeout_s))
     bot: Bot | None = None
@@ -84,8 +90,8 @@ async def serving(tmp_path: Path, media_timeout_s: float = 30.0, notify_timeout_
         return record
 
     try:
-        async with running(settings, session) as (app, _):  # type: ignore[arg-type]
-            bot = Bot(app[SIP].port, app[AUDIOSOCKET], store, queue)
+        async with running(settings, session) as (app, http_port):  # type: ignore[arg-type]
+            bot = Bot(app[SIP].port, app[AUDIOSOCKET], store, queue, http_port)
             yield bot
     finally:
         await store.close()

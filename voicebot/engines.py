@@ -29,6 +29,7 @@ from voicebot.handoff.spool import SpooledTicketStore, spool_path_for
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.lines.line import Line
 from voicebot.rasa.api_token import load_rasa_token
+from voicebot.recording.plan import recording_plan
 from voicebot.runtime.metrics import CallMetrics, queue_length_of
 from voicebot.settings import PROJECT_ROOT, Settings, project_path
 from voicebot.workorder.book import load_book
@@ -123,8 +124,9 @@ async def open_engines(
         else:
             raise ConfigError("config-bad-engine", f"unknown ASR engine {settings.asr.engine!r} (vosk, reference)")
         synth = await _open_synthesizer(settings, rate, stack)
-        if prerender:
-            await synth.prerender([*fixed_prompts(), *faq_answers()])
+        recording = recording_plan(settings.recording)
+        if prerender:  # the recording notice (configured text included) is cached like the other prompts
+            await synth.prerender([*fixed_prompts(), *faq_answers(), *(recording.notices() if recording else ())])
         store = SqlTicketStore.from_url(settings.handoff.database_url)
         await store.migrate()
         stack.push_async_callback(store.close)
@@ -138,7 +140,7 @@ async def open_engines(
         vad_factory: Callable[[], WebRtcVad] = lambda: WebRtcVad(aggressiveness)  # noqa: E731
         queue = queue_from_settings(store, settings.handoff, settings.followup.enabled)
         agent_target = settings.server.agent_uri or "agents"
-        engines = Engines(recognizers, synth, dialogue, spool, vad_factory, agent_target, queue, book)
+        engines = Engines(recognizers, synth, dialogue, spool, vad_factory, agent_target, queue, book, recording)
         registry = CollectorRegistry()
         hot = HotTopicGauges(registry, store, book, settings.hot_topics, settings.handoff.timezone)
         metrics = CallMetrics(registry, queue_length_of(queue), lambda: spool.pending, refreshing=(hot,))

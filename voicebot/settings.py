@@ -135,6 +135,27 @@ class HandoffSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordingSettings:
+    """Recordings of served calls (docs/security.md, Recordings)."""
+
+    mode: str = "off"
+    """``off``, ``caller`` (mono WAV) or ``both`` (stereo: caller left, bot right), at the line rate; when on, the
+    caller hears the recording notice first."""
+    directory: str = "var/recordings"
+    """Where recordings go (``YYYY-MM-DD/<call id>.wav``, 0600; relative: under the project root)."""
+    notice: dict[str, str] = field(default_factory=dict)
+    """Per language, the recording notice's text (``zh-CN=本次通话将被录音。``); empty: the prompt table's."""
+    pause_numbers: bool = True
+    """Silence instead of the audio while a phone or ID number is given (spoken or keyed) and read back."""
+    number_slots: str = "callback_phone,id_number"
+    """Dialogue slots (``requested_slot``) whose question starts that pause (``{"expect": "number"}`` always does)."""
+
+    def __post_init__(self) -> None:
+        if self.mode not in ("off", "caller", "both"):
+            raise ConfigError("config-bad-recording-mode", f"[recording] mode = {self.mode!r}: off, caller or both")
+
+
+@dataclass(frozen=True, slots=True)
 class WorkOrderSettings:
     """The 12345 work order's operator files (docs/workorder.md); empty: the samples in voicebot/workorder/data."""
 
@@ -292,6 +313,8 @@ class Settings:
     """Work-order operator files."""
     hot_topics: HotTopicSettings = field(default_factory=HotTopicSettings)
     """The hot-topics page and its spike rule."""
+    recording: RecordingSettings = field(default_factory=RecordingSettings)
+    """Recordings of served calls."""
     server: ServerSettings = field(default_factory=ServerSettings)
     """Server."""
     followup: FollowupSettings = field(default_factory=FollowupSettings)

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from voicebot.events import CallRecord
 from voicebot.lines.line import Line
+from voicebot.recording.plan import RecordingPlan
+from voicebot.recording.recorder import CallRecorder
 from voicebot.runtime.clock import Clock
 from voicebot.settings import SessionSettings
 
@@ -26,6 +28,9 @@ class TurnState:
     """FAQ topics answered in this call."""
     intent: str | None = None
     """Last understood intent."""
+    number_capture: bool = False
+    """True from the bot's question for a phone or ID number (or the caller keying digits) until the turn after
+    the answer (the bot may read the number back): the recording holds silence meanwhile."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +49,10 @@ class CallContext:
     """Call behaviour."""
     turn: TurnState = field(default_factory=TurnState)
     """The conversation's turn state."""
+    recording: RecordingPlan | None = None
+    """How calls are recorded (``None``: not at all)."""
+    recorder: CallRecorder | None = None
+    """This call's recorder (the listener gives it caller frames, the speaker bot frames)."""
 
     def now_ms(self) -> int:
         """Return call time in whole ms."""

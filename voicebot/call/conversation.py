@@ -57,6 +57,10 @@ class Conversation:
         self._failures = 0
         self._unheard: TtsError | None = None  # a failed say still owed its apology (set only from say results)
         self._safety = SafetyCheck()
+        self._recording = context.recording
+        self._recorder = context.recorder
+        self._keyed = False  # the caller keyed digits since the last bot turn (a number, perhaps)
+        self._asked_number = False  # the last bot turn asked for a phone or ID number
 
     def _now(self) -> int:
         return int(self._clock.now_ms())
@@ -64,6 +68,8 @@ class Conversation:
     async def run(self, inbox: asyncio.Queue[CallerInput]) -> str:
         """Greet, then answer caller inputs until the call ends; return the outcome."""
         self._inbox = inbox
+        if self._recording is not None and self._recorder is not None and self._recorder.active:
+            await self._say(self._recording.notice_text(self._lang))  # cached like the other prompts
         await self._say(prompt("greeting", self._lang))
         while True:
             if self._unheard is not None:  # the caller heard nothing: apologise (cached audio) and hand off
@@ -103,6 +109,7 @@ class Conversation:
         if isinstance(item, Pressed) and item.digits == "0":
             return await self.hand_off("dtmf-0", {})
         if isinstance(item, Pressed):  # keys instead of an answer to the danger question: the kept words go first
+            self._keyed = True  # perhaps a number: the bot's answer to it is not recorded
             return await self._send((*self._safety.flush(), Outgoing(item.digits, "none")))
         if wants_human(item.text):  # a person always wins
             return await self.hand_off("caller-request", {})
@@ -183,6 +190,10 @@ class Conversation:
         self._turn.intent = turn.intent or self._turn.intent
         if turn.faq_topic and turn.faq_topic not in self._turn.faq_topics:
             self._turn.faq_topics.append(turn.faq_topic)
+        answered = self._asked_number or self._keyed  # this turn answers a number: it may read it back
+        asks = self._recording is not None and self._recording.asks_number(turn.expect, turn.asked)
+        self._turn.number_capture = asks or answered
+        self._asked_number, self._keyed = asks, False
         self._turn.expect = turn.expect  # the listener's endpointing follows from its next frame on
 
     async def _apply(self, turn: BotTurn) -> str | None:

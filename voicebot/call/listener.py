@@ -123,6 +123,7 @@ class Listener:
         self._record = context.record
         self._settings = context.settings
         self._turn = context.turn
+        self._recorder = context.recorder
         self._vad = vad
         self._stream = stream
         self._speaker = speaker
@@ -191,7 +192,10 @@ class Listener:
                 return
             if isinstance(item, Dtmf):
                 await self._on_digit(item.digit)
-            elif not self._asr_failed:
+                continue
+            if self._recorder is not None:  # a number given or being keyed is recorded as silence
+                self._recorder.caller(item, self._turn.number_capture or bool(self._digits))
+            if not self._asr_failed:
                 try:
                     await self._on_frame(item)
                 except AsrError as err:

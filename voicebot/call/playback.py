@@ -58,6 +58,8 @@ class Speaker:
         self._clock = context.clock
         self._record = context.record
         self._lang = context.lang
+        self._turn = context.turn
+        self._recorder = context.recorder
         self._synth = synth
         self._play_task: asyncio.Task[int] | None = None
         self._started_ms = 0.0
@@ -128,6 +130,8 @@ class Speaker:
             if self._stop_requested:
                 raise asyncio.CancelledError  # the interrupt's cancel was swallowed by the line: stop anyway
             await self._line.send(frame)
+            if self._recorder is not None:
+                self._recorder.bot(frame, self._turn.number_capture)
             if index == 0:
                 await self._record.emit(BotStartedSpeaking(int(self._clock.now_ms()), text=text, cached=cached))
             self._frames_sent = index + 1

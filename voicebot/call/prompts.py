@@ -28,6 +28,10 @@ PROMPTS: dict[str, dict[str, str]] = {
     },
     "followup_default_category": {"zh-CN": "相关", "en-US": "hotline"},
     "followup_default_resolution": {"zh-CN": "已办理完毕", "en-US": "it has been dealt with"},
+    "recording_notice": {
+        "zh-CN": "为了保证服务质量，本次通话将被录音。",
+        "en-US": "This call is recorded to ensure the quality of our service.",
+    },
     "greeting": {
         "zh-CN": "您好，这里是12345市民服务热线智能助手。请直接说出您要咨询或反映的问题，需要人工服务请说转人工或按0。",
         "en-US": "Hello, this is the 12345 citizen hotline assistant. Please tell me how I can help. "

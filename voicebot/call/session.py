@@ -25,6 +25,8 @@ from voicebot.errors import ConfigError, VoicebotError
 from voicebot.events import CallEnded, CallRecord, CallStarted, ErrorOccurred, TicketFiled
 from voicebot.handoff.base import TicketStore, WaitingQueue
 from voicebot.lines.line import Line
+from voicebot.recording.plan import RecordingPlan
+from voicebot.recording.recorder import CallRecorder
 from voicebot.runtime.clock import Clock, RealClock
 from voicebot.settings import SessionSettings
 from voicebot.workorder.book import WorkOrderBook
@@ -67,6 +69,8 @@ class Engines:
     """The agents' queue; without one, a handoff transfers at once (or promises a callback)."""
     workorder: WorkOrderBook | None = None
     """The work order's operator files; without them tickets carry no work order."""
+    recording: RecordingPlan | None = None
+    """How calls are recorded; ``None``: not recorded."""
 
 
 class CallSession:
@@ -94,7 +98,10 @@ class CallSession:
         # Every engine of this call holds the clock while it works (virtual time stands still): wrapped once, here.
         stream = ClockedStream(recognizer.start_stream(info.call_id, info.rate), clock)
         tickets = ClockedTickets(self.engines.tickets, clock)
-        context = CallContext(self.line, self.lang, clock, self.record, self.settings)
+        recording = self.engines.recording
+        recorder = CallRecorder.start(recording, info.call_id, info.rate, clock)
+        context = CallContext(self.line, self.lang, clock, self.record, self.settings, recording=recording,
+                              recorder=recorder)  # fmt: skip
         keeper = TicketKeeper(context, tickets, self.engines.workorder, self._started_at_ms)
         speaker = Speaker(context, ClockedSynthesizer(self.engines.synthesizer, clock))
         inbox: asyncio.Queue[CallerInput] = asyncio.Queue(INBOX_SIZE)
@@ -114,6 +121,7 @@ class CallSession:
         finally:
             self.record.outcome = self.record.outcome or reason
             await self.record.emit(CallEnded(int(clock.now_ms()), reason=self.record.outcome))
+            recorder.close()  # final before the last save: the ticket says whether it is missing
             await asyncio.shield(self._final_save(keeper))
             await stream.aclose()
         log.info("call %s: ended (%s)", info.call_id, self.record.outcome)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from typing import Any, Protocol
 
@@ -52,6 +53,9 @@ class TicketKeeper:
             faq_topics=tuple(context.turn.faq_topics),
             book=self._book,
         )
+        recorder = context.recorder
+        if recorder is not None:  # the reference is known from the call's start: agents see it at once
+            draft = dataclasses.replace(draft, recording_ref=recorder.ref, recording_missing=recorder.missing)
         async with self._lock:  # one save at a time per call keeps the stored kind monotonic
             try:
                 return await asyncio.shield(self._store.save(draft))

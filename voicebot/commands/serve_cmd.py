@@ -25,7 +25,7 @@ from voicebot.media_auth import media_token
 from voicebot.rasa.supervisor import RasaSupervisor
 from voicebot.runtime.metrics import setup_metrics
 from voicebot.server import AUDIOSOCKET, SIP, create_app
-from voicebot.settings import Settings, load_settings
+from voicebot.settings import Settings, load_settings, project_path
 from voicebot.webguard.app import runner_options
 
 logger = logging.getLogger(__name__)
@@ -121,7 +121,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         setup_console(app, store, settings, book=runtime.engines.workorder)
         spool = tickets if isinstance(tickets, SpooledTicketStore) else None
         app.cleanup_ctx.append(extra_retention_ctx(spool, settings.handoff.rasa_tracker_urls,
-                                                   settings.handoff.retention_days))  # the console purges tickets
+                                                   settings.handoff.retention_days,
+                                                   recordings=project_path(settings.recording.directory)))
         app.cleanup_ctx.append(followup_ctx(settings, store, runtime.engines.synthesizer, runtime.engines.workorder))
         setup_metrics(app, runtime.metrics)
         runner = web.AppRunner(app, shutdown_timeout=settings.server.shutdown_grace_s + 10,

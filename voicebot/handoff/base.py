@@ -56,6 +56,8 @@ class TicketDraft:
     """The caller asked for confidentiality."""
     recording_ref: str | None = None
     """Where the call's recording is kept."""
+    recording_missing: bool = False
+    """The call was to be recorded but the recording failed (disk full): there is none."""
     started_at_ms: int = 0
     """Wall-clock epoch ms when the call started."""
     work_order: WorkOrder | None = None

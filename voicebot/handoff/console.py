@@ -27,6 +27,7 @@ from voicebot.handoff.throttle import LoginThrottle
 from voicebot.handoff.workorder_edit import TicketEdit, apply_edit
 from voicebot.i18n import _
 from voicebot.media_auth import SOFTPHONE_TOKENS, grant
+from voicebot.recording.store import PART_SUFFIX
 from voicebot.runtime.aio import cancel_and_wait
 from voicebot.settings import Settings
 from voicebot.webguard.app import install
@@ -119,13 +120,16 @@ async def ticket_page(request: web.Request) -> web.Response:
 
 
 async def recording(request: web.Request) -> web.StreamResponse:
-    """Serve the ticket's recording file."""
+    """Serve the ticket's recording file to whoever may open the ticket (HTTP ``Range`` for seeking; personal
+    data: never cached). While the call is still on, the recording is not there yet."""
     agent = await require(request)
     ticket = await open_ticket(request, agent)
     path = recording_path(ticket.recording_ref) if ticket.recording_ref else None
     if path is None or not path.is_file():
-        raise web.HTTPNotFound(text=_("This ticket has no recording."))
-    return web.FileResponse(path)
+        still = path is not None and path.with_name(path.name + PART_SUFFIX).is_file()
+        raise web.HTTPNotFound(text=_("The call is still being recorded.") if still
+                               else _("This ticket has no recording."))  # fmt: skip
+    return web.FileResponse(path, headers={"Cache-Control": "no-store", "Content-Type": "audio/wav"})
 
 
 def _to_ticket(request: web.Request, number: str) -> web.HTTPSeeOther:

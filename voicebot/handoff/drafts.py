@@ -27,6 +27,7 @@ def draft_values(draft: TicketDraft) -> dict[str, Any]:
         "handoff_reason": draft.handoff_reason,
         "confidential": bool(draft.confidential or draft.fields.get("confidential")),
         "recording_ref": draft.recording_ref,
+        "recording_missing": draft.recording_missing,
         "started_at": draft.started_at_ms,
     }
     if draft.work_order is not None:
@@ -52,6 +53,8 @@ def merge_draft(old: Any, new: dict[str, Any], edited: set[str]) -> dict[str, An
     for key in _KEEP_KNOWN:
         merged[key] = new[key] or m[key]
     merged["confidential"] = bool(new["confidential"] or m["confidential"])
+    if new["recording_missing"]:  # the recording failed after its reference was stored: there is no file
+        merged["recording_ref"] = None
     merged["started_at"] = new["started_at"] or m["started_at"]
     for key in edited & set(merged):
         merged.pop(key)

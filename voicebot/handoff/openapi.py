@@ -36,6 +36,7 @@ _TICKET_SCHEMA: dict[str, Any] = {
         "handoff_reason": {"type": ["string", "null"]},
         "confidential": {"type": "boolean"},
         "recording_ref": {"type": ["string", "null"]},
+        "recording_missing": {"type": "boolean"},
         "started_at": {"type": "integer", "description": "epoch ms"},
         "created_at": {"type": "integer", "description": "epoch ms"},
         "updated_at": {"type": "integer", "description": "epoch ms"},

@@ -36,6 +36,7 @@ tickets = Table(
     Column("callback_number", String(64)),
     Column("notes", Text, nullable=False, default=""),
     Column("purged_at", BigInteger),
+    Column("recording_missing", Boolean, nullable=False, default=False),  # migration 0004
     # The work order (migration 0002; NULL for tickets without one: partial and bot-resolved calls)
     Column("request_type", String(16)),
     Column("category", String(64)),

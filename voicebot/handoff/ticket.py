@@ -102,6 +102,8 @@ class Ticket:
     """Visible to supervisors only."""
     recording_ref: str | None
     """Recording file (``None`` if none or purged)."""
+    recording_missing: bool
+    """The call was to be recorded but the recording failed (disk full)."""
     started_at: int
     """Epoch ms the call started."""
     created_at: int
@@ -166,6 +168,7 @@ def ticket_from_row(
         handoff_reason=m["handoff_reason"],
         confidential=bool(m["confidential"]),
         recording_ref=m["recording_ref"],
+        recording_missing=bool(m["recording_missing"]),
         started_at=m["started_at"],
         created_at=m["created_at"],
         updated_at=m["updated_at"],

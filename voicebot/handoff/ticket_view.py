@@ -99,6 +99,8 @@ def ticket_page(agent: Agent, t: Ticket, prefix: str, book: WorkOrderBook, flash
     audio = (
         f'<audio id="recording" controls preload="none" src="{base}/recording"></audio>'
         if t.recording_ref
+        else f'<em id="recording-missing">{escape(_("The recording is missing (it could not be written)."))}</em>'
+        if t.recording_missing
         else f"<em>{escape(_('No recording.'))}</em>"
     )
     flash_html = f'<p class="err" id="flash">{escape(flash)}</p>' if flash else ""
