@@ -15,7 +15,8 @@ from asr.base import Transcript
 from dialogue.base import BotTurn, Directive
 from voicebot.audio import AudioFrame, Clip, rms_dbfs
 from voicebot.errors import DialogueError, TicketError
-from voicebot.handoff.base import TicketDraft
+from voicebot.handoff.base import TicketBrief, TicketDraft
+from voicebot.handoff.caller_number import caller_key
 from voicebot.lines.line import Dtmf, LineInfo
 
 
@@ -140,6 +141,26 @@ class MemoryTickets:
     async def status(self, number: str) -> str | None:
         """Return 'new' for known numbers."""
         return "new" if number in self.numbers.values() else None
+
+    async def brief(self, number: str) -> TicketBrief | None:
+        """Return a known ticket's brief (status ``new``, numbers in their normal form)."""
+        if self.fail:
+            raise TicketError("ticket-read-failed", "database down")
+        for call_id, known in self.numbers.items():
+            if known == number:
+                draft = self.tickets[call_id]
+                callback = str(draft.fields.get("callback_phone") or draft.calling_number)
+                return TicketBrief(number, "new", caller_key=caller_key(draft.calling_number),
+                                   callback_key=caller_key(callback))  # fmt: skip
+        return None
+
+    async def open_for(self, key: str, limit: int = 3) -> tuple[TicketBrief, ...]:
+        """Return the briefs of the tickets filed from ``key``, newest first."""
+        if self.fail:
+            raise TicketError("ticket-read-failed", "database down")
+        calls = [c for c, d in self.tickets.items() if key and caller_key(d.calling_number) == key]
+        found = [await self.brief(self.numbers[c]) for c in calls]
+        return tuple(b for b in reversed(found) if b is not None)[:limit]
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,8 @@ class TurnState:
     """FAQ topics answered in this call."""
     intent: str | None = None
     """Last understood intent."""
+    repeat_of: str | None = None
+    """The caller's open ticket this call follows up (重复件): every save of the call's ticket links to it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,7 @@ class TicketKeeper:
             intent=context.turn.intent,
             faq_topics=tuple(context.turn.faq_topics),
             book=self._book,
+            repeat_of=context.turn.repeat_of,
         )
         async with self._lock:  # one save at a time per call keeps the stored kind monotonic
             try:
