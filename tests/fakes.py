@@ -158,7 +158,8 @@ class MemoryTickets:
         """Return the briefs of the tickets filed from ``key``, newest first."""
         if self.fail:
             raise TicketError("ticket-read-failed", "database down")
-        calls = [c for c, d in self.tickets.items() if key and caller_key(d.calling_number) == key]
+        cases = ("complaint", "handoff", "callback")
+        calls = [c for c, d in self.tickets.items() if key and d.kind in cases and caller_key(d.calling_number) == key]
         found = [await self.brief(self.numbers[c]) for c in calls]
         return tuple(b for b in reversed(found) if b is not None)[:limit]
 

@@ -12,6 +12,10 @@ from voicebot.handoff.caller_number import caller_key
 from voicebot.handoff.schema import tickets
 from voicebot.handoff.ticket import OPEN_STATUSES
 
+CASE_KINDS = ("complaint", "handoff", "callback")
+"""Tickets that are cases being handled (not a call the bot answered itself, nor one cut off before it said
+anything worth a case)."""
+
 _COLUMNS = (tickets.c.number, tickets.c.status, tickets.c.department, tickets.c.deadline_at, tickets.c.caller_key,
             tickets.c.callback_number, tickets.c.calling_number, tickets.c.fields, tickets.c.created_at)  # fmt: skip
 
@@ -39,12 +43,13 @@ async def brief(conn: AsyncConnection, number: str) -> TicketBrief | None:
 
 
 async def open_for(conn: AsyncConnection, key: str, limit: int) -> tuple[TicketBrief, ...]:
-    """Return the open tickets filed from normal-form number ``key``, newest first (none for ``""``)."""
+    """Return the open cases filed from normal-form number ``key``, newest first (none for ``""``)."""
     if not key:
         return ()
     query = (
         select(*_COLUMNS)
-        .where(tickets.c.caller_key == key, tickets.c.status.in_(OPEN_STATUSES), tickets.c.purged_at.is_(None))
+        .where(tickets.c.caller_key == key, tickets.c.status.in_(OPEN_STATUSES), tickets.c.kind.in_(CASE_KINDS))
+        .where(tickets.c.purged_at.is_(None))
         .order_by(tickets.c.created_at.desc(), tickets.c.id.desc())
         .limit(limit)
     )
