@@ -10,7 +10,7 @@ RepeatAnswer = Literal["status", "again", "no", "other"]
 something else, for the dialogue."""
 
 _AGAIN = re.compile(
-    r"还是(那个|这个|同一个|一样的)|同一个问题|一样的问题|同样的问题|又(出现|来|发生|开始|坏|响|吵|堵|漏|停)|"
+    r"还是(那个|这个|同一个|一样的)|同一个问题|一样的问题|同样的问题|又(出现|来|发生|开始|坏|响|吵|堵|堆|漏|停|有|在)|"
     r"还没(有)?(解决|处理|修|好)|没(有)?解决|再次反映|再反映|补充|重复|"
     r"\bsame (problem|issue|thing|one)\b|\bagain\b|\bstill (not|isn|hasn|happening|there|broken)|\bnot (fixed|solved|"
     r"resolved)\b|\badd (something|more|to)\b|\bfollow[- ]?up\b",
