@@ -129,6 +129,7 @@ class MemoryTickets:
         self.numbers: dict[str, str] = {}
         self.saves = 0
         self.fail = fail
+        self.lookups = 0
 
     async def save(self, draft: TicketDraft) -> str:
         """Store or update the call's ticket."""
@@ -156,12 +157,26 @@ class MemoryTickets:
 
     async def open_for(self, key: str, limit: int = 3) -> tuple[TicketBrief, ...]:
         """Return the briefs of the tickets filed from ``key``, newest first."""
+        self.lookups += 1
         if self.fail:
             raise TicketError("ticket-read-failed", "database down")
         cases = ("complaint", "handoff", "callback")
         calls = [c for c, d in self.tickets.items() if key and d.kind in cases and caller_key(d.calling_number) == key]
         found = [await self.brief(self.numbers[c]) for c in calls]
         return tuple(b for b in reversed(found) if b is not None)[:limit]
+
+
+class SlowTickets(MemoryTickets):
+    """A ticket store whose look-up of a caller's open tickets takes ``delay_s`` (a database under load)."""
+
+    def __init__(self, delay_s: float) -> None:
+        super().__init__()
+        self.delay_s = delay_s
+
+    async def open_for(self, key: str, limit: int = 3) -> tuple[TicketBrief, ...]:
+        """Answer after ``delay_s`` with one open ticket."""
+        await asyncio.sleep(self.delay_s)
+        return (TicketBrief("20261205", "claimed", caller_key=key),)
 
 
 @dataclass(frozen=True)
