@@ -146,8 +146,8 @@ async def test_another_callers_ticket_is_described_only_after_its_callback_numbe
 async def test_a_spoken_callback_number_is_compared_in_normal_form_in_english(store: SqlTicketStore) -> None:
     dialogue = ScriptedDialogue([say(directives=[TicketStatus(THEIRS.number)]), say("Bye", directives=[Hangup()])])
     turns = [CallerTurn(tone(800)), CallerTurn(tone(1200)), CallerTurn(tone(600))]
-    result = await call(store, ["check my ticket", "plus eight six one three seven oh oh one three seven zero zero zero",
-                                "bye"], dialogue, turns, "anonymous", lang="en-US")  # fmt: skip
+    spoken_number = "plus eight six one three seven oh oh one three seven zero zero zero"
+    result = await call(store, ["check my ticket", spoken_number, "bye"], dialogue, turns, "anonymous", lang="en-US")
     said = spoken(result)
     assert said[1] == prompt("ticket_confirm_callback", "en-US")
     assert "It is due by December 5th." in said and "It is handled by 朝阳区市场监督管理局." in said
