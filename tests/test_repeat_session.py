@@ -150,4 +150,5 @@ async def test_a_spoken_callback_number_is_compared_in_normal_form_in_english(st
     result = await call(store, ["check my ticket", spoken_number, "bye"], dialogue, turns, "anonymous", lang="en-US")
     said = spoken(result)
     assert said[1] == prompt("ticket_confirm_callback", "en-US")
-    assert "It is due by December 5th." in said and "It is handled by 朝阳区市场监督管理局." in said
+    assert "It is due by December 5th." in said
+    assert "It is handled by chao yang qu shi chang jian du guan li ju." in said  # an English voice reads pinyin

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, tzinfo
+
+from pypinyin import Style, lazy_pinyin
 
 from tts.normalize import is_chinese, zh_number
 from voicebot.call.prompts import prompt, status_words
@@ -26,13 +29,24 @@ def date_words(epoch_ms: int, zone: tzinfo | None, lang: str) -> str:
     return f"{_MONTHS[day.month - 1]} {ordinal(day.day)}"
 
 
+_HANZI = re.compile(r"[\u4e00-\u9fff]")
+
+
+def department_words(name: str, lang: str) -> str:
+    """Return a department's name as said in ``lang``: English calls hear a Chinese name in plain pinyin (the
+    routing table has no English names, and an English voice cannot read Hanzi)."""
+    if is_chinese(lang) or not _HANZI.search(name):
+        return name
+    return " ".join(lazy_pinyin(name, style=Style.NORMAL))
+
+
 def describe(brief: TicketBrief, zone: tzinfo | None, lang: str) -> tuple[str, ...]:
     """Return the sentences that tell a ticket's status, its department (承办单位) and its deadline (办理时限)."""
     texts = [prompt("ticket_status", lang, number=brief.number, status=status_words(brief.status, lang))]
     if brief.status == "resolved":
         return tuple(texts)
     if brief.department:
-        texts.append(prompt("ticket_department", lang, department=brief.department))
+        texts.append(prompt("ticket_department", lang, department=department_words(brief.department, lang)))
     else:
         texts.append(prompt("ticket_no_department", lang))
     if brief.deadline_at:
