@@ -15,7 +15,8 @@ from asr.base import Transcript
 from dialogue.base import BotTurn, Directive
 from voicebot.audio import AudioFrame, Clip, rms_dbfs
 from voicebot.errors import DialogueError, TicketError
-from voicebot.handoff.base import TicketDraft
+from voicebot.handoff.base import TicketBrief, TicketDraft
+from voicebot.handoff.caller_number import caller_key
 from voicebot.lines.line import Dtmf, LineInfo
 from voicebot.lines.sip_uac import DialResult, outcome_of
 
@@ -129,6 +130,7 @@ class MemoryTickets:
         self.numbers: dict[str, str] = {}
         self.saves = 0
         self.fail = fail
+        self.lookups = 0
 
     async def save(self, draft: TicketDraft) -> str:
         """Store or update the call's ticket."""
@@ -141,6 +143,41 @@ class MemoryTickets:
     async def status(self, number: str) -> str | None:
         """Return 'new' for known numbers."""
         return "new" if number in self.numbers.values() else None
+
+    async def brief(self, number: str) -> TicketBrief | None:
+        """Return a known ticket's brief (status ``new``, numbers in their normal form)."""
+        if self.fail:
+            raise TicketError("ticket-read-failed", "database down")
+        for call_id, known in self.numbers.items():
+            if known == number:
+                draft = self.tickets[call_id]
+                callback = str(draft.fields.get("callback_phone") or draft.calling_number)
+                return TicketBrief(number, "new", caller_key=caller_key(draft.calling_number),
+                                   callback_key=caller_key(callback))  # fmt: skip
+        return None
+
+    async def open_for(self, key: str, limit: int = 3) -> tuple[TicketBrief, ...]:
+        """Return the briefs of the tickets filed from ``key``, newest first."""
+        self.lookups += 1
+        if self.fail:
+            raise TicketError("ticket-read-failed", "database down")
+        cases = ("complaint", "handoff", "callback")
+        calls = [c for c, d in self.tickets.items() if key and d.kind in cases and caller_key(d.calling_number) == key]
+        found = [await self.brief(self.numbers[c]) for c in calls]
+        return tuple(b for b in reversed(found) if b is not None)[:limit]
+
+
+class SlowTickets(MemoryTickets):
+    """A ticket store whose look-up of a caller's open tickets takes ``delay_s`` (a database under load)."""
+
+    def __init__(self, delay_s: float) -> None:
+        super().__init__()
+        self.delay_s = delay_s
+
+    async def open_for(self, key: str, limit: int = 3) -> tuple[TicketBrief, ...]:
+        """Answer after ``delay_s`` with one open ticket."""
+        await asyncio.sleep(self.delay_s)
+        return (TicketBrief("20261205", "claimed", caller_key=key),)
 
 
 @dataclass(frozen=True)

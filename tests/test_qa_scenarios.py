@@ -35,7 +35,27 @@ def test_committed_suite_covers_the_required_situations() -> None:
         midform = [s for s in scenarios if "complaint" in s.tags and s.expect.handoff == "caller-request"
                    or (s.expect.ticket and s.expect.ticket.handoff_reason == "caller-request")]  # fmt: skip
         assert midform, f"{lang}: no mid-form handoff scenario"
+        repeat = [s for s in scenarios if "repeat-caller" in s.tags]
+        assert any(s.expect.ticket and s.expect.ticket.repeat_of for s in repeat), f"{lang}: no 重复件 scenario"
+        assert any("repeat_status" in t.expect.intent for s in repeat for t in s.turns), f"{lang}: no status answer"
+        assert any(s.tickets and s.tickets[0].calling_number != s.calling_number and s.tickets[0].callback_phone
+                   for s in repeat), f"{lang}: no scenario asking about another caller's ticket"  # fmt: skip
     assert len({s.name for s in suite}) == len(suite)
+    seeded = [t.number for s in suite for t in s.tickets]
+    callers = [s.calling_number for s in suite if s.calling_number]
+    assert len(set(seeded)) == len(seeded) and len(set(callers)) == len(callers)  # scenarios never see each other's
+
+
+def test_a_scenario_gives_the_calling_number_and_the_tickets_stored_before_its_call(tmp_path: Path) -> None:
+    seeds = [{"number": "20261205", "calling_number": "13900139000", "status": "claimed", "department": "城管委",
+              "deadline": "2026-12-05T18:00+08:00", "callback_phone": "13700137000", "description": "垃圾"}]
+    scenario = load_scenario(_write(tmp_path, {**GOOD, "calling_number": "+86 139 0013 9000", "tickets": seeds}))
+    assert scenario.calling_number == "+86 139 0013 9000"
+    (seed,) = scenario.tickets
+    assert (seed.number, seed.status, seed.department, seed.callback_phone) == ("20261205", "claimed", "城管委",
+                                                                                 "13700137000")  # fmt: skip
+    assert seed.deadline_at == 1_796_464_800_000
+    assert load_scenario(_write(tmp_path, GOOD, "plain")).tickets == ()
 
 
 def test_every_project_made_turn_has_its_audio_and_it_is_up_to_date() -> None:
@@ -101,6 +121,11 @@ def test_a_call_time_is_read_as_local_time_unless_it_carries_an_offset(tmp_path:
         ({**GOOD, "expect": {"ticket": {"kind": "x", "colour": 1}}}, ["expect", "'colour'"]),
         ({**GOOD, "expect": {"max_reply_latency_ms": "fast"}}, ["max_reply_latency_ms", "positive whole number"]),
         ({**GOOD, "at": "Saturday night"}, ["at", "2026-11-28T22:00", "'Saturday night'"]),
+        ({**GOOD, "tickets": {"number": "1"}}, ["tickets", "must be a list"]),
+        ({**GOOD, "tickets": [{"calling_number": "1"}]}, ["tickets", "entry 1", "number:"]),
+        ({**GOOD, "tickets": [{"number": "20261205", "status": "open"}]}, ["tickets", "status must be one of"]),
+        ({**GOOD, "tickets": [{"number": "20261205", "deadline": "soon"}]}, ["tickets", "'soon'"]),
+        ({**GOOD, "expect": {"ticket": {"repeat_of": "20261205", "colour": 1}}}, ["expect", "'colour'"]),
     ],
 )
 def test_bad_scenarios_fail_naming_file_place_and_problem(tmp_path: Path, data: object, words: list[str]) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from voicebot.errors import LineError
 from voicebot.lines import sdp
-from voicebot.lines.sip_message import parse, response, tag_of, uri_of, user_of
+from voicebot.lines.sip_message import caller_of, parse, response, tag_of, uri_of, user_of
 
 # Adapted from RFC 3261 section 24.2 (F1), with compact headers and two Vias on one line.
 INVITE = (
@@ -40,6 +40,15 @@ def test_parse_compact_headers_and_multi_via() -> None:
     assert user_of(message.get("To")) == "12345"
     assert tag_of(message.get("From")) == "1928301774"
     assert uri_of(message.get("Contact")) == "sip:alice@pc33.atlanta.com"
+
+
+def test_the_calling_number_is_the_asserted_identity_when_the_switch_gives_one() -> None:
+    assert caller_of(parse(INVITE)) == "13800138000"  # From only
+    asserted = INVITE.replace(b"i: a84b", b'P-Asserted-Identity: "Alice" <sip:+8613900139000@ims.example>, '
+                                         b"<tel:+8613900139000>\r\ni: a84b")  # fmt: skip
+    assert caller_of(parse(asserted)) == "+8613900139000"
+    anonymous = INVITE.replace(b"sip:13800138000@atlanta.com", b"sip:anonymous@anonymous.invalid")
+    assert caller_of(parse(anonymous)) == "anonymous"
 
 
 def test_response_copies_vias_and_tags_to() -> None:

@@ -105,6 +105,9 @@ class SessionSettings:
     media_timeout_s: float = 30.0
     """No audio frame at all from the line this long (no RTP, a vanished caller) ends the call as lost: its
     ticket becomes a callback. Not the caller's silence: a live line keeps sending frames. ``0``: off."""
+    repeat_lookup_timeout_s: float = 0.3
+    """At call start, the caller's open tickets are looked up for at most this long (a slow or failed store
+    means the usual greeting, never a late or broken one). ``0``: repeat callers are not recognised."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,8 @@ class TurnState:
     number_capture: bool = False
     """True from the bot's question for a phone or ID number (or the caller keying digits) until the turn after
     the answer (the bot may read the number back): the recording holds silence meanwhile."""
+    repeat_of: str | None = None
+    """The caller's open ticket this call follows up (重复件): every save of the call's ticket links to it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from asr.base import RecognizerStream, Transcript
 from dialogue.base import BotTurn, DialogueEngine
 from tts.base import CachingSynthesizer, Synthesizer
 from voicebot.audio import AudioFrame, Clip
-from voicebot.handoff.base import QueueSpot, TicketDraft, TicketStore, WaitingQueue
+from voicebot.handoff.base import QueueSpot, TicketBrief, TicketDraft, TicketStore, WaitingQueue
 from voicebot.runtime.clock import Clock
 
 
@@ -92,6 +92,16 @@ class ClockedTickets:
         """Return the status of ticket ``number``."""
         async with self._clock.busy():
             return await self._store.status(number)
+
+    async def brief(self, number: str) -> TicketBrief | None:
+        """Return what may be told about ticket ``number``."""
+        async with self._clock.busy():
+            return await self._store.brief(number)
+
+    async def open_for(self, caller_key: str, limit: int = 3) -> tuple[TicketBrief, ...]:
+        """Return the open tickets of a normal-form calling number."""
+        async with self._clock.busy():
+            return await self._store.open_for(caller_key, limit)
 
 
 class ClockedQueue:

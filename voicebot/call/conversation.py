@@ -12,9 +12,10 @@ from voicebot.call.call_context import CallContext
 from voicebot.call.holding import Holding
 from voicebot.call.listener import CallerInput, Failed, HungUp, Lost, Pressed, Silent
 from voicebot.call.playback import SayResult, Speaker
-from voicebot.call.prompts import prompt, status_words
+from voicebot.call.prompts import prompt
 from voicebot.call.safety import Kind, wants_human
 from voicebot.call.safety_check import Outgoing, SafetyCheck, SafetyStep
+from voicebot.call.ticket_desk import TicketDesk
 from voicebot.call.ticket_keeper import TicketSaving
 from voicebot.errors import AsrError, DialogueError, TtsError, VoicebotError
 from voicebot.events import BotReplied, ErrorOccurred, HandoffRequested, NoInput
@@ -61,6 +62,7 @@ class Conversation:
         self._recorder = context.recorder
         self._keyed = False  # the caller keyed digits since the last bot turn (a number, perhaps)
         self._asked_number = False  # the last bot turn asked for a phone or ID number
+        self._desk = TicketDesk(context, tickets)
 
     def _now(self) -> int:
         return int(self._clock.now_ms())
@@ -70,7 +72,7 @@ class Conversation:
         self._inbox = inbox
         if self._recording is not None and self._recorder is not None and self._recorder.active:
             await self._say(self._recording.notice_text(self._lang))  # cached like the other prompts
-        await self._say(prompt("greeting", self._lang))
+        await self._say_all(await self._desk.opening() or (prompt("greeting", self._lang),))
         while True:
             if self._unheard is not None:  # the caller heard nothing: apologise (cached audio) and hand off
                 unheard, self._unheard = self._unheard, None
@@ -90,6 +92,13 @@ class Conversation:
             self._unheard = said.error
         return said
 
+    async def _say_all(self, texts: tuple[str, ...]) -> bool:
+        """Say ``texts`` in order; return False when the caller barged in (the rest is not said)."""
+        for text in texts:
+            if not (await self._say(text)).finished:
+                return False
+        return True
+
     async def _handle(self, item: CallerInput) -> str | None:
         if isinstance(item, HungUp):
             return "abandoned"
@@ -107,13 +116,32 @@ class Conversation:
             return None
         self._no_input = 0
         if isinstance(item, Pressed) and item.digits == "0":
+            self._desk.drop()
             return await self.hand_off("dtmf-0", {})
+        if isinstance(item, Pressed) and self._desk.waiting and self._desk.expects_keys:
+            return await self._at_desk(item.digits)
         if isinstance(item, Pressed):  # keys instead of an answer to the danger question: the kept words go first
             self._keyed = True  # perhaps a number: the bot's answer to it is not recorded
+            self._desk.drop()
             return await self._send((*self._safety.flush(), Outgoing(item.digits, "none")))
         if wants_human(item.text):  # a person always wins
+            self._desk.drop()
             return await self.hand_off("caller-request", {})
+        if self._desk.waiting:
+            return await self._at_desk(item.text)
         return await self._safe(self._safety.step(item.text))
+
+    async def _at_desk(self, said: str) -> str | None:
+        """The answer to the desk's question (the repeat-caller offer, a ticket's callback number)."""
+        reply = await self._desk.answer(said)
+        if reply.answer == "again" and reply.words is not None:  # an emergency in the same words still wins
+            await self._keeper.save("partial", {})  # the link to the earlier ticket is stored at once
+            step = self._safety.step(reply.words)
+            if step.advise or step.ask:
+                return await self._safe(step)
+        if not await self._say_all(reply.texts) or reply.answer == "again" or reply.words is None:
+            return None
+        return await self._safe(self._safety.step(reply.words))
 
     async def _safe(self, step: SafetyStep) -> str | None:
         """Act on the safety step: advise, ask whether anyone is in danger, or send the words on."""
@@ -244,17 +272,7 @@ class Conversation:
         return "callback"
 
     async def _tell_status(self, number: str) -> None:
-        try:
-            status = await self._tickets.status(number)
-        except VoicebotError as err:
-            await self._record.emit(ErrorOccurred(self._now(), err.code, err.message))
-            status = None
-        if status is None:
-            await self._say(prompt("ticket_unknown", self._lang, number=number))
-        else:
-            await self._say(
-                prompt("ticket_status", self._lang, number=number, status=status_words(status, self._lang))
-            )
+        await self._say_all(await self._desk.tell(number))
 
     async def _failed(self, err: VoicebotError) -> str | None:
         log.warning("call %s: turn failed: %s", self._record.call_id, err)

@@ -96,6 +96,52 @@ PROMPTS: dict[str, dict[str, str]] = {
         "zh-CN": "工单 {number} 的当前状态是：{status}。",
         "en-US": "Ticket {number} is currently {status}.",
     },
+    "ticket_department": {
+        "zh-CN": "承办单位是{department}。",
+        "en-US": "It is handled by {department}.",
+    },
+    "ticket_no_department": {
+        "zh-CN": "承办单位还在确定中。",
+        "en-US": "A department has not been assigned yet.",
+    },
+    "ticket_deadline": {
+        "zh-CN": "办理时限是{date}。",
+        "en-US": "It is due by {date}.",
+    },
+    "ticket_confirm_callback": {
+        "zh-CN": "这个工单不是用您现在的号码登记的。请说出或按键输入工单上登记的回电号码，按井号结束。",
+        "en-US": "This ticket was not filed from the number you are calling from. Please say or key in "
+        "the callback number on the ticket, then press hash.",
+    },
+    "ticket_not_described": {
+        "zh-CN": "抱歉，号码不一致，无法向您说明这个工单的情况。需要帮助请说转人工。",
+        "en-US": "Sorry, that number does not match, so I cannot describe this ticket. Say agent if you need help.",
+    },
+    "repeat_offer": {
+        "zh-CN": "您好，您有一个正在办理的工单，尾号{tail}，是要询问它的进展吗？"
+        "如果是同一个问题要补充，请说还是那个问题。",
+        "en-US": "Hello, you have an open ticket ending in {tail}. Are you calling about its progress? "
+        "If it is the same problem again, say same problem.",
+    },
+    "repeat_offer_many": {
+        "zh-CN": "您好，您有{count}个正在办理的工单，最近的一个尾号{tail}，是要询问它的进展吗？"
+        "如果是同一个问题要补充，请说还是那个问题。",
+        "en-US": "Hello, you have {count} open tickets; the latest ends in {tail}. Are you calling about its "
+        "progress? If it is the same problem again, say same problem.",
+    },
+    "repeat_followup": {
+        "zh-CN": "好的，这次来电会作为尾号{tail}工单的重复件登记，工作人员会看到之前的办理记录。请说说现在的情况。",
+        "en-US": "All right, I will file this call as a follow-up to the ticket ending in {tail}; the agents will "
+        "see its history. Please tell me what is happening now.",
+    },
+    "anything_else": {
+        "zh-CN": "请问还有什么可以帮您？",
+        "en-US": "Is there anything else I can help you with?",
+    },
+    "go_on": {
+        "zh-CN": "好的，请说出您要咨询或反映的问题。",
+        "en-US": "All right, please tell me how I can help.",
+    },
     "ticket_unknown": {
         "zh-CN": "没有查到工单 {number} ，请核对后再说一遍，或者说转人工。",
         "en-US": "I could not find ticket {number}. Please check the number, or say agent.",

@@ -52,6 +52,7 @@ class TicketKeeper:
             intent=context.turn.intent,
             faq_topics=tuple(context.turn.faq_topics),
             book=self._book,
+            repeat_of=context.turn.repeat_of,
         )
         recorder = context.recorder
         if recorder is not None:  # the reference is known from the call's start: agents see it at once

@@ -37,10 +37,12 @@ def draft_ticket(
     intent: str | None = None,
     faq_topics: tuple[str, ...] = (),
     book: WorkOrderBook | None = None,
+    repeat_of: str | None = None,
 ) -> TicketDraft:
     """Return a ticket draft holding everything said so far (idempotent per call: same call id).
 
-    With the operator files (``book``), complaint, handoff and callback tickets carry their work order.
+    With the operator files (``book``), complaint, handoff and callback tickets carry their work order;
+    ``repeat_of`` links the ticket to the caller's earlier open ticket it follows up.
     """
     merged: dict[str, Any] = dict(record.slots)
     merged.update(fields or {})
@@ -64,4 +66,5 @@ def draft_ticket(
         confidential=bool(merged.get("confidential")),
         started_at_ms=started,
         work_order=work_order,
+        repeat_of=repeat_of,
     )

@@ -144,6 +144,7 @@ async def replay(args: argparse.Namespace, scenarios: Sequence[Scenario]) -> Run
                 reference=args.asr == "reference",
                 check_understood=not stand_in,
                 model_languages=model_languages(settings) if args.asr == "vosk" else {},
+                store=store,
             )
             return await run_suite(scenarios, setup, args.jobs, ProgressLine(len(scenarios)))
 

@@ -62,6 +62,28 @@ class TicketDraft:
     """Wall-clock epoch ms when the call started."""
     work_order: WorkOrder | None = None
     """The 12345 work order built from ``fields`` (complaint, handoff and callback tickets)."""
+    repeat_of: str | None = None
+    """The caller's open ticket this call follows up (重复件), when they said it is the same problem again."""
+
+
+@dataclass(frozen=True, slots=True)
+class TicketBrief:
+    """What the bot may tell a caller about a ticket, and the numbers on it to check who is asking."""
+
+    number: str
+    """Speakable ticket number."""
+    status: str
+    """``new``, ``queued``, ``claimed``, ``callback_due`` or ``resolved``."""
+    department: str | None = None
+    """The department handling it (承办单位), once routed."""
+    deadline_at: int | None = None
+    """Epoch ms by which it must be handled (办理时限), when the ticket has a work order."""
+    caller_key: str = ""
+    """The calling number it was filed from, normal form (``""``: withheld)."""
+    callback_key: str = ""
+    """The callback number on it (the caller's stated one, else the calling number), normal form."""
+    created_at: int = 0
+    """Epoch ms it was first saved."""
 
 
 class TicketStore(Protocol):
@@ -72,6 +94,12 @@ class TicketStore(Protocol):
 
     async def status(self, number: str) -> str | None:
         """Return the ticket's current status (``new``, ``queued``...) or ``None`` if unknown."""
+
+    async def brief(self, number: str) -> TicketBrief | None:
+        """Return what may be told about ticket ``number`` (``None`` if unknown)."""
+
+    async def open_for(self, caller_key: str, limit: int = 3) -> tuple[TicketBrief, ...]:
+        """Return the open tickets filed from ``caller_key`` (a normal-form number), newest first."""
 
 
 class QueueSpot(Protocol):

@@ -115,7 +115,8 @@ async def ticket_page(request: web.Request) -> web.Response:
     agent = await require(request)
     ticket = await open_ticket(request, agent)
     st = state(request)
-    html = ticket_view.ticket_page(agent, ticket, st.prefix, st.workorder)
+    original = await st.store.get(ticket.repeat_of) if ticket.repeat_of else None
+    html = ticket_view.ticket_page(agent, ticket, st.prefix, st.workorder, original=original)
     return web.Response(text=html, content_type="text/html")
 
 
@@ -146,7 +147,9 @@ async def _act(request: web.Request, action: Callable[[Agent, str], object]) -> 
     except (TicketError, WorkOrderValueError) as err:
         fresh = await open_ticket(request, agent)
         flash = labels.error_text(err)
-        html = ticket_view.ticket_page(agent, fresh, state(request).prefix, state(request).workorder, flash=flash)
+        st = state(request)
+        original = await st.store.get(fresh.repeat_of) if fresh.repeat_of else None
+        html = ticket_view.ticket_page(agent, fresh, st.prefix, st.workorder, flash=flash, original=original)
         return web.Response(status=409, text=html, content_type="text/html")
     raise _to_ticket(request, ticket.number)
 

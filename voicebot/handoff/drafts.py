@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from voicebot.handoff.base import TicketDraft
+from voicebot.handoff.caller_number import caller_key
 from voicebot.handoff.workorder_columns import AREA_COLUMNS, columns_of
 
 _KEEP_KNOWN = ("intent", "handoff_reason", "recording_ref", "channel", "calling_number", "called_number",
-               "protocol_call_id")  # fmt: skip
+               "protocol_call_id", "caller_key", "repeat_of")  # fmt: skip
 
 
 def draft_values(draft: TicketDraft) -> dict[str, Any]:
@@ -18,6 +19,8 @@ def draft_values(draft: TicketDraft) -> dict[str, Any]:
         "language": draft.language,
         "channel": draft.channel,
         "calling_number": draft.calling_number,
+        "caller_key": caller_key(draft.calling_number),
+        "repeat_of": draft.repeat_of,
         "called_number": draft.called_number,
         "protocol_call_id": draft.protocol_call_id,
         "intent": draft.intent,

@@ -48,6 +48,13 @@ _TICKET_SCHEMA: dict[str, Any] = {
         "notes": {"type": "string"},
         "purged_at": {"type": ["integer", "null"]},
         "work_order": {"oneOf": [{"$ref": "#/components/schemas/WorkOrder"}, {"type": "null"}]},
+        "repeat_of": {"type": ["string", "null"],
+                      "description": "The caller's earlier open ticket this one follows up (重复件)"},
+        "repeats": {
+            "type": "array",
+            "description": "Numbers of the follow-ups (重复件) filed on this ticket, oldest first (single ticket only)",
+            "items": {"type": "string"},
+        },
         "changes": {
             "type": "array",
             "description": "Who changed which field (single ticket only)",

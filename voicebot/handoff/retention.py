@@ -65,8 +65,8 @@ def blanked(row: Any) -> dict[str, Any]:
     work_order = row.work_order
     if isinstance(work_order, dict):
         work_order = {k: v for k, v in work_order.items() if k not in CALLER_WORDS}
-    return {"transcript": [], "fields": {}, "calling_number": "", "callback_number": None, "notes": "",
-            "protocol_call_id": "", "work_order": work_order}  # fmt: skip
+    return {"transcript": [], "fields": {}, "calling_number": "", "caller_key": "", "callback_number": None,
+            "notes": "", "protocol_call_id": "", "work_order": work_order}  # fmt: skip
 
 
 async def _blank(store: SqlTicketStore, row: Any, **extra: Any) -> None:

@@ -49,10 +49,16 @@ tickets = Table(
     Column("area_resolved", Boolean),
     Column("department", String(128)),
     Column("work_order", JSON),
+    # Repeat callers (migration 0006): the calling number in its normal form (handoff/caller_number.py), and the
+    # open ticket this one follows up (重复件)
+    Column("caller_key", String(32), nullable=False, default="", server_default=""),
+    Column("repeat_of", String(16)),
     Index("ix_tickets_status_queued", "status", "queued_at"),
     Index("ix_tickets_updated", "updated_at"),
     Index("ix_tickets_department", "department"),
     Index("ix_tickets_created", "created_at"),  # migration 0008: hot topics count tickets by day
+    Index("ix_tickets_caller_key", "caller_key", "status"),
+    Index("ix_tickets_repeat_of", "repeat_of"),
 )
 """One ticket per call; times are epoch milliseconds (portable between SQLite and PostgreSQL)."""
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Protocol
 
 from voicebot.errors import TicketError
-from voicebot.handoff.base import TicketDraft
+from voicebot.handoff.base import TicketBrief, TicketDraft
 from voicebot.handoff.journal import Journal, SpoolEntry, decode_entry, encode_entry, spool_path_for
 from voicebot.handoff.store import wall_ms
 from voicebot.handoff.ticket import log_number, new_number
@@ -45,6 +45,12 @@ class NumberedStore(Protocol):
 
     async def status(self, number: str) -> str | None:
         """Return the ticket's status."""
+
+    async def brief(self, number: str) -> TicketBrief | None:
+        """Return what may be told about a ticket."""
+
+    async def open_for(self, caller_key: str, limit: int = 3) -> tuple[TicketBrief, ...]:
+        """Return a calling number's open tickets."""
 
 
 class SpooledTicketStore:
@@ -129,6 +135,14 @@ class SpooledTicketStore:
         if found is None and number in self._known.values() and self.pending:
             return "new"
         return found
+
+    async def brief(self, number: str) -> TicketBrief | None:
+        """Return the stored ticket's brief (raises ``TicketError`` while the database is away)."""
+        return await self.store.brief(number)
+
+    async def open_for(self, caller_key: str, limit: int = 3) -> tuple[TicketBrief, ...]:
+        """Return a calling number's open tickets in the database (a journalled one is not known yet)."""
+        return await self.store.open_for(caller_key, limit)
 
     async def flush(self) -> int:
         """Write journalled saves to the database in order; return how many remain (raises nothing on failure)."""

@@ -13,8 +13,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from voicebot.errors import TicketError
-from voicebot.handoff import changes
-from voicebot.handoff.base import TicketDraft
+from voicebot.handoff import briefs, changes
+from voicebot.handoff.base import TicketBrief, TicketDraft
 from voicebot.handoff.db import make_engine, migrate
 from voicebot.handoff.drafts import draft_values, merge_draft
 from voicebot.handoff.notify import TicketBus, TicketChanged
@@ -155,8 +155,24 @@ class SqlTicketStore:
         async with self.engine.connect() as conn:
             return (await conn.execute(select(tickets.c.status).where(tickets.c.number == number))).scalar()
 
+    async def brief(self, number: str) -> TicketBrief | None:
+        """Return what the bot may tell about ticket ``number`` (``None`` if unknown)."""
+        try:
+            async with self.engine.connect() as conn:
+                return await briefs.brief(conn, number)
+        except (SQLAlchemyError, OSError) as err:
+            raise TicketError("ticket-read-failed", f"cannot read ticket {log_number(number)}: {err}") from err
+
+    async def open_for(self, caller_key: str, limit: int = 3) -> tuple[TicketBrief, ...]:
+        """Return the open tickets filed from a normal-form calling number, newest first."""
+        try:
+            async with self.engine.connect() as conn:
+                return await briefs.open_for(conn, caller_key, limit)
+        except (SQLAlchemyError, OSError) as err:
+            raise TicketError("ticket-read-failed", f"cannot look up the caller's open tickets: {err}") from err
+
     async def get(self, number: str) -> Ticket | None:
-        """Return the ticket with its status history, or ``None``."""
+        """Return the ticket with its status history and follow-ups (重复件), or ``None``."""
         async with self.engine.connect() as conn:
             row = (await conn.execute(select(tickets).where(tickets.c.number == number))).first()
             if row is None:
@@ -166,7 +182,11 @@ class SqlTicketStore:
             )
             history = tuple(StatusChange(h.status, h.at, h.actor, h.note) for h in hist)
             edits = await changes.load(conn, row.id)
-        return ticket_from_row(row, history, edits)
+            repeats = await conn.execute(
+                select(tickets.c.number).where(tickets.c.repeat_of == number).order_by(tickets.c.created_at)
+            )
+            followups = tuple(r.number for r in repeats)
+        return ticket_from_row(row, history, edits, followups)
 
     async def get_by_call(self, call_id: str) -> Ticket | None:
         """Return the ticket of a call, or ``None``."""

@@ -130,10 +130,14 @@ class Ticket:
     """Status history, oldest first (filled when a single ticket is loaded)."""
     changes: tuple[FieldChange, ...] = ()
     """Field-change history, oldest first (filled when a single ticket is loaded)."""
+    repeat_of: str | None = None
+    """The earlier open ticket of the same caller this one follows up (重复件)."""
+    repeats: tuple[str, ...] = ()
+    """Numbers of the follow-ups filed on this ticket, oldest first (filled when a single ticket is loaded)."""
 
     def to_json(self, *, history: bool = True) -> dict[str, Any]:
         """Return a JSON-ready dict (full personal data: only for authorised readers)."""
-        skip = ("history", "changes", "work_order")
+        skip = ("history", "changes", "work_order", "repeats")
         data: dict[str, Any] = {name: getattr(self, name) for name in self.__dataclass_fields__ if name not in skip}
         data["faq_topics"] = list(self.faq_topics)
         data["transcript"] = [{"at_ms": t.at_ms, "speaker": t.speaker, "text": t.text} for t in self.transcript]
@@ -143,11 +147,15 @@ class Ticket:
                 {"status": h.status, "at_ms": h.at_ms, "actor": h.actor, "note": h.note} for h in self.history
             ]
             data["changes"] = [c.to_json() for c in self.changes]
+            data["repeats"] = list(self.repeats)
         return data
 
 
 def ticket_from_row(
-    row: Any, history: tuple[StatusChange, ...] = (), changes: tuple[FieldChange, ...] = ()
+    row: Any,
+    history: tuple[StatusChange, ...] = (),
+    changes: tuple[FieldChange, ...] = (),
+    repeats: tuple[str, ...] = (),
 ) -> Ticket:
     """Build a ``Ticket`` from a ``tickets`` row."""
     m = row._mapping
@@ -182,4 +190,6 @@ def ticket_from_row(
         work_order=work_order_of(m),
         history=history,
         changes=changes,
+        repeat_of=m.get("repeat_of"),
+        repeats=repeats,
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from voicebot.handoff import labels
 from voicebot.handoff.auth import Agent
+from voicebot.handoff.repeat_view import repeat_section
 from voicebot.handoff.ticket import Ticket, spoken_groups
 from voicebot.handoff.views import confidential_badge, fmt_time, page, status_badge
 from voicebot.handoff.workorder_views import FORM, changes_section, work_order_section
@@ -82,8 +83,11 @@ def _facts(t: Ticket) -> str:
     ) + "</dl>"
 
 
-def ticket_page(agent: Agent, t: Ticket, prefix: str, book: WorkOrderBook, flash: str = "") -> str:
-    """Return an opened ticket: full personal data, transcript, recording, actions."""
+def ticket_page(
+    agent: Agent, t: Ticket, prefix: str, book: WorkOrderBook, flash: str = "", original: Ticket | None = None
+) -> str:
+    """Return an opened ticket: full personal data, transcript, recording, actions; for a follow-up (重复件), the
+    earlier ticket (``original``) with its history."""
     base = f"{prefix}/tickets/{t.number}"
     transcript = "".join(
         f'<li class="{escape(line.speaker)}"><code>{line.at_ms / 1000:7.1f}s</code> '
@@ -108,6 +112,7 @@ def ticket_page(agent: Agent, t: Ticket, prefix: str, book: WorkOrderBook, flash
         f'{flash_html}<section><h1>{escape(_("Ticket"))} <span id="ticket-number">{spoken_groups(t.number)}</span> '
         f"{status_badge(t.status, 'ticket-status')}{confidential_badge(t)}</h1>"
         f"<p>{_actions(t, base)}</p>{_facts(t)}</section>"
+        f"{repeat_section(t, original, prefix, original is None or agent.is_supervisor or not original.confidential)}"
         f'<div class="cols"><div><section><h2>{escape(_("Transcript"))}</h2><ul class="transcript">{transcript}'
         f"</ul></section><section><h2>{escape(_('Recording'))}</h2>{audio}</section></div><div>"
         f"{work_order_section(book, t)}{changes_section(book, t)}"

@@ -14,7 +14,7 @@ from voicebot.lines.line import Dtmf, LineInfo
 from voicebot.lines.refer import REFER_TIMEOUT_S, ReferOutcome, ReferWatch, is_refer_notify
 from voicebot.lines.rtp import COMFORT_NOISE, SILENCE_20MS, DtmfDecoder, JitterBuffer, RtpSender, parse_rtp
 from voicebot.lines.sdp import PCMU, Offer
-from voicebot.lines.sip_message import SipMessage, new_tag, uri_of, user_of
+from voicebot.lines.sip_message import SipMessage, caller_of, new_tag, uri_of, user_of
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class SipCall:
         self.local_tag = new_tag()
         self.info = LineInfo(
             call_id=new_call_id("sip"), protocol="sip", rate=8000,
-            calling_number=user_of(invite.get("From")), called_number=user_of(invite.get("To")) or user_of(invite.uri),
+            calling_number=caller_of(invite), called_number=user_of(invite.get("To")) or user_of(invite.uri),
             protocol_call_id=invite.call_id, extra={"codec": offer.encoding},
         )
         self.state = "early"

@@ -180,6 +180,17 @@ def user_of(value: str) -> str:
     return match.group(1) if match else ""
 
 
+def caller_of(message: SipMessage) -> str:
+    """Return the calling number of an INVITE: the network-asserted identity (P-Asserted-Identity) when the
+    switch gives one, else the user part of From."""
+    for value in message.get_all("P-Asserted-Identity"):
+        for identity in value.split(","):
+            user = user_of(identity.strip())
+            if user:
+                return user
+    return user_of(message.get("From"))
+
+
 def new_tag() -> str:
     """Return a fresh random tag or branch suffix."""
     return secrets.token_hex(6)

@@ -189,7 +189,7 @@ def check_ticket(expect: TicketExpect, ticket: dict[str, Any] | None) -> list[Fa
     if not expect.exists:
         return [Failure(None, "ticket", f"expected no ticket, found {ticket.get('number')}")]
     failures: list[Failure] = []
-    for key in ("kind", "handoff_reason", "intent"):
+    for key in ("kind", "handoff_reason", "intent", "repeat_of"):
         want = getattr(expect, key)
         if want is not None and ticket.get(key) != want:
             failures.append(Failure(None, f"ticket.{key}", f"expected ticket {key} {want}, got {ticket.get(key)}"))

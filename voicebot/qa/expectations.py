@@ -13,7 +13,7 @@ Fail = Callable[[str], VoicebotError]
 
 _TURN_KEYS = {"intent", "faq_topic", "slots", "handoff", "says", "not_says", "barge_in", "no_input", "ticket_filed"}
 _CALL_KEYS = {"outcome", "handoff", "ticket", "says", "not_says", "max_reply_latency_ms"}
-_TICKET_KEYS = {"exists", "kind", "fields", "handoff_reason", "faq_topics", "intent"}
+_TICKET_KEYS = {"exists", "kind", "fields", "handoff_reason", "faq_topics", "intent", "repeat_of"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +60,8 @@ class TicketExpect:
     """FAQ topics the ticket must list (others may appear too)."""
     intent: str | None = None
     """The last understood intent."""
+    repeat_of: str | None = None
+    """The earlier ticket this one follows up (重复件)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +154,7 @@ def _ticket(raw: Any, fail: Fail) -> TicketExpect | None:
         handoff_reason=None if data.get("handoff_reason") is None else str(data["handoff_reason"]),
         faq_topics=tuple(faq_name(t) for t in _words(data.get("faq_topics"), "ticket.faq_topics", fail)),
         intent=None if data.get("intent") is None else str(data["intent"]),
+        repeat_of=None if data.get("repeat_of") is None else str(data["repeat_of"]),
     )
 
 

@@ -23,6 +23,7 @@ from voicebot.qa.checks import check_call, check_turn, turn_result, windows
 from voicebot.qa.metrics import ErrorCount, error_count, metric_for
 from voicebot.qa.results import FAILED, PASSED, SKIPPED, Failure, RunResult, ScenarioResult
 from voicebot.qa.scenario import Scenario, in_ci
+from voicebot.qa.seeds import SeedStore, seed_tickets
 from voicebot.qa.turn_reference import TurnReferenceRecognizer
 from voicebot.runtime.aio import cancel_and_wait
 from voicebot.runtime.clock import Clock, VirtualClock
@@ -56,12 +57,18 @@ class ReplaySetup:
     """Line sample rate."""
     check_understood: bool = True
     """False skips every ``expect_if_understood`` block (a stand-in dialogue understands differently from Rasa)."""
+    store: SeedStore | None = None
+    """The SQL store behind ``engines.tickets``, where scenarios' ``tickets:`` are stored before their calls."""
 
     def understands(self, lang: str) -> bool:
         """Return True when the caller's words reach the dialogue intact for ``lang``."""
         if not self.check_understood:
             return False
         return self.reference or self.model_languages.get(lang, "").split("-")[0] == lang.split("-")[0]
+
+
+class ReplayError(VoicebotError):
+    """The replay cannot set a scenario's call up."""
 
 
 class _TurnClockedLine(FileLine):
@@ -105,7 +112,12 @@ def call_time(scenario: Scenario, queue: WaitingQueue | None) -> datetime.dateti
 async def _play(scenario: Scenario, setup: ReplaySetup) -> tuple[CallRecord, _TurnClockedLine]:
     clock = VirtualClock(start=call_time(scenario, setup.engines.queue))
     call_id = f"qa-{scenario.name.replace('/', '-')}-{time.time_ns()}"
-    info = file_line_info(setup.rate, scenario.language, call_id=call_id)
+    info = dataclasses.replace(file_line_info(setup.rate, scenario.language, call_id=call_id),
+                               calling_number=scenario.calling_number)  # fmt: skip
+    if scenario.tickets:
+        if setup.store is None:
+            raise ReplayError("replay-no-store", "the scenario needs tickets stored, and the replay has no SQL store")
+        await seed_tickets(setup.store, scenario.tickets)
     turns = await asyncio.to_thread(caller_turns, scenario, setup.rate)  # WAV reading is blocking IO
     line = _TurnClockedLine(turns, clock, info)
     engines = setup.engines  # the session holds this call's virtual clock while its engines work

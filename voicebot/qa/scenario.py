@@ -18,6 +18,7 @@ import yaml
 
 from voicebot.errors import VoicebotError
 from voicebot.qa.expectations import CallExpect, TurnExpect, parse_call_expect, parse_turn_expect
+from voicebot.qa.seeds import SeedTicket, parse_seeds
 from voicebot.settings import PROJECT_ROOT
 
 FIXTURES_DIR = PROJECT_ROOT / "audio_fixtures"
@@ -29,7 +30,8 @@ SHARED_TAG = "shared-speech"
 """Tag added to every scenario with a turn from ``../shared/speech``."""
 
 _TURN_KEYS = {"say", "audio", "shared", "dtmf", "silence_ms", "barge_in_after_ms", "expect", "expect_if_understood"}
-_SCENARIO_KEYS = {"language", "description", "tags", "at", "turns", "expect", "expect_if_understood"}
+_SCENARIO_KEYS = {"language", "description", "tags", "at", "turns", "expect", "expect_if_understood", "calling_number",
+                  "tickets"}  # fmt: skip
 
 
 class ScenarioError(VoicebotError):
@@ -96,6 +98,10 @@ class Scenario:
     """Whole-call expectations checked in every run."""
     expect_if_understood: CallExpect = field(default_factory=CallExpect)
     """Whole-call expectations that need the caller's words understood."""
+    calling_number: str = ""
+    """The number the line says is calling (``""``: withheld, so no repeat-caller look-up)."""
+    tickets: tuple[SeedTicket, ...] = ()
+    """Tickets in the store before the call (``voicebot/qa/seeds.py``)."""
 
     def missing_audio(self) -> list[Path]:
         """Return the audio files this scenario needs that are not on disk."""
@@ -219,6 +225,8 @@ def load_scenario(path: str | Path, shared_root: Path | None = None) -> Scenario
         expect_if_understood=parse_call_expect(
             data.get("expect_if_understood"), lambda problem: _fail(p, "expect_if_understood", problem)
         ),
+        calling_number=str(data.get("calling_number") or ""),
+        tickets=parse_seeds(data.get("tickets"), lambda problem: _fail(p, "tickets", problem)),
     )
 
 

@@ -4,7 +4,9 @@ It picks the intent (or FAQ topic) of the nearest training example (character
 bigrams for Mandarin, words for English) and answers FAQ topics with the
 knowledge base's answer, so a changed answer or a mislabelled example in a copy
 of ``rasa_project`` shows up in a replay exactly as it would with the real
-assistant. It has no complaint form: scenarios that need Rasa's forms need Rasa.
+assistant. Like the assistant's ticket-status form, it asks for a ticket number and
+looks up the 8 digits the caller says or keys. It has no complaint form: scenarios
+that need Rasa's forms need Rasa.
 """
 
 from __future__ import annotations
@@ -15,17 +17,21 @@ from typing import Any
 
 import yaml
 
-from dialogue.base import BotTurn, Directive, Handoff, Hangup
+from dialogue.base import BotTurn, Directive, Handoff, Hangup, TicketStatus
 from voicebot.errors import DialogueError
+from voicebot.handoff.caller_number import spoken_number
 
 _ANSWERS: dict[str, dict[str, str]] = {
     "greet": {"zh-CN": "您好 请问有什么可以帮您", "en-US": "Hello, how can I help you?"},
     "goodbye": {"zh-CN": "感谢您的来电 再见", "en-US": "Thank you for calling, goodbye."},
     "thank": {"zh-CN": "不客气 请问还有什么可以帮您", "en-US": "You are welcome. Anything else?"},
+    "check_ticket_status": {"zh-CN": "请说一下您的工单编号", "en-US": "What is your ticket number?"},
     "fallback": {"zh-CN": "抱歉 我没听明白 请您换个说法再说一遍", "en-US": "Sorry, I did not get that."},
     "out_of_scope": {"zh-CN": "这个问题我暂时回答不了 正在为您转接人工客服", "en-US": "I cannot help with that, "
                      "connecting you to an agent."},  # fmt: skip
 }
+TICKET_DIGITS = 8
+"""Ticket numbers have 8 digits."""
 MIN_SIMILARITY = 0.25
 """Below this the stand-in says it did not understand (like Rasa's fallback threshold)."""
 
@@ -87,6 +93,9 @@ class StandInDialogue:
     async def respond(self, call_id: str, text: str, lang: str, metadata: dict[str, Any]) -> BotTurn:
         """Answer one caller utterance."""
         self.asked.append(text)
+        digits = spoken_number(text)
+        if len(digits) == TICKET_DIGITS:  # a ticket number, as the status form takes it
+            return BotTurn((), (TicketStatus(digits),), intent="check_ticket_status")
         label, score = self.classify(text, lang)
         if score < MIN_SIMILARITY:
             return BotTurn((_ANSWERS["fallback"][lang],), intent="nlu_fallback")
@@ -98,4 +107,5 @@ class StandInDialogue:
         elif label in ("out_of_scope", "request_human"):
             directives = (Handoff("out-of-scope" if label == "out_of_scope" else "caller-request"),)
         answer = _ANSWERS.get(label, _ANSWERS["thank"])[lang]
-        return BotTurn((answer,), directives, intent=label)
+        expect = "number" if label == "check_ticket_status" else None
+        return BotTurn((answer,), directives, intent=label, expect=expect)
