@@ -214,7 +214,7 @@ async def test_migration_0002_upgrades_a_database_with_tickets(db_url: str) -> N
             tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
             version = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar()
         assert {"request_type", "category", "urgency", "deadline_at", "district", "department"} <= columns
-        assert "ticket_changes" in tables and version == "0003"  # and on to the head
+        assert "ticket_changes" in tables and version == "0005"  # and on to the head
         t = await old.get("23456789")
         assert t is not None and t.work_order is None and t.fields == {"location": "朝阳区"} and t.changes == ()
     finally:

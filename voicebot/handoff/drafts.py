@@ -8,7 +8,7 @@ from voicebot.handoff.base import TicketDraft
 from voicebot.handoff.workorder_columns import AREA_COLUMNS, columns_of
 
 _KEEP_KNOWN = ("intent", "handoff_reason", "recording_ref", "channel", "calling_number", "called_number",
-               "protocol_call_id")  # fmt: skip
+               "protocol_call_id", "satisfaction")  # fmt: skip
 
 
 def draft_values(draft: TicketDraft) -> dict[str, Any]:
@@ -28,6 +28,7 @@ def draft_values(draft: TicketDraft) -> dict[str, Any]:
         "confidential": bool(draft.confidential or draft.fields.get("confidential")),
         "recording_ref": draft.recording_ref,
         "started_at": draft.started_at_ms,
+        "satisfaction": draft.satisfaction,
     }
     if draft.work_order is not None:
         values.update(columns_of(draft.work_order))

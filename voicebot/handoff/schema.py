@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, ForeignKey, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
 
 metadata = MetaData()
 
@@ -48,6 +61,8 @@ tickets = Table(
     Column("area_resolved", Boolean),
     Column("department", String(128)),
     Column("work_order", JSON),
+    # The caller's rating of a call the bot resolved, 1 (very satisfied) to 5 (migration 0005; NULL: none)
+    Column("satisfaction", SmallInteger),
     Index("ix_tickets_status_queued", "status", "queued_at"),
     Index("ix_tickets_updated", "updated_at"),
     Index("ix_tickets_department", "department"),
