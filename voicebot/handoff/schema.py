@@ -66,6 +66,7 @@ tickets = Table(
     Index("ix_tickets_status_queued", "status", "queued_at"),
     Index("ix_tickets_updated", "updated_at"),
     Index("ix_tickets_department", "department"),
+    Index("ix_tickets_created", "created_at"),  # today's figures on the supervisor page (migration 0005)
 )
 """One ticket per call; times are epoch milliseconds (portable between SQLite and PostgreSQL)."""
 
