@@ -44,7 +44,8 @@ async def test_the_rate_counts_todays_rated_calls_only(db_url: str) -> None:
 async def test_the_supervisor_page_shows_todays_rate_in_chinese_and_english(console: Console) -> None:
     sue = await console.client("sue")  # Chinese until she chooses (the choice is kept on her account)
     try:
-        assert 'id="sup-satisfaction_today">—（今日暂无评价）<' in await (await sue.get("/console/supervisor")).text()
+        empty = await (await sue.get("/console/supervisor")).text()
+        assert 'id="sup-satisfaction_today"><span title="今日暂无评价">—</span><' in empty
         for index, rating in enumerate((2, 3, 4)):
             await console.store.save(draft(call_id=f"rated-{index}", kind="resolved", satisfaction=rating))
         zh_page = await (await sue.get("/console/supervisor")).text()

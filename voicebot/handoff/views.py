@@ -182,9 +182,9 @@ def queue_page(agent: Agent, rows_html: str, stats: QueueStats, prefix: str, ope
 
 
 def satisfaction_cell(rated: SatisfactionToday) -> str:
-    """Return today's satisfaction rate in words (``83% (5/6)``; a dash and "no ratings yet" when nobody rated)."""
+    """Return today's satisfaction rate as HTML (``83% (5/6)``; a dash titled "no ratings yet" when nobody rated)."""
     if rated.rate is None:
-        return escape(_("— (no ratings yet)"))
+        return f'<span title="{escape(_("No ratings yet today"))}">—</span>'
     return escape(_("{rate}% ({satisfied}/{rated})").format(
         rate=round(rated.rate * 100), satisfied=rated.satisfied, rated=rated.rated))
 
