@@ -28,7 +28,7 @@ def ticket(**kw: object) -> Ticket:
         calling_number="13812345678", called_number="12345", protocol_call_id="", intent=None, fields={},
         faq_topics=(), transcript=(), handoff_reason=None, confidential=False, recording_ref=None, started_at=0,
         created_at=0, updated_at=0, queued_at=None, claimed_at=None, claimed_by=None, resolved_at=None,
-        callback_number=None, notes="", purged_at=None, recording_missing=False, repeat_of=None)
+        callback_number=None, notes="", purged_at=None, recording_missing=False, repeat_of=None, satisfaction=None)
     base.update(kw)
     return Ticket(**base)  # type: ignore[arg-type]
 

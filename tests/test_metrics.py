@@ -12,7 +12,7 @@ from dialogue.base import Handoff
 from voicebot.call.call_runner import file_line_info, run_file_call
 from voicebot.call.session import Engines, final_kind
 from voicebot.engines import Runtime
-from voicebot.events import CallRecord
+from voicebot.events import CallRecord, CallStarted, SatisfactionRated
 from voicebot.lines.file_line import CallerTurn, FileLine
 from voicebot.runtime.clock import RealClock
 from voicebot.runtime.metrics import CallMetrics, setup_metrics, stage_times_ms
@@ -120,3 +120,16 @@ async def test_session_factory_tracks_active_calls_and_serves_metrics() -> None:
     assert "voicebot_active_calls 1.0" in during and "voicebot_active_calls 0.0" in after
     assert f'voicebot_calls_total{{outcome="{record.outcome}"}} 1.0' in after
     assert "voicebot_queue_length 3.0" in after
+
+
+def test_satisfaction_answers_are_counted_by_rating_and_a_bounded_language() -> None:
+    metrics = CallMetrics()
+    for lang, rating, via in (("zh-CN", 2, "voice"), ("zh-CN", 2, "dtmf"), ("en-US", None, "silence"),
+                              ("xx-YY", 5, "dtmf")):  # fmt: skip
+        record = CallRecord(f"call-{lang}-{via}", events=[CallStarted(0, lang=lang), SatisfactionRated(9, rating, via)])
+        metrics.record_call(record)
+    metrics.record_call(CallRecord("not-asked", events=[CallStarted(0, lang="zh-CN")]))
+    s = samples(metrics)
+    rated = {labels: value for (name, labels), value in s.items() if name == "voicebot_satisfaction_total"}
+    assert rated == {(("lang", "zh-CN"), ("rating", "2")): 2, (("lang", "en-US"), ("rating", "none")): 1,
+                     (("lang", "other"), ("rating", "5")): 1}  # fmt: skip

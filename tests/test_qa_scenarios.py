@@ -29,7 +29,7 @@ def test_committed_suite_covers_the_required_situations() -> None:
         assert {f"faq/{name}" for name in FAQ_TOPICS} <= topics, lang
         tags = {tag for s in scenarios for tag in s.tags}
         assert {"complaint", "correction", "handoff", "emergency", "silence", "barge-in", "dtmf", "after-hours",
-                SHARED_TAG} <= tags  # fmt: skip
+                "satisfaction", SHARED_TAG} <= tags  # fmt: skip
         assert any(t.dtmf == "0" for s in scenarios for t in s.turns), lang
         assert any(t.barge_in_after_ms is not None for s in scenarios for t in s.turns), lang
         midform = [s for s in scenarios if "complaint" in s.tags and s.expect.handoff == "caller-request"

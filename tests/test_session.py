@@ -20,6 +20,7 @@ from voicebot.events import (
     ErrorOccurred,
     HandoffRequested,
     NoInput,
+    SatisfactionRated,
     TicketFiled,
     Transcribed,
     UserStartedSpeaking,
@@ -60,10 +61,12 @@ async def test_faq_turn_then_goodbye_resolves_the_call() -> None:
     assert record.outcome == "resolved"
     assert call.line.hung_up_by_bot
     spoken = [e.text for e in record.of(BotStartedSpeaking)]
-    assert spoken == [prompt("greeting", "zh-CN"), "我们周一到周五上班", "再见"]
+    # An FAQ answered, then goodbye: the caller is asked once to rate the call, and hangs up instead of answering.
+    assert spoken == [prompt("greeting", "zh-CN"), "我们周一到周五上班", "再见", prompt("satisfaction_ask", "zh-CN")]
+    assert [(e.rating, e.via) for e in record.of(SatisfactionRated)] == [(None, "hangup")]
     stored = tickets.tickets[record.call_id]
     assert stored.kind == "resolved" and stored.faq_topics == ("faq/office_hours",)
-    assert [line.speaker for line in stored.transcript] == ["bot", "caller", "bot", "caller", "bot"]
+    assert [line.speaker for line in stored.transcript] == ["bot", "caller", "bot", "caller", "bot", "bot"]
     # Reply latency in virtual time is the endpointing pause (end_silence_ms) plus at most a frame or two.
     latencies = record.reply_latencies_ms()
     assert len(latencies) == 2 and all(700 <= ms <= 760 for ms in latencies), latencies

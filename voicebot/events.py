@@ -145,6 +145,17 @@ class TicketFiled(CallEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class SatisfactionRated(CallEvent):
+    """The bot asked a resolved call's caller to rate the service (once); stamped when the answer came."""
+
+    rating: int | None = None
+    """1 (very satisfied) to 5 (very dissatisfied); ``None``: no rating (skipped, silent, unclear, hung up)."""
+    via: str = ""
+    """``dtmf``, ``voice``, or why there is none: ``skipped`` (words that are no rating), ``silence``,
+    ``hangup``, ``failed`` (the recogniser failed)."""
+
+
+@dataclass(frozen=True, slots=True)
 class ErrorOccurred(CallEvent):
     """An engine failed; the caller heard an apology."""
 

@@ -102,6 +102,9 @@ class SessionSettings:
     """Hard limit on one dialogue turn, whatever the engine (its own timeout should fire first)."""
     dialogue_failures_before_handoff: int = 1
     """Engine failures in one call before the caller is handed to a human."""
+    satisfaction_survey: bool = True
+    """一次一评: at the end of a call the bot resolved (FAQ answered, complaint filed) ask the caller once for a rating
+    (keys 1-5 or words; never after an emergency or a handoff). ``false``: never ask."""
     media_timeout_s: float = 30.0
     """No audio frame at all from the line this long (no RTP, a vanished caller) ends the call as lost: its
     ticket becomes a callback. Not the caller's silence: a live line keeps sending frames. ``0``: off."""

@@ -88,6 +88,16 @@ PROMPTS: dict[str, dict[str, str]] = {
         "zh-CN": "感谢您的来电，再见。",
         "en-US": "Thank you for calling. Goodbye.",
     },
+    "satisfaction_ask": {
+        "zh-CN": "请您对本次服务进行评价：非常满意请按1，满意请按2，基本满意请按3，不满意请按4，非常不满意请按5，"
+        "也可以直接说满意、基本满意或不满意。",
+        "en-US": "Please rate this call: press 1 for very satisfied, 2 for satisfied, 3 for okay, 4 for dissatisfied, "
+        "or 5 for very dissatisfied. You can also just say satisfied, okay or dissatisfied.",
+    },
+    "satisfaction_thanks": {
+        "zh-CN": "感谢您的评价，再见。",
+        "en-US": "Thank you for your rating. Goodbye.",
+    },
     "ticket_filed": {
         "zh-CN": "已为您登记，工单号是 {number} 。",
         "en-US": "Your report is registered. Your ticket number is {number}.",

@@ -20,6 +20,7 @@ from voicebot.call.holding import Holding
 from voicebot.call.listener import CallerInput, Listener
 from voicebot.call.live_view import LineDisplay
 from voicebot.call.playback import Speaker
+from voicebot.call.satisfaction import Survey
 from voicebot.call.ticket_keeper import TicketKeeper
 from voicebot.errors import ConfigError, VoicebotError
 from voicebot.events import CallEnded, CallRecord, CallStarted, ErrorOccurred, TicketFiled
@@ -112,7 +113,7 @@ class CallSession:
         listener = Listener(context, self.engines.vad_factory(), stream, speaker, inbox)
         reason = "error"
         try:
-            reason = await self._run_stages(listener, conversation, inbox)
+            reason = await self._run_stages(listener, conversation, Survey(context, speaker), inbox)
         except* VoicebotError as group:
             for err in group.exceptions:
                 assert isinstance(err, VoicebotError)
@@ -127,7 +128,9 @@ class CallSession:
         log.info("call %s: ended (%s)", info.call_id, self.record.outcome)
         return self.record
 
-    async def _run_stages(self, listener: Listener, conversation: Conversation, inbox: asyncio.Queue[Any]) -> str:
+    async def _run_stages(
+        self, listener: Listener, conversation: Conversation, survey: Survey, inbox: asyncio.Queue[Any]
+    ) -> str:
         outcome = "abandoned"
         async with asyncio.TaskGroup() as group:
             listen_task = group.create_task(listener.run(), name=f"listen-{self.record.call_id}")
@@ -137,6 +140,8 @@ class CallSession:
                 try:
                     async with asyncio.timeout(self.settings.max_call_s):
                         outcome = await conversation.run(inbox)
+                        if survey.due(outcome):  # 一次一评: the caller rates a call the bot resolved, once
+                            await survey.run(inbox)
                 except TimeoutError:
                     outcome = "too-long"
                 listen_task.cancel()  # the bot ended the call: stop listening

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from voicebot.events import CallRecord, HandoffRequested
+from voicebot.events import CallRecord, HandoffRequested, SatisfactionRated
 from voicebot.handoff.base import TicketDraft, TranscriptLine
 from voicebot.lines.line import LineInfo
 from voicebot.workorder.book import WorkOrderBook
@@ -47,6 +47,7 @@ def draft_ticket(
     merged: dict[str, Any] = dict(record.slots)
     merged.update(fields or {})
     handoffs = record.of(HandoffRequested)
+    rated = record.of(SatisfactionRated)
     started = started_at_ms or int(time.time() * 1000)
     kept = ticket_fields({k: v for k, v in merged.items() if v is not None})
     work_order = build_work_order(book, kept, started) if book and kind in WORK_ORDER_KINDS else None
@@ -67,4 +68,5 @@ def draft_ticket(
         started_at_ms=started,
         work_order=work_order,
         repeat_of=repeat_of,
+        satisfaction=rated[-1].rating if rated else None,
     )

@@ -62,6 +62,9 @@ class TicketDraft:
     """Wall-clock epoch ms when the call started."""
     work_order: WorkOrder | None = None
     """The 12345 work order built from ``fields`` (complaint, handoff and callback tickets)."""
+    satisfaction: int | None = None
+    """The caller's rating of a call the bot resolved: 1 (very satisfied) to 5 (very dissatisfied); ``None``: not
+    asked or not given (``voicebot.call.rating_words``)."""
     repeat_of: str | None = None
     """The caller's open ticket this call follows up (重复件), when they said it is the same problem again."""
 

@@ -22,6 +22,7 @@ from voicebot.handoff.listen import changes_ctx
 from voicebot.handoff.login import login, login_form, logout
 from voicebot.handoff.queue_config import queue_from_settings
 from voicebot.handoff.retention import recording_path, retention_ctx
+from voicebot.handoff.satisfaction_stats import satisfaction_today
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.handoff.throttle import LoginThrottle
 from voicebot.handoff.workorder_edit import TicketEdit, apply_edit
@@ -196,7 +197,9 @@ async def supervisor(request: web.Request) -> web.Response:
     """Show supervisor statistics."""
     agent = await require(request, "supervisor")
     stats = await state(request).queue.stats(_now(request))
-    return web.Response(text=views.supervisor_page(agent, stats, state(request).prefix), content_type="text/html")
+    rated = await satisfaction_today(state(request).store, _now(request))
+    html = views.supervisor_page(agent, stats, state(request).prefix, rated)
+    return web.Response(text=html, content_type="text/html")
 
 
 async def softphone_token(request: web.Request) -> web.Response:

@@ -9,7 +9,7 @@ from voicebot.handoff.caller_number import caller_key
 from voicebot.handoff.workorder_columns import AREA_COLUMNS, columns_of
 
 _KEEP_KNOWN = ("intent", "handoff_reason", "recording_ref", "channel", "calling_number", "called_number",
-               "protocol_call_id", "caller_key", "repeat_of")  # fmt: skip
+               "protocol_call_id", "caller_key", "repeat_of", "satisfaction")  # fmt: skip
 
 
 def draft_values(draft: TicketDraft) -> dict[str, Any]:
@@ -32,6 +32,7 @@ def draft_values(draft: TicketDraft) -> dict[str, Any]:
         "recording_ref": draft.recording_ref,
         "recording_missing": draft.recording_missing,
         "started_at": draft.started_at_ms,
+        "satisfaction": draft.satisfaction,
     }
     if draft.work_order is not None:
         values.update(columns_of(draft.work_order))

@@ -47,6 +47,8 @@ _TICKET_SCHEMA: dict[str, Any] = {
         "callback_number": {"type": ["string", "null"]},
         "notes": {"type": "string"},
         "purged_at": {"type": ["integer", "null"]},
+        "satisfaction": {"type": ["integer", "null"], "minimum": 1, "maximum": 5,
+                         "description": "caller's rating: 1 very satisfied ... 5 very dissatisfied; null: none"},
         "work_order": {"oneOf": [{"$ref": "#/components/schemas/WorkOrder"}, {"type": "null"}]},
         "repeat_of": {"type": ["string", "null"],
                       "description": "The caller's earlier open ticket this one follows up (重复件)"},

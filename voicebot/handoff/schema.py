@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, ForeignKey, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
 
 metadata = MetaData()
 
@@ -49,6 +62,8 @@ tickets = Table(
     Column("area_resolved", Boolean),
     Column("department", String(128)),
     Column("work_order", JSON),
+    # The caller's rating of a call the bot resolved, 1 (very satisfied) to 5 (migration 0005; NULL: none)
+    Column("satisfaction", SmallInteger),
     # Repeat callers (migration 0006): the calling number in its normal form (handoff/caller_number.py), and the
     # open ticket this one follows up (重复件)
     Column("caller_key", String(32), nullable=False, default="", server_default=""),

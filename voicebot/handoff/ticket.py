@@ -126,6 +126,8 @@ class Ticket:
     """Epoch ms retention removed transcript and recording."""
     work_order: WorkOrder | None = None
     """The 12345 work order (``None`` for partial and bot-resolved calls until an agent fills it in)."""
+    satisfaction: int | None = None
+    """The caller's rating, 1 (very satisfied) to 5 (very dissatisfied); ``None``: not asked or not given."""
     history: tuple[StatusChange, ...] = ()
     """Status history, oldest first (filled when a single ticket is loaded)."""
     changes: tuple[FieldChange, ...] = ()
@@ -188,6 +190,7 @@ def ticket_from_row(
         notes=m["notes"],
         purged_at=m["purged_at"],
         work_order=work_order_of(m),
+        satisfaction=m["satisfaction"],
         history=history,
         changes=changes,
         repeat_of=m.get("repeat_of"),

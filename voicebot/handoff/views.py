@@ -14,6 +14,7 @@ from voicebot import i18n
 from voicebot.handoff import labels
 from voicebot.handoff.auth import Agent
 from voicebot.handoff.queue import QueueStats
+from voicebot.handoff.satisfaction_stats import SatisfactionToday
 from voicebot.handoff.ticket import Ticket, spoken_groups
 from voicebot.handoff.workorder_views import work_order_cell
 from voicebot.i18n import _
@@ -187,8 +188,16 @@ def queue_page(agent: Agent, rows_html: str, stats: QueueStats, prefix: str, ope
     return page(_("Queue"), body, agent, prefix, prefix + "/")
 
 
-def supervisor_page(agent: Agent, stats: QueueStats, prefix: str) -> str:
-    """Return the supervisor statistics."""
+def satisfaction_cell(rated: SatisfactionToday) -> str:
+    """Return today's satisfaction rate as HTML (``83% (5/6)``; a dash titled "no ratings yet" when nobody rated)."""
+    if rated.rate is None:
+        return f'<span title="{escape(_("No ratings yet today"))}">—</span>'
+    return escape(_("{rate}% ({satisfied}/{rated})").format(
+        rate=round(rated.rate * 100), satisfied=rated.satisfied, rated=rated.rated))
+
+
+def supervisor_page(agent: Agent, stats: QueueStats, prefix: str, rated: SatisfactionToday) -> str:
+    """Return the supervisor statistics (``rated``: today's satisfaction ratings)."""
     cells = [
         ("queue_length", _("Waiting now"), str(stats.queue_length)),
         ("longest_wait", _("Longest wait"), fmt_wait(stats.longest_wait_s)),
@@ -196,6 +205,7 @@ def supervisor_page(agent: Agent, stats: QueueStats, prefix: str) -> str:
         ("bot_today", _("Handled by the bot today"), str(stats.bot_today)),
         ("human_today", _("Handled by humans today"), str(stats.human_today)),
         ("avg_handle", _("Average handling"), fmt_wait(int(stats.avg_handle_s))),
+        ("satisfaction_today", _("Satisfied today"), satisfaction_cell(rated)),
     ]
     body = f'<h1>{escape(_("Supervisor"))}</h1><div class="stats">' + "".join(
         f'<div class="stat">{escape(label)}<b id="sup-{key}">{value}</b></div>' for key, label, value in cells

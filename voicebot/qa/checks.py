@@ -19,6 +19,7 @@ from voicebot.events import (
     CallRecord,
     HandoffRequested,
     NoInput,
+    SatisfactionRated,
     TicketFiled,
     Transcribed,
     UserStoppedSpeaking,
@@ -219,7 +220,26 @@ def check_call(
     texts = _texts(record.events)
     failures += _said(texts, expect.says, True, "says", None)
     failures += _said(texts, expect.not_says, False, "not_says", None)
+    failures += check_satisfaction(expect.satisfaction, record, ticket)
     limit = expect.max_reply_latency_ms
     if limit is not None and latencies and max(latencies) > limit:
         failures.append(Failure(None, "max_reply_latency_ms", f"slowest reply took {max(latencies)} ms > {limit} ms"))
     return failures
+
+
+def check_satisfaction(expected: str | None, record: CallRecord, ticket: dict[str, Any] | None) -> list[Failure]:
+    """Return what is wrong with the call's rating question and answer (and the rating stored on its ticket)."""
+    if expected is None:
+        return []
+    rated = record.of(SatisfactionRated)
+    if expected == "not-asked":
+        return [Failure(None, "satisfaction", "expected no rating question, but the bot asked")] if rated else []
+    if not rated:
+        return [Failure(None, "satisfaction", "expected the rating question, but the bot never asked")]
+    got = rated[-1].rating
+    if expected == "asked" or str(got or "none") == expected:
+        stored = None if ticket is None else ticket.get("satisfaction")
+        if ticket is not None and stored != got:
+            return [Failure(None, "satisfaction", f"the ticket holds rating {stored}, the caller gave {got}")]
+        return []
+    return [Failure(None, "satisfaction", f"expected rating {expected}, got {got or 'none'} ({rated[-1].via})")]

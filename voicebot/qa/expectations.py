@@ -12,7 +12,7 @@ Fail = Callable[[str], VoicebotError]
 """Builds the error for a problem in the block being parsed (it knows the file and the place)."""
 
 _TURN_KEYS = {"intent", "faq_topic", "slots", "handoff", "says", "not_says", "barge_in", "no_input", "ticket_filed"}
-_CALL_KEYS = {"outcome", "handoff", "ticket", "says", "not_says", "max_reply_latency_ms"}
+_CALL_KEYS = {"outcome", "handoff", "ticket", "says", "not_says", "max_reply_latency_ms", "satisfaction"}
 _TICKET_KEYS = {"exists", "kind", "fields", "handoff_reason", "faq_topics", "intent", "repeat_of"}
 
 
@@ -80,6 +80,9 @@ class CallExpect:
     """Words the bot must never say."""
     max_reply_latency_ms: int | None = None
     """No reply may start later than this after the caller stopped speaking (virtual time)."""
+    satisfaction: str | None = None
+    """The rating question (一次一评): ``1``-``5`` the caller's rating (on the ticket too), ``none`` asked but no
+    rating, ``asked`` asked whatever the answer, ``not-asked`` never asked."""
 
     def empty(self) -> bool:
         """Return True when nothing is expected."""
@@ -172,7 +175,18 @@ def parse_call_expect(raw: Any, fail: Fail) -> CallExpect:
         says=_words(data.get("says"), "says", fail),
         not_says=_words(data.get("not_says"), "not_says", fail),
         max_reply_latency_ms=latency,
+        satisfaction=_satisfaction(data.get("satisfaction"), fail),
     )
+
+
+def _satisfaction(value: Any, fail: Fail) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "asked" if value else "not-asked"
+    if isinstance(value, int) and 1 <= value <= 5 or value in ("none", "asked", "not-asked"):
+        return str(value)
+    raise fail(f"satisfaction must be a rating 1-5, none, true (asked) or false (not asked), not {value!r}")
 
 
 def faq_name(topic: str) -> str:

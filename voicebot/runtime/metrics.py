@@ -22,8 +22,10 @@ from voicebot.events import (
     BotReplied,
     BotStartedSpeaking,
     CallRecord,
+    CallStarted,
     ErrorOccurred,
     HandoffRequested,
+    SatisfactionRated,
     Transcribed,
     TransferAttempted,
     UserStoppedSpeaking,
@@ -35,6 +37,9 @@ LATENCY_BUCKETS_S = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.5, 2.0, 3.0, 5.0,
 """Reply latency buckets: the target is p95 < 0.8 s, so they are dense below one second."""
 STAGE_BUCKETS_S = (0.01, 0.025, 0.05, 0.1, 0.2, 0.4, 0.8, 1.5, 3.0, 6.0)
 """ASR / TTS / dialogue time buckets."""
+
+RATING_LANGUAGES = ("zh-CN", "en-US")
+"""Call languages the satisfaction counter names; any other is counted as ``other`` (labels stay bounded)."""
 
 QueueLength = Callable[[], Awaitable[int]]
 """Returns how many callers wait for an agent (read when scraped)."""
@@ -69,6 +74,12 @@ def stage_times_ms(record: CallRecord) -> dict[str, list[int]]:
             times["tts"].append(max(0, event.at_ms - replied))
             replied = None
     return times
+
+
+def _rating_language(record: CallRecord) -> str:
+    started = record.of(CallStarted)
+    lang = started[0].lang if started else ""
+    return lang if lang in RATING_LANGUAGES else "other"
 
 
 class CallMetrics:
@@ -108,6 +119,10 @@ class CallMetrics:
                                  ["result"], registry=r)
         self.tickets = Counter("voicebot_tickets", "Tickets left by finished calls, by kind", ["kind"], registry=r)
         self.errors = Counter("voicebot_errors", "Engine and store errors, by code", ["code"], registry=r)
+        self.satisfaction = Counter(
+            "voicebot_satisfaction", "Satisfaction answers of resolved calls: rating 1 (very satisfied) to 5, "
+            "or none (skipped, silent, hung up)", ["rating", "lang"], registry=r,
+        )
         self.spooled = Gauge("voicebot_tickets_spooled", "Tickets waiting in the local journal", registry=r)
 
     @contextlib.asynccontextmanager
@@ -135,6 +150,8 @@ class CallMetrics:
             self.tickets.labels(ticket_kind or "unknown").inc()
         for error in record.of(ErrorOccurred):
             self.errors.labels(error.code or "unknown").inc()
+        for rated in record.of(SatisfactionRated):
+            self.satisfaction.labels(str(rated.rating or "none"), _rating_language(record)).inc()
 
     def record_error(self, code: str) -> None:
         """Count an error that happened outside any call record (a crashed session)."""

@@ -1,7 +1,7 @@
 """Repeat callers: each ticket's calling number in one normal form, and the ticket it follows up (重复件).
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-02
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from voicebot.handoff.caller_number import caller_key
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
