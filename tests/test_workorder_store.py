@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
@@ -194,6 +195,14 @@ OLD_TICKET = (
 """A ticket as the first schema stored it."""
 
 
+def _head() -> str:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None
+    return head
+
+
 def _upgrade_to(connection: Connection, revision: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -214,7 +223,7 @@ async def test_migration_0002_upgrades_a_database_with_tickets(db_url: str) -> N
             tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
             version = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar()
         assert {"request_type", "category", "urgency", "deadline_at", "district", "department"} <= columns
-        assert "ticket_changes" in tables and version == "0003"  # and on to the head
+        assert "ticket_changes" in tables and version == _head()  # and on to the head
         t = await old.get("23456789")
         assert t is not None and t.work_order is None and t.fields == {"location": "朝阳区"} and t.changes == ()
     finally:

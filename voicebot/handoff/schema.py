@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, ForeignKey, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 metadata = MetaData()
 
@@ -113,3 +126,18 @@ api_tokens = Table(
     Column("last_used_at", BigInteger),
 )
 """REST API tokens for the city's case system (``read`` or ``write`` scope), stored hashed."""
+
+faq_answers = Table(
+    "faq_answers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("topic", String(64), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("author", String(64), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    UniqueConstraint("topic", "language", "version", name="uq_faq_answers_version"),
+)
+"""Spoken FAQ answers, every edit a new version (migration 0007): the newest version of a topic and language is
+what the bot says; ``author`` is the console user (``seed`` for the text taken from ``knowledge/faq.yaml``)."""
