@@ -23,9 +23,8 @@ from voicebot.events import CallRecord
 from voicebot.handoff.queue_config import queue_from_settings
 from voicebot.handoff.spool import SpooledTicketStore, spool_path_for
 from voicebot.handoff.store import SqlTicketStore
-from voicebot.knowledge.answers import FaqAnswers
+from voicebot.knowledge.answers import seeded_answers
 from voicebot.knowledge.dialogue import StoredAnswers
-from voicebot.knowledge.seed import FAQ_FILE, file_answers
 from voicebot.lines.line import Line
 from voicebot.rasa.api_token import load_rasa_token
 from voicebot.runtime.metrics import CallMetrics, queue_length_of
@@ -61,13 +60,6 @@ class Runtime:
         return record
 
 
-async def open_answers(store: SqlTicketStore, faq_file: Path = FAQ_FILE) -> FaqAnswers:
-    """Return the knowledge base on the (migrated) ticket database, seeded from ``faq_file`` where it has no answer."""
-    answers = FaqAnswers(store.engine, store.now_ms)
-    await answers.seed(file_answers(faq_file))
-    return answers
-
-
 async def _load_recognizers(settings: Settings, stack: contextlib.AsyncExitStack) -> dict[str, Recognizer]:
     loaded: dict[Path, VoskRecognizer] = {}
     recognizers: dict[str, Recognizer] = {}
@@ -84,7 +76,8 @@ async def _load_recognizers(settings: Settings, stack: contextlib.AsyncExitStack
     return recognizers
 
 
-async def _open_synthesizer(settings: Settings, rate: int, stack: contextlib.AsyncExitStack) -> PromptCache:
+async def open_synthesizer(settings: Settings, rate: int, stack: contextlib.AsyncExitStack) -> PromptCache:
+    """Start the TTS of ``settings`` (closed by ``stack``), with its prompt cache at ``rate`` Hz."""
     synth = Pyttsx3Synthesizer(settings.tts.voices, settings.tts.speech_rate, rates=settings.tts.speech_rates)
     await synth.start()
     stack.push_async_callback(synth.aclose)
@@ -115,11 +108,11 @@ async def open_engines(
             recognizers = await _load_recognizers(settings, stack)
         else:
             raise ConfigError("config-bad-engine", f"unknown ASR engine {settings.asr.engine!r} (vosk, reference)")
-        synth = await _open_synthesizer(settings, rate, stack)
+        synth = await open_synthesizer(settings, rate, stack)
         store = SqlTicketStore.from_url(settings.handoff.database_url)
         await store.migrate()
         stack.push_async_callback(store.close)
-        answers = await open_answers(store)
+        answers = await seeded_answers(store.engine, store.now_ms)
         if prerender:  # the answers as they are now; later edits are rendered on their first call
             faq = [(a.text, a.language) for a in await answers.current_all() if a.language in LANGUAGES]
             await synth.prerender([*fixed_prompts(), *faq])

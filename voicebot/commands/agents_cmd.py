@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import json
 import sys
@@ -14,6 +15,7 @@ from aiohttp import web
 from voicebot.errors import ConfigError
 from voicebot.handoff.auth import ROLES, SCOPES, AuthStore
 from voicebot.handoff.console import create_console_app
+from voicebot.handoff.kb_console import PREVIEW_RATE
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.handoff.ticket import STATUSES, spoken_groups
 from voicebot.handoff.views import fmt_time
@@ -102,11 +104,16 @@ def _console(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
 
     async def make_app() -> web.Application:
+        from voicebot.engines import open_synthesizer  # the TTS stack loads only for this command
+
         store = SqlTicketStore.from_url(settings.handoff.database_url)
         await store.migrate()
-        app = create_console_app(store, settings)
+        voices = contextlib.AsyncExitStack()
+        synthesizer = await open_synthesizer(settings, PREVIEW_RATE, voices)  # the knowledge base's previews
+        app = create_console_app(store, settings, synthesizer=synthesizer)
 
         async def close_store(_app: web.Application) -> None:
+            await voices.aclose()
             await store.close()
 
         app.on_cleanup.append(close_store)

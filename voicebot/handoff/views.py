@@ -77,7 +77,10 @@ def _language_switch(prefix: str, path: str) -> str:
 def page(title: str, body: str, agent: Agent | None, prefix: str, path: str = "") -> str:
     """Wrap a page body in the console layout (``path``: where the language switch comes back to)."""
     if agent is not None:
-        sup = f'<a href="{prefix}/supervisor">{escape(_("Supervisor"))}</a>' if agent.is_supervisor else ""
+        sup = (
+            f'<a href="{prefix}/supervisor">{escape(_("Supervisor"))}</a>'
+            f'<a href="{prefix}/knowledge" id="nav-knowledge">{escape(_("Knowledge base"))}</a>'
+        ) if agent.is_supervisor else ""
         nav = (
             f'<a href="{prefix}/">{escape(_("Queue"))}</a>{sup}'
             f"<span>{escape(agent.username)} ({escape(labels.word(labels.ROLE, agent.role))})</span>"

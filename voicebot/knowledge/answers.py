@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Row, func, insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from voicebot.errors import KnowledgeError
 from voicebot.handoff.schema import faq_answers
-from voicebot.knowledge.seed import LANGUAGES, SEED_AUTHOR, SeedAnswer
+from voicebot.knowledge.seed import FAQ_FILE, LANGUAGES, SEED_AUTHOR, SeedAnswer, file_answers
 
 log = logging.getLogger(__name__)
 
@@ -150,3 +151,10 @@ class FaqAnswers:
                 return list((await conn.execute(query)).fetchall())  # type: ignore[call-overload]
         except SQLAlchemyError as err:
             raise KnowledgeError("faq-store-failed", f"cannot read FAQ answers: {err}") from err
+
+
+async def seeded_answers(engine: AsyncEngine, now_ms: Callable[[], int], faq_file: Path = FAQ_FILE) -> FaqAnswers:
+    """Return the knowledge base on a migrated database, seeded from ``faq_file`` where a topic has no answer."""
+    answers = FaqAnswers(engine, now_ms)
+    await answers.seed(file_answers(faq_file))
+    return answers
