@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 import yaml
 
 from tests import handoff_support as support
+from voicebot.cli import main
 from voicebot.errors import KnowledgeError
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.knowledge.answers import FaqAnswers, seeded_answers
@@ -84,3 +86,29 @@ async def test_export_writes_the_current_answers_in_the_seed_format(store: SqlTi
         "questions"]
     assert exported["topics"]["office_hours"]["zh-CN"] == original["topics"]["office_hours"]["zh-CN"]
     assert exported.keys() == original.keys() and exported["topics"].keys() == original["topics"].keys()
+
+
+def test_the_cli_exports_the_database_answers_as_faq_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("VOICEBOT_HANDOFF__DATABASE_URL", url)
+
+    async def edit() -> None:
+        db = SqlTicketStore.from_url(url)
+        await db.migrate()
+        try:
+            answers = await seeded_answers(db.engine, db.now_ms)
+            await answers.save("office_hours", "zh-CN", "大厅八点开门。", "sue")
+        finally:
+            await db.close()
+
+    asyncio.run(edit())
+    out = tmp_path / "faq.yaml"
+    assert main(["faq", "export", "-o", str(out)]) == 0
+    exported = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert exported["topics"]["office_hours"]["zh-CN"]["answer"] == "大厅八点开门。"
+    assert seed_answers(exported) != seed_answers(load_faq()) and len(seed_answers(exported)) == 24
+    assert main(["faq", "history", "office_hours"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("v2\tsue\t") and lines[0].endswith("大厅八点开门。")
+    assert lines[1].startswith("v1\tseed\t")

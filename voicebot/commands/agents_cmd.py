@@ -24,7 +24,8 @@ from voicebot.settings import Settings, load_settings
 from voicebot.webguard.app import runner_options
 
 
-def _with_store(args: argparse.Namespace, work: Callable[[SqlTicketStore, Settings], Awaitable[int]]) -> int:
+def with_store(args: argparse.Namespace, work: Callable[[SqlTicketStore, Settings], Awaitable[int]]) -> int:
+    """Run ``work`` on the migrated ticket database of the settings file, then close it; return its exit code."""
     settings = load_settings(args.config)
 
     async def run() -> int:
@@ -55,7 +56,7 @@ def _agents_add(args: argparse.Namespace) -> int:
         print(f"user {args.user} saved ({args.role})")
         return 0
 
-    return _with_store(args, work)
+    return with_store(args, work)
 
 
 def _agents_list(args: argparse.Namespace) -> int:
@@ -64,7 +65,7 @@ def _agents_list(args: argparse.Namespace) -> int:
             print(f"{agent.username}\t{agent.role}\t{agent.language}")
         return 0
 
-    return _with_store(args, work)
+    return with_store(args, work)
 
 
 def _agents_token(args: argparse.Namespace) -> int:
@@ -72,7 +73,7 @@ def _agents_token(args: argparse.Namespace) -> int:
         print(await AuthStore(store).create_api_token(args.name, args.scope))
         return 0
 
-    return _with_store(args, work)
+    return with_store(args, work)
 
 
 def _tickets_list(args: argparse.Namespace) -> int:
@@ -85,7 +86,7 @@ def _tickets_list(args: argparse.Namespace) -> int:
             )
         return 0
 
-    return _with_store(args, work)
+    return with_store(args, work)
 
 
 def _tickets_show(args: argparse.Namespace) -> int:
@@ -97,7 +98,7 @@ def _tickets_show(args: argparse.Namespace) -> int:
         print(json.dumps(ticket.to_json(), ensure_ascii=False, indent=2))
         return 0
 
-    return _with_store(args, work)
+    return with_store(args, work)
 
 
 def _console(args: argparse.Namespace) -> int:
