@@ -63,7 +63,7 @@ class FaqAnswers:
         self.now_ms = now_ms
         """Epoch-ms clock (the store's; injectable for tests)."""
 
-    async def seed(self, answers: Iterable[SeedAnswer]) -> int:
+    async def seed(self, answers: Iterable[SeedAnswer], author: str = SEED_AUTHOR) -> int:
         """Add version 1 of every topic and language that has no answer yet; return how many were added."""
         added = 0
         existing = {(a.topic, a.language) for a in await self.current_all()}
@@ -74,7 +74,7 @@ class FaqAnswers:
                 async with self.engine.begin() as conn:
                     await conn.execute(insert(faq_answers).values(
                         topic=answer.topic, language=answer.language, text=answer.text, version=1,
-                        author=SEED_AUTHOR, created_at=self.now_ms()))  # fmt: skip
+                        author=author, created_at=self.now_ms()))  # fmt: skip
                 added += 1
             except IntegrityError:  # another process seeded it meanwhile
                 continue

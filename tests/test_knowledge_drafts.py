@@ -1,0 +1,66 @@
+"""Drafts of new FAQ topics and questions, the publish records, and the knowledge base a publish trains."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import handoff_support as support
+from voicebot.errors import KnowledgeError
+from voicebot.handoff.store import SqlTicketStore
+from voicebot.knowledge.drafts import FaqDrafts
+from voicebot.knowledge.publish import merged_faq
+from voicebot.knowledge.seed import SeedAnswer, load_faq
+
+db_url = support.db_url
+store = support.store
+QUESTIONS = ["how do i get a parking permit", "where do i apply for a parking permit", "parking permit cost",
+             "renew my parking permit", "who issues parking permits"]  # fmt: skip
+
+
+async def test_drafts_wait_until_a_publish_takes_them(store: SqlTicketStore) -> None:
+    drafts = FaqDrafts(store.engine, store.now_ms)
+    await drafts.add_topic("parking_permit", "en-US", "Apply at the district office.", QUESTIONS, "sue")
+    assert await drafts.add_questions("office_hours", "en-US", ["  when  do you open\n", "", "opening times"],
+                                      "li.na") == 2  # fmt: skip
+    pending = await drafts.pending("en-US")
+    assert [(d.kind, d.author) for d in pending][:2] == [("topic", "sue"), ("question", "sue")] and len(pending) == 8
+    assert pending[-2].text == "when do you open" and await drafts.pending("zh-CN") == []
+    first = await drafts.start("en-US", "sue")
+    with pytest.raises(KnowledgeError) as busy:
+        await drafts.start("en-US", "li.na")
+    assert busy.value.code == "faq-publish-running"
+    await drafts.finish(first, "refused", "held-out intent F1 dropped", baseline=0.9, candidate=0.7)
+    assert len(await drafts.pending("en-US")) == 8 and await drafts.published("en-US") == []
+    second = await drafts.start("en-US", "sue")
+    await drafts.finish(second, "published", "ok", baseline=0.9, candidate=0.91, model="/m.tar.gz", drafts=pending)
+    assert await drafts.pending("en-US") == [] and len(await drafts.published("en-US")) == 8
+    history = await drafts.publishes("en-US")
+    assert [(p.id, p.status, p.candidate_f1) for p in history] == [(second.id, "published", 0.91),
+                                                                    (first.id, "refused", 0.7)]  # fmt: skip
+    assert all(p.finished_at is not None and p.author == "sue" for p in history)
+
+
+async def test_bad_drafts_are_refused_with_codes(store: SqlTicketStore) -> None:
+    drafts = FaqDrafts(store.engine, store.now_ms)
+    cases = [("Parking Permit", "x", QUESTIONS, "faq-bad-topic-name"), ("parking", "", QUESTIONS, "faq-empty-answer"),
+             ("parking", "x", QUESTIONS[:4], "faq-few-questions")]  # fmt: skip
+    for topic, answer, questions, code in cases:
+        with pytest.raises(KnowledgeError) as err:
+            await drafts.add_topic(topic, "en-US", answer, questions, "sue")
+        assert err.value.code == code
+    with pytest.raises(KnowledgeError) as none:
+        await drafts.add_questions("office_hours", "en-US", [" ", ""], "sue")
+    assert none.value.code == "faq-no-questions" and await drafts.pending("en-US") == []
+
+
+async def test_the_trained_knowledge_base_has_the_answers_and_the_drafts(store: SqlTicketStore) -> None:
+    drafts = FaqDrafts(store.engine, store.now_ms)
+    await drafts.add_topic("parking_permit", "en-US", "Apply at the district office.", QUESTIONS, "sue")
+    await drafts.add_questions("office_hours", "en-US", ["opening times please"], "sue")
+    seed = load_faq()
+    faq = merged_faq(seed, [SeedAnswer("office_hours", "en-US", "We open at eight.")], await drafts.pending("en-US"))
+    office = faq["topics"]["office_hours"]["en-US"]
+    assert office["answer"] == "We open at eight." and office["questions"][-1] == "opening times please"
+    assert faq["topics"]["parking_permit"] == {"en-US": {"answer": "Apply at the district office.",
+                                                         "questions": QUESTIONS}}  # fmt: skip
+    assert seed["topics"]["office_hours"]["en-US"]["questions"][-1] != "opening times please"  # the seed is a copy
