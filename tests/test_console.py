@@ -38,7 +38,7 @@ async def test_every_console_route_refuses_strangers(console: Console) -> None:
             else:
                 assert resp.status == 401, (method, path, resp.status)
             checked += 1
-        assert checked == 21  # every route but the login form, its post and the /console redirect
+        assert checked == 24  # every route but the login form, its post and the /console redirect
         with pytest.raises(WSServerHandshakeError) as err:
             await client.ws_connect("/console/ws")
         assert err.value.status == 401

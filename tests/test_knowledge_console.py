@@ -3,6 +3,7 @@ preview spoken by the real TTS (espeak-ng behind pyttsx3, as the bot builds it).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import wave
@@ -20,6 +21,7 @@ from voicebot.handoff.auth import AuthStore
 from voicebot.handoff.console import create_console_app
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.knowledge.answers import FaqAnswers
+from voicebot.knowledge.drafts import FaqDrafts
 from voicebot.knowledge.seed import file_answers
 from voicebot.settings import HandoffSettings, Settings
 
@@ -105,3 +107,42 @@ async def test_the_preview_is_the_text_spoken_by_the_real_tts(voiced: Console) -
         assert too_long.status == 400
     finally:
         await sup.close()
+
+
+async def test_drafts_of_new_topics_and_questions_and_a_publish_without_drafts(console: Console) -> None:
+    sup = await console.client("sue")
+    agent = await console.client("alice")
+    try:
+        for url in ("/console/knowledge-drafts/en-US/topic", "/console/knowledge-publish/en-US",
+                    "/console/knowledge/en-US/office_hours/questions"):  # fmt: skip
+            assert (await agent.post(url, data={"topic": "x"}, allow_redirects=False)).status == 403, url
+        questions = "\n".join(f"parking permit question {i}" for i in range(5))
+        topic = {"topic": "parking_permit", "answer": "Apply at the district office.", "questions": questions}
+        made = await sup.post("/console/knowledge-drafts/en-US/topic", data=topic, allow_redirects=False)
+        assert made.status == 303
+        exists = await sup.post("/console/knowledge-drafts/en-US/topic", data={**topic, "topic": "office_hours"})
+        assert exists.status == 409 and "该话题已存在" in await exists.text()
+        few = await sup.post("/console/knowledge-drafts/en-US/topic", data={**topic, "questions": "one\ntwo"})
+        assert few.status == 409 and "至少需要 5 个" in await few.text()
+        asked = {"questions": "when do you open\n\nopening times"}
+        more = await sup.post("/console/knowledge/en-US/office_hours/questions", data=asked, allow_redirects=False)
+        assert more.status == 303
+        page = await (await sup.get("/console/knowledge/en-US/")).text()
+        assert page.count("data-draft=") == 8 and "parking permit question 4" in page and 'id="publish"' in page
+        assert "还没有发布记录" in page
+        assert 'id="save-questions"' in await (await sup.get("/console/knowledge/en-US/office_hours")).text()
+        started = await sup.post("/console/knowledge-publish/zh-CN", allow_redirects=False)  # no zh-CN drafts
+        assert started.status == 303 and started.headers["Location"].endswith("?publishing=1")
+        drafts = FaqDrafts(console.store.engine, console.store.now_ms)
+        for _ in range(100):
+            done = await drafts.publishes("zh-CN")
+            if done and done[0].status != "running":
+                break
+            await asyncio.sleep(0.05)
+        assert [(p.status, p.author, p.detail) for p in done] == [("refused", "sue", "there are no drafts to publish")]
+        listing = await (await sup.get("/console/knowledge/zh-CN/")).text()
+        assert 'data-status="refused"' in listing and "已拒绝" in listing
+        assert len(await drafts.pending("en-US")) == 8  # untouched by the other language's publish
+    finally:
+        await sup.close()
+        await agent.close()

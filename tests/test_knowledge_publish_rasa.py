@@ -4,15 +4,13 @@ the old one in place."""
 
 from __future__ import annotations
 
-import asyncio
-import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
 import pytest
 
-from tests.rasa_support import free_ports
+from tests.rasa_support import RasaServers
 from voicebot.errors import KnowledgeError
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.knowledge.answers import seeded_answers
@@ -21,7 +19,7 @@ from voicebot.knowledge.publish import Publisher, PublishSetup
 from voicebot.knowledge.rasa_model import RasaModels
 from voicebot.knowledge.seed import load_faq
 from voicebot.rasa.api_token import RasaToken
-from voicebot.rasa.specs import RASA_DIR, server_env, server_specs
+from voicebot.rasa.specs import RASA_DIR
 
 pytestmark = [pytest.mark.rasa, pytest.mark.real, pytest.mark.slow, pytest.mark.timeout(3600)]
 
@@ -34,30 +32,13 @@ ANSWER = "This is sample content. Residents apply for a street parking permit at
 
 
 @pytest.fixture
-async def rasa_en(tmp_path: Path) -> AsyncIterator[tuple[str, RasaToken]]:
-    """One real en-US Rasa server (the shipped model) on a free port, started as the bot's supervisor does."""
-    port, actions = free_ports(2)
-    token = RasaToken(secrets.token_urlsafe(24))
-    spec = server_specs({"en-US": port}, actions, RASA_DIR, RASA_DIR / "endpoints.yml")[1]
-    log = (tmp_path / "rasa.log").open("wb")
-    proc = await asyncio.create_subprocess_exec(*spec.argv, cwd=RASA_DIR, env=server_env(spec, token),
-                                                stdout=log, stderr=log)  # fmt: skip
+async def rasa_en(rasa_servers: RasaServers) -> AsyncIterator[tuple[str, RasaToken]]:
+    """The session's real en-US Rasa server; its shipped model is loaded back afterwards (for the other tests)."""
+    url = rasa_servers.urls["en-US"]
     try:
-        async with aiohttp.ClientSession() as session:
-            for _ in range(900):
-                try:
-                    async with session.get(spec.health_url) as resp:
-                        if resp.status == 200:
-                            break
-                except aiohttp.ClientError:
-                    pass
-                assert proc.returncode is None, (tmp_path / "rasa.log").read_text()[-2000:]
-                await asyncio.sleep(1)
-        yield f"http://127.0.0.1:{port}", token
+        yield url, rasa_servers.token
     finally:
-        proc.terminate()
-        await proc.wait()
-        log.close()
+        await RasaModels(url, rasa_servers.token).load(RASA_DIR / "models" / "en-US" / "en-US.tar.gz")
 
 
 async def parse(url: str, token: RasaToken, text: str) -> str:
@@ -78,6 +59,7 @@ async def test_a_new_topic_is_trained_checked_and_swapped_in(rasa_en: tuple[str,
         drafts = FaqDrafts(store.engine, store.now_ms)
         models = RasaModels(url, token)
         shipped = await models.current()
+        assert shipped == "en-US.tar.gz"
         assert await parse(url, token, "how do i get a parking permit for my street") != "faq/parking_permit"
 
         # a file Rasa cannot load: refused, and the server keeps answering with the shipped model

@@ -203,6 +203,16 @@ class ServerSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class KnowledgeSettings:
+    """The FAQ knowledge base's publishes: training a new Rasa model from drafts (docs/knowledge.md)."""
+
+    work_dir: str = "var/knowledge"
+    """Training copies of rasa_project, the published models and the held-out figures (relative: project root)."""
+    f1_tolerance: float = 0.01
+    """How much lower a candidate's held-out intent F1 (weighted) may be than before; more: the publish is refused."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """All settings."""
 
@@ -218,6 +228,8 @@ class Settings:
     """Tickets and agents."""
     workorder: WorkOrderSettings = field(default_factory=WorkOrderSettings)
     """Work-order operator files."""
+    knowledge: KnowledgeSettings = field(default_factory=KnowledgeSettings)
+    """FAQ knowledge base publishes."""
     server: ServerSettings = field(default_factory=ServerSettings)
     """Server."""
 

@@ -261,7 +261,7 @@ def setup_console(
     app.router.add_post(prefix + "/tickets/{number}/resolve", resolve)
     app.router.add_post(prefix + "/tickets/{number}/callback", callback)
     app.router.add_post(prefix + "/tickets/{number}/edit", edit)
-    setup_knowledge(app, store, prefix, synthesizer)
+    setup_knowledge(app, store, settings, prefix, synthesizer)
     api.setup_api(app, api_prefix)
 
     async def close_sockets(_app: web.Application) -> None:

@@ -1,4 +1,5 @@
-"""The knowledge base pages of the console (supervisors only): list, edit, restore, TTS preview, export.
+"""The knowledge base pages of the console (supervisors only): list, edit, restore, TTS preview, export (drafts
+and publishes: ``kb_publish``).
 
 Every save is a new version by the logged-in supervisor (``voicebot.knowledge.answers``); the bot reads the newest
 version on each FAQ answer, so the next call speaks it. The preview synthesises the typed text with the bot's own
@@ -8,36 +9,26 @@ synthesiser (a WAV at the telephone rate, what callers hear).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
 from aiohttp import web
 
 from tts.base import Synthesizer
 from voicebot.audio import wav_bytes
 from voicebot.errors import KnowledgeError, TtsError
-from voicebot.handoff import kb_views
+from voicebot.handoff import kb_publish, kb_publish_views, kb_views
 from voicebot.handoff.guard import require, state
+from voicebot.handoff.kb_state import KNOWLEDGE, Knowledge
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.i18n import _
 from voicebot.knowledge.answers import MAX_ANSWER_CHARS, FaqAnswers
+from voicebot.knowledge.drafts import FaqDrafts
+from voicebot.knowledge.publish import publisher_from_settings
 from voicebot.knowledge.seed import LANGUAGES, SeedAnswer, export_yaml, file_answers, load_faq
+from voicebot.runtime.aio import cancel_and_wait
+from voicebot.settings import Settings
 
 PREVIEW_RATE = 8000
 """Preview sample rate: the telephone's (the cache then already holds the audio the next call plays)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Knowledge:
-    """What the knowledge base pages need (kept on the app under ``KNOWLEDGE``)."""
-
-    answers: FaqAnswers
-    """The versioned answers (on the console's ticket database)."""
-    synthesizer: Synthesizer | None
-    """The TTS the previews use (the bot's own inside ``voicebot serve``; None: no previews in this process)."""
-
-
-KNOWLEDGE = web.AppKey("voicebot_knowledge", Knowledge)
-"""App key of the knowledge base state."""
 
 
 def _language(request: web.Request) -> str:
@@ -61,8 +52,12 @@ async def topics(request: web.Request) -> web.Response:
     """List every topic's current answer in one language."""
     agent = await require(request, "supervisor")
     lang = _language(request)
-    answers = await request.config_dict[KNOWLEDGE].answers.current_all(lang)
-    html = kb_views.knowledge_page(agent, answers, lang, state(request).prefix)
+    kb = request.config_dict[KNOWLEDGE]
+    answers = await kb.answers.current_all(lang)
+    drafts, publishes = await kb.drafts.pending(lang), await kb.drafts.publishes(lang)
+    flash = _("Publishing started: training runs in the background.") if "publishing" in request.query else ""
+    extra = kb_publish_views.drafts_section(drafts, publishes, lang, state(request).prefix, flash)
+    html = kb_views.knowledge_page(agent, answers, lang, state(request).prefix, extra)
     return web.Response(text=html, content_type="text/html")
 
 
@@ -71,7 +66,8 @@ async def _editor(request: web.Request, status: int = 200, flash: str = "", erro
     history = await request.config_dict[KNOWLEDGE].answers.history(request.match_info["topic"], _language(request))
     if not history:
         raise web.HTTPNotFound(text=_("There is no such topic."))
-    html = kb_views.answer_page(agent, history, state(request).prefix, flash, error)
+    extra = kb_publish_views.questions_form(history[0].language, history[0].topic, state(request).prefix)
+    html = kb_views.answer_page(agent, history, state(request).prefix, flash, error, extra)
     return web.Response(status=status, text=html, content_type="text/html")
 
 
@@ -148,17 +144,24 @@ async def home(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(f"{state(request).prefix}/knowledge/{LANGUAGES[0]}/")
 
 
-def setup_knowledge(app: web.Application, store: SqlTicketStore, prefix: str, synthesizer: Synthesizer | None) -> None:
+def setup_knowledge(
+    app: web.Application, store: SqlTicketStore, settings: Settings, prefix: str, synthesizer: Synthesizer | None
+) -> None:
     """Mount the knowledge base pages under ``{prefix}/knowledge`` (the answers are seeded when the app starts)."""
-    kb = Knowledge(FaqAnswers(store.engine, store.now_ms), synthesizer)
+    answers, drafts = FaqAnswers(store.engine, store.now_ms), FaqDrafts(store.engine, store.now_ms)
+    kb = Knowledge(answers, synthesizer, drafts, publisher_from_settings(answers, drafts, settings))
     app[KNOWLEDGE] = kb
 
     async def seed_ctx(_app: web.Application) -> AsyncIterator[None]:
         await kb.answers.seed(file_answers())
         yield
+        await cancel_and_wait(*kb.jobs)  # a cancelled publish is recorded as failed; Rasa keeps its model
 
     app.cleanup_ctx.append(seed_ctx)
     base = prefix + "/knowledge"
+    app.router.add_post(prefix + "/knowledge-drafts/{lang}/topic", kb_publish.add_topic)
+    app.router.add_post(prefix + "/knowledge-publish/{lang}", kb_publish.publish)
+    app.router.add_post(base + "/{lang}/{topic}/questions", kb_publish.add_questions)
     app.router.add_get(base, home)
     app.router.add_get(base + "/export.yaml", export)
     app.router.add_get(base + "/{lang}/", topics)

@@ -28,8 +28,8 @@ def _language_tabs(prefix: str, current: str) -> str:
     ) + "</p>"
 
 
-def knowledge_page(agent: Agent, answers: list[FaqAnswer], language: str, prefix: str) -> str:
-    """Return the list of topics with their current answer in ``language``."""
+def knowledge_page(agent: Agent, answers: list[FaqAnswer], language: str, prefix: str, extra: str = "") -> str:
+    """Return the list of topics with their current answer in ``language`` (``extra``: the drafts section)."""
     heads = (_("Topic"), _("Answer the bot speaks"), _("Version"), _("Saved by"), _("Saved at"))
     rows = "".join(
         f'<tr data-topic="{escape(a.topic)}"><td><a href="{prefix}/knowledge/{language}/{escape(a.topic)}">'
@@ -43,13 +43,16 @@ def knowledge_page(agent: Agent, answers: list[FaqAnswer], language: str, prefix
         f"<h1>{escape(_('Knowledge base'))}</h1>{_language_tabs(prefix, language)}<p>{escape(how)}</p>"
         f'<p><a id="kb-export" href="{prefix}/knowledge/export.yaml">{escape(_("Export as faq.yaml"))}</a></p>'
         f"<table id=\"kb-topics\"><thead><tr>{''.join(f'<th>{escape(h)}</th>' for h in heads)}</tr></thead>"
-        f"<tbody>{rows}</tbody></table>"
+        f"<tbody>{rows}</tbody></table>{extra}"
     )
     return page(_("Knowledge base"), body, agent, prefix, f"{prefix}/knowledge/{language}/")
 
 
-def answer_page(agent: Agent, history: list[FaqAnswer], prefix: str, flash: str = "", error: str = "") -> str:
-    """Return one topic's editor in one language: the current text, the TTS preview and every version."""
+def answer_page(
+    agent: Agent, history: list[FaqAnswer], prefix: str, flash: str = "", error: str = "", extra: str = ""
+) -> str:
+    """Return one topic's editor in one language: the current text, the TTS preview, every version (``extra``: the
+    form for new example questions)."""
     current = history[0]
     base = f"{prefix}/knowledge/{current.language}/{escape(current.topic)}"
     note = f'<p id="kb-flash"><em>{escape(flash)}</em></p>' if flash else ""
@@ -78,7 +81,7 @@ def answer_page(agent: Agent, history: list[FaqAnswer], prefix: str, flash: str 
         f'{escape(_("Preview (text to speech)"))}</button> <span id="preview-state"></span></p>'
         f'<audio id="preview-audio" controls preload="none"></audio></form></section>'
         f"<h2>{escape(_('Version history'))}</h2><table id=\"kb-history\"><thead><tr>"
-        f"{''.join(f'<th>{escape(h)}</th>' for h in heads)}</tr></thead><tbody>{rows}</tbody></table>"
+        f"{''.join(f'<th>{escape(h)}</th>' for h in heads)}</tr></thead><tbody>{rows}</tbody></table>{extra}"
         f'<script src="{escape(prefix)}/static/knowledge.js"></script>'
     )
     return page(_("Knowledge base"), body, agent, prefix, base)

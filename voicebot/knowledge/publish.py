@@ -33,9 +33,11 @@ from voicebot.errors import KnowledgeError
 from voicebot.knowledge.answers import FaqAnswers
 from voicebot.knowledge.drafts import Draft, FaqDrafts, Publish
 from voicebot.knowledge.rasa_model import RasaModels
-from voicebot.knowledge.seed import SeedAnswer
+from voicebot.knowledge.seed import FAQ_FILE, SeedAnswer, load_faq
 from voicebot.knowledge.training import NluFigures, held_out_figures, prepare, train_model
+from voicebot.rasa.api_token import load_rasa_token
 from voicebot.rasa.specs import RASA_DIR
+from voicebot.settings import Settings, project_path
 
 log = logging.getLogger(__name__)
 
@@ -177,3 +179,12 @@ def _cached(path: Path) -> NluFigures | None:
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
     return NluFigures(data["intent_f1"], data["faq_topic_f1"], data["held_out"])
+
+
+def publisher_from_settings(answers: FaqAnswers, drafts: FaqDrafts, settings: Settings) -> Publisher:
+    """Return the publisher for the Rasa servers of ``settings`` (their URLs and API token, ``[knowledge]``)."""
+    token = load_rasa_token(settings.dialogue)
+    rasa = {lang: RasaModels(url, token) for lang, url in settings.dialogue.rasa_urls.items()}
+    seed = load_faq() if FAQ_FILE.is_file() else {"topics": {}}
+    setup = PublishSetup(seed, project_path(settings.knowledge.work_dir), rasa, settings.knowledge.f1_tolerance)
+    return Publisher(answers, drafts, setup)

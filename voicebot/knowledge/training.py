@@ -12,9 +12,11 @@ project's own scripts, as subprocesses with the Rasa venv:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import shutil
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,11 +73,12 @@ async def _run(project: Path, *args: str, timeout_s: float) -> None:
     proc = await asyncio.create_subprocess_exec(
         str(project / ".venv" / "bin" / "python"), *args, cwd=project,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-        env=_environment())
+        env=_environment(), start_new_session=True)  # its own process group: rasa runs as a grandchild
     try:
         out, _ = await asyncio.wait_for(proc.communicate(), timeout_s)
-    except BaseException:  # timeout or cancelled: never leave a training process behind
-        proc.kill()
+    except BaseException:  # timeout or cancelled: never leave a training process (or its rasa child) behind
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
         await proc.wait()
         raise
     if proc.returncode != 0:
