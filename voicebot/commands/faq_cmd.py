@@ -1,4 +1,5 @@
-"""``voicebot faq``: the knowledge base in the ticket database (``list``, ``history``, ``export`` as faq.yaml)."""
+"""``voicebot faq``: the knowledge base in the ticket database (``list``, ``history``, ``export`` as faq.yaml,
+``publish`` the drafts into a new Rasa model)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from voicebot.commands.agents_cmd import with_store
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.handoff.views import fmt_time
 from voicebot.knowledge.answers import seeded_answers
+from voicebot.knowledge.drafts import FaqDrafts
+from voicebot.knowledge.publish import publisher_from_settings
 from voicebot.knowledge.seed import FAQ_FILE, LANGUAGES, SeedAnswer, export_yaml, load_faq
 from voicebot.settings import Settings
 
@@ -52,6 +55,19 @@ def _export(args: argparse.Namespace) -> int:
     return with_store(args, work)
 
 
+def _publish(args: argparse.Namespace) -> int:
+    async def work(store: SqlTicketStore, settings: Settings) -> int:
+        answers = await seeded_answers(store.engine, store.now_ms)
+        drafts = FaqDrafts(store.engine, store.now_ms)
+        print(f"publishing {len(await drafts.pending(args.lang))} drafts of {args.lang} (training takes minutes)...",
+              file=sys.stderr)  # fmt: skip
+        result = await publisher_from_settings(answers, drafts, settings).publish(args.lang, args.author)
+        print(f"publish {result.id}: {result.status}: {result.detail}")
+        return 0 if result.status == "published" else 1
+
+    return with_store(args, work)
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``faq`` subcommand."""
     faq = subparsers.add_parser("faq", help="the FAQ answers supervisors edit (knowledge base)")
@@ -67,3 +83,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument("-o", "--output", default="-", help="file to write (default: standard output)")
     export.add_argument("--seed", default=str(FAQ_FILE), help="the file whose questions and layout are kept")
     export.set_defaults(func=_export)
+    publish = sub.add_parser("publish", help="train a model with the drafts, check it on held-out questions, "
+                             "load it into the running Rasa server (PUT /model); exit 1: refused or failed")
+    publish.add_argument("--lang", choices=LANGUAGES, default=LANGUAGES[0])
+    publish.add_argument("--author", default="cli", help="recorded as who published")
+    publish.set_defaults(func=_publish)
