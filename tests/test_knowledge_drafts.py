@@ -38,6 +38,10 @@ async def test_drafts_wait_until_a_publish_takes_them(store: SqlTicketStore) -> 
     assert [(p.id, p.status, p.candidate_f1) for p in history] == [(second.id, "published", 0.91),
                                                                     (first.id, "refused", 0.7)]  # fmt: skip
     assert all(p.finished_at is not None and p.author == "sue" for p in history)
+    stale = await drafts.start("en-US", "li.na")  # the process stops in the middle of it
+    assert await drafts.interrupt_running() == 1
+    assert (await drafts.publishes("en-US"))[0].status == "failed" and stale.status == "running"
+    await drafts.start("en-US", "li.na")  # no longer blocked
 
 
 async def test_bad_drafts_are_refused_with_codes(store: SqlTicketStore) -> None:

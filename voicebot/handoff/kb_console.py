@@ -154,6 +154,7 @@ def setup_knowledge(
 
     async def seed_ctx(_app: web.Application) -> AsyncIterator[None]:
         await kb.answers.seed(file_answers())
+        await kb.drafts.interrupt_running()  # a publish this process ran before a crash never finishes
         yield
         await cancel_and_wait(*kb.jobs)  # a cancelled publish is recorded as failed; Rasa keeps its model
 

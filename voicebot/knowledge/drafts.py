@@ -145,6 +145,13 @@ class FaqDrafts:
                 await conn.execute(update(faq_drafts).where(faq_drafts.c.id.in_([d.id for d in drafts]))
                                    .values(publish_id=publish.id))  # fmt: skip
 
+    async def interrupt_running(self) -> int:
+        """Mark publishes left ``running`` by a stopped process as failed (at start-up); return how many."""
+        async with self.engine.begin() as conn:
+            result = await conn.execute(update(faq_publishes).where(faq_publishes.c.status == "running").values(
+                status="failed", finished_at=self.now_ms(), detail="interrupted: the server stopped"))  # fmt: skip
+        return int(result.rowcount or 0)
+
     async def publishes(self, language: str | None = None, limit: int = 20) -> list[Publish]:
         """Return the latest publishes, newest first."""
         query = select(faq_publishes).order_by(faq_publishes.c.id.desc()).limit(limit)
