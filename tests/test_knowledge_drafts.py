@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 
 from tests import handoff_support as support
 from voicebot.errors import KnowledgeError
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.knowledge.drafts import FaqDrafts
-from voicebot.knowledge.publish import merged_faq
+from voicebot.knowledge.publish import merged_faq, swap_model
+from voicebot.knowledge.rasa_model import RasaModels
 from voicebot.knowledge.seed import SeedAnswer, load_faq
+from voicebot.rasa.api_token import RasaToken
 
 db_url = support.db_url
 store = support.store
@@ -68,3 +74,47 @@ async def test_the_trained_knowledge_base_has_the_answers_and_the_drafts(store: 
     assert faq["topics"]["parking_permit"] == {"en-US": {"answer": "Apply at the district office.",
                                                          "questions": QUESTIONS}}  # fmt: skip
     assert seed["topics"]["office_hours"]["en-US"]["questions"][-1] != "opening times please"  # the seed is a copy
+
+
+class FakeRasaModels:
+    """Rasa's model API over HTTP (``GET /status``, ``PUT /model``); ``fail_names`` load but report another name."""
+
+    def __init__(self, fail_names: set[str]) -> None:
+        self.loaded = "en-US.tar.gz"
+        self.puts: list[str] = []
+        self.fail_names = fail_names
+        self.app = web.Application()
+        self.app.router.add_get("/status", self.status)
+        self.app.router.add_put("/model", self.model)
+
+    async def status(self, request: web.Request) -> web.Response:
+        assert request.query.get("token") == "secret"
+        return web.json_response({"model_file": self.loaded})
+
+    async def model(self, request: web.Request) -> web.Response:
+        name = Path((await request.json())["model_file"]).name
+        self.puts.append(name)
+        if name == "broken.tar.gz":
+            return web.json_response({"message": "cannot load"}, status=400)
+        self.loaded = "something-else.tar.gz" if name in self.fail_names else name
+        return web.Response(status=204)
+
+
+async def test_a_swap_that_does_not_take_loads_the_old_model_back() -> None:
+    fake = FakeRasaModels({"en-US-publish-2.tar.gz"})
+    server = TestServer(fake.app)
+    await server.start_server()
+    try:
+        rasa = RasaModels(str(server.make_url("")), RasaToken("secret"))
+        await swap_model(rasa, Path("/m/en-US-publish-1.tar.gz"), Path("/m/en-US.tar.gz"))
+        assert await rasa.current() == "en-US-publish-1.tar.gz"
+        with pytest.raises(KnowledgeError) as wrong:
+            await swap_model(rasa, Path("/m/en-US-publish-2.tar.gz"), Path("/m/en-US-publish-1.tar.gz"))
+        assert wrong.value.code == "rasa-model-not-loaded" and await rasa.current() == "en-US-publish-1.tar.gz"
+        with pytest.raises(KnowledgeError) as refused:
+            await swap_model(rasa, Path("/m/broken.tar.gz"), Path("/m/en-US-publish-1.tar.gz"))
+        assert refused.value.code == "rasa-model-refused" and "secret" not in str(refused.value)
+        assert fake.puts == ["en-US-publish-1.tar.gz", "en-US-publish-2.tar.gz", "en-US-publish-1.tar.gz",
+                             "broken.tar.gz", "en-US-publish-1.tar.gz"]  # fmt: skip
+    finally:
+        await server.close()

@@ -130,7 +130,7 @@ class Publisher:
         trained = await train_model(project, lang)
         model = trained.with_name(f"{lang}-publish-{pub.id}.tar.gz")
         await asyncio.to_thread(trained.rename, model)
-        await self._swap(lang, model, await self._previous(lang))
+        await swap_model(self.setup.rasa[lang], model, await self._previous(lang))
         new_topics = [SeedAnswer(d.topic, d.language, d.text) for d in pending if d.kind == "topic"]
         for topic in new_topics:
             author = next(d.author for d in pending if d.kind == "topic" and d.topic == topic.topic)
@@ -143,20 +143,6 @@ class Publisher:
     async def _previous(self, lang: str) -> Path:
         done = [p for p in await self.drafts.publishes(lang, limit=100) if p.status == "published" and p.model_path]
         return Path(str(done[0].model_path)) if done else self.setup.shipped_model(lang)
-
-    async def _swap(self, lang: str, model: Path, old: Path) -> None:
-        rasa = self.setup.rasa[lang]
-        try:
-            await rasa.load(model)
-            if await rasa.current() != model.name:
-                raise KnowledgeError("rasa-model-not-loaded", f"{rasa.url} still names another model")
-        except KnowledgeError:
-            try:
-                await rasa.load(old)
-            except KnowledgeError as again:
-                log.error("Rasa %s: the old model could not be loaded back either (%s)", lang, again.code)
-            raise
-        log.info("Rasa %s now runs %s (was %s)", lang, model, old)
 
     async def _figures(self, faq: dict[str, Any], lang: str, work: Path) -> NluFigures:
         known = _cached(self.setup.work_dir / f"nlu-{lang}-{_digest(faq, lang)}.json")
@@ -188,3 +174,18 @@ def publisher_from_settings(answers: FaqAnswers, drafts: FaqDrafts, settings: Se
     seed = load_faq() if FAQ_FILE.is_file() else {"topics": {}}
     setup = PublishSetup(seed, project_path(settings.knowledge.work_dir), rasa, settings.knowledge.f1_tolerance)
     return Publisher(answers, drafts, setup)
+
+
+async def swap_model(rasa: RasaModels, model: Path, old: Path) -> None:
+    """Load ``model`` into the server; if it then names another model, load ``old`` back; raise if not swapped."""
+    try:
+        await rasa.load(model)
+        if await rasa.current() != model.name:
+            raise KnowledgeError("rasa-model-not-loaded", f"{rasa.url} still names another model")
+    except KnowledgeError:
+        try:
+            await rasa.load(old)
+        except KnowledgeError as again:
+            log.error("Rasa at %s: the old model could not be loaded back either (%s)", rasa.url, again.code)
+        raise
+    log.info("Rasa at %s now runs %s (previous: %s)", rasa.url, model.name, old.name)
