@@ -102,6 +102,9 @@ class Publisher:
         except KnowledgeError as err:
             log.warning("publish %d (%s) failed: %s", started.id, language, err.code)
             await self.drafts.finish(started, "failed", str(err))
+        except (OSError, ValueError, KeyError) as err:  # the work directory, a report file
+            log.warning("publish %d (%s) failed: %s", started.id, language, err)
+            await self.drafts.finish(started, "failed", f"[faq-publish-error] {type(err).__name__}: {err}")
         except asyncio.CancelledError:
             await asyncio.shield(self.drafts.finish(started, "failed", "cancelled (the server stopped)"))
             raise
