@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
@@ -14,7 +15,7 @@ from voicebot.handoff.store import SqlTicketStore
 from voicebot.knowledge.drafts import FaqDrafts
 from voicebot.knowledge.publish import merged_faq, swap_model
 from voicebot.knowledge.rasa_model import RasaModels
-from voicebot.knowledge.seed import SeedAnswer, load_faq
+from voicebot.knowledge.seed import SeedAnswer, export_yaml, load_faq
 from voicebot.rasa.api_token import RasaToken
 
 db_url = support.db_url
@@ -44,6 +45,9 @@ async def test_drafts_wait_until_a_publish_takes_them(store: SqlTicketStore) -> 
     assert [(p.id, p.status, p.candidate_f1) for p in history] == [(second.id, "published", 0.91),
                                                                     (first.id, "refused", 0.7)]  # fmt: skip
     assert all(p.finished_at is not None and p.author == "sue" for p in history)
+    exported = yaml.safe_load(export_yaml(merged_faq(load_faq(), [], await drafts.published("en-US")), []))
+    assert exported["topics"]["parking_permit"]["en-US"]["questions"] == QUESTIONS  # a retrainable seed
+    assert "when do you open" in exported["topics"]["office_hours"]["en-US"]["questions"]
     stale = await drafts.start("en-US", "li.na")  # the process stops in the middle of it
     assert await drafts.interrupt_running() == 1
     assert (await drafts.publishes("en-US"))[0].status == "failed" and stale.status == "running"

@@ -13,7 +13,7 @@ from voicebot.handoff.store import SqlTicketStore
 from voicebot.handoff.views import fmt_time
 from voicebot.knowledge.answers import seeded_answers
 from voicebot.knowledge.drafts import FaqDrafts
-from voicebot.knowledge.publish import publisher_from_settings
+from voicebot.knowledge.publish import merged_faq, publisher_from_settings
 from voicebot.knowledge.seed import FAQ_FILE, LANGUAGES, SeedAnswer, export_yaml, load_faq
 from voicebot.settings import Settings
 
@@ -44,7 +44,9 @@ def _export(args: argparse.Namespace) -> int:
     async def work(store: SqlTicketStore, _s: Settings) -> int:
         answers = await seeded_answers(store.engine, store.now_ms, Path(args.seed))
         current = [SeedAnswer(a.topic, a.language, a.text) for a in await answers.current_all()]
-        text = export_yaml(seed, current)
+        drafts = FaqDrafts(store.engine, store.now_ms)
+        published = [d for lang in LANGUAGES for d in await drafts.published(lang)]
+        text = export_yaml(merged_faq(seed, [], published), current)
         if args.output == "-":
             sys.stdout.write(text)
         else:
@@ -79,7 +81,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     history.add_argument("topic")
     history.add_argument("--lang", choices=LANGUAGES, default=LANGUAGES[0])
     history.set_defaults(func=_history)
-    export = sub.add_parser("export", help="write the current answers in the knowledge/faq.yaml format")
+    export = sub.add_parser("export", help="write the current answers and published topics/questions as faq.yaml")
     export.add_argument("-o", "--output", default="-", help="file to write (default: standard output)")
     export.add_argument("--seed", default=str(FAQ_FILE), help="the file whose questions and layout are kept")
     export.set_defaults(func=_export)

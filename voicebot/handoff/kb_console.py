@@ -22,7 +22,7 @@ from voicebot.handoff.store import SqlTicketStore
 from voicebot.i18n import _
 from voicebot.knowledge.answers import MAX_ANSWER_CHARS, FaqAnswers
 from voicebot.knowledge.drafts import FaqDrafts
-from voicebot.knowledge.publish import publisher_from_settings
+from voicebot.knowledge.publish import merged_faq, publisher_from_settings
 from voicebot.knowledge.seed import LANGUAGES, SeedAnswer, export_yaml, file_answers, load_faq
 from voicebot.runtime.aio import cancel_and_wait
 from voicebot.settings import Settings
@@ -130,10 +130,12 @@ async def preview(request: web.Request) -> web.Response:
 
 
 async def export(request: web.Request) -> web.Response:
-    """Download the current answers in the ``knowledge/faq.yaml`` format."""
+    """Download the current answers and the published topics and questions in the ``knowledge/faq.yaml`` format."""
     await require(request, "supervisor")
-    current = await request.config_dict[KNOWLEDGE].answers.current_all()
-    text = export_yaml(load_faq(), [SeedAnswer(a.topic, a.language, a.text) for a in current])
+    kb = request.config_dict[KNOWLEDGE]
+    current = [SeedAnswer(a.topic, a.language, a.text) for a in await kb.answers.current_all()]
+    published = [d for lang in LANGUAGES for d in await kb.drafts.published(lang)]
+    text = export_yaml(merged_faq(load_faq(), [], published), current)
     return web.Response(text=text, content_type="application/yaml",
                         headers={"Content-Disposition": 'attachment; filename="faq.yaml"'})  # fmt: skip
 
