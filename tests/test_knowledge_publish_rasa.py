@@ -4,13 +4,16 @@ the old one in place."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
 import pytest
 
-from tests.rasa_support import RasaServers
+from tests.rasa_support import free_ports
 from voicebot.errors import KnowledgeError
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.knowledge.answers import seeded_answers
@@ -19,8 +22,9 @@ from voicebot.knowledge.publish import Publisher, PublishSetup
 from voicebot.knowledge.rasa_model import RasaModels
 from voicebot.knowledge.seed import load_faq
 from voicebot.rasa.api_token import RasaToken
-from voicebot.rasa.specs import RASA_DIR
+from voicebot.rasa.specs import RASA_DIR, server_env, server_specs
 
+# Marked ``rasa`` (it needs the trained models); it swaps models on a server of its own, not on the session's.
 pytestmark = [pytest.mark.rasa, pytest.mark.real, pytest.mark.slow, pytest.mark.timeout(3600)]
 
 QUESTIONS = ["how do i get a parking permit", "where can i apply for a residents parking permit",
@@ -32,13 +36,30 @@ ANSWER = "This is sample content. Residents apply for a street parking permit at
 
 
 @pytest.fixture
-async def rasa_en(rasa_servers: RasaServers) -> AsyncIterator[tuple[str, RasaToken]]:
-    """The session's real en-US Rasa server; its shipped model is loaded back afterwards (for the other tests)."""
-    url = rasa_servers.urls["en-US"]
+async def rasa_en(tmp_path: Path) -> AsyncIterator[tuple[str, RasaToken]]:
+    """One real en-US Rasa server with the shipped model, started as the supervisor does but without its health
+    watchdog: loading a model blocks Rasa's HTTP server for a minute or more on a busy machine, and the session's
+    supervised servers are then restarted in the middle of ``PUT /model`` (docs/knowledge.md, limits)."""
+    port, actions = free_ports(2)
+    token = RasaToken(secrets.token_urlsafe(24))
+    spec = server_specs({"en-US": port}, actions, RASA_DIR, RASA_DIR / "endpoints.yml")[1]
+    log = (tmp_path / "rasa.log").open("wb")
+    proc = await asyncio.create_subprocess_exec(*spec.argv, cwd=RASA_DIR, env=server_env(spec, token),
+                                                stdout=log, stderr=log)  # fmt: skip
     try:
-        yield url, rasa_servers.token
+        async with aiohttp.ClientSession() as session:
+            for _ in range(900):
+                with contextlib.suppress(aiohttp.ClientError):
+                    async with session.get(spec.health_url) as resp:
+                        if resp.status == 200:
+                            break
+                assert proc.returncode is None, (tmp_path / "rasa.log").read_text()[-2000:]
+                await asyncio.sleep(1)
+        yield f"http://127.0.0.1:{port}", token
     finally:
-        await RasaModels(url, rasa_servers.token).load(RASA_DIR / "models" / "en-US" / "en-US.tar.gz")
+        proc.terminate()
+        await proc.wait()
+        log.close()
 
 
 async def parse(url: str, token: RasaToken, text: str) -> str:
