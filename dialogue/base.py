@@ -73,6 +73,9 @@ class BotTurn:
     ``yes_no``, or ``None``. Sent by Rasa as a custom payload ``{"expect": "number"}``."""
     faq_topic: str | None = None
     """The FAQ topic answered (``faq/office_hours``...), when this turn answered one."""
+    faq_index: int | None = None
+    """Which of ``utterances`` is the FAQ answer (the text Rasa sent just before the ``faq_topic`` payload); the
+    bot replaces it with the answer supervisors keep in the knowledge base (``voicebot.knowledge``)."""
     asked: str | None = None
     """The field the bot just asked for (``location``, ``callback_phone``, ``complaint_confirmed``...): a custom
     payload ``{"asked": NAME}``, else the dialogue's ``requested_slot``; ``None`` when it asked for nothing."""

@@ -5,7 +5,8 @@ of messages, each with ``text`` and/or ``custom``. Custom payloads carry:
 
 * directives (``{"directive": "handoff" | "file_ticket" | "ticket_status" | "hangup", ...}``, see ``dialogue.base``),
 * ``{"expect": "number" | "yes_no"}`` after a question wanting digits or a yes/no,
-* ``{"faq_topic": "faq/<topic>"}`` on FAQ answers.
+* ``{"faq_topic": "faq/<topic>"}`` on FAQ answers (right after the answer's text message: the answer is the last
+  utterance before it; the bot speaks the knowledge base's current text for the topic instead).
 
 The caller's intent and the slots come from ``GET {url}/conversations/{id}/tracker?include_events=AFTER_RESTART``
 (a few ms on the local server, needs ``rasa run --enable-api``; the intent is read from the last ``user`` event
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
@@ -64,6 +66,7 @@ def parse_messages(messages: Any) -> BotTurn:
     directives: list[Directive] = []
     expect: str | None = None
     faq_topic: str | None = None
+    faq_index: int | None = None
     asked: str | None = None
     for message in messages:
         if not isinstance(message, dict):
@@ -77,9 +80,12 @@ def parse_messages(messages: Any) -> BotTurn:
             if directive is not None:
                 directives.append(directive)
             expect = custom.get("expect", expect)
-            faq_topic = custom.get("faq_topic", faq_topic)
+            if custom.get("faq_topic"):
+                faq_topic = str(custom["faq_topic"])
+                faq_index = len(utterances) - 1 if utterances else None
             asked = custom.get("asked", asked)
-    return BotTurn(tuple(utterances), tuple(directives), expect=expect, faq_topic=faq_topic, asked=asked)
+    return BotTurn(tuple(utterances), tuple(directives), expect=expect, faq_topic=faq_topic, asked=asked,
+                   faq_index=faq_index)
 
 
 def tracker_state(tracker: Any) -> tuple[str | None, dict[str, Any], str | None]:
@@ -133,8 +139,7 @@ class RasaClient:
         if not self._fetch_tracker:
             return turn
         intent, slots, requested = await self._facts(url, call_id)
-        asked = turn.asked or requested
-        return BotTurn(turn.utterances, turn.directives, intent, slots, turn.expect, turn.faq_topic, asked)
+        return replace(turn, intent=intent, slots=slots, asked=turn.asked or requested)
 
     async def _facts(self, url: str, call_id: str) -> tuple[str | None, dict[str, Any], str | None]:
         try:

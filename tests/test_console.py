@@ -28,6 +28,7 @@ async def test_every_console_route_refuses_strangers(console: Console) -> None:
         checked = 0
         for method, path in routes(console.app, "/console"):
             url = path.replace("{number}", console.plain).replace("{name}", "console.js")
+            url = url.replace("{lang}", "zh-CN").replace("{topic}", "office_hours")
             if path in ("/console/login", "/console"):
                 continue
             resp = await client.request(method, url, allow_redirects=False)
@@ -37,7 +38,7 @@ async def test_every_console_route_refuses_strangers(console: Console) -> None:
             else:
                 assert resp.status == 401, (method, path, resp.status)
             checked += 1
-        assert checked == 17  # every route but the login form, its post and the /console redirect
+        assert checked == 27  # every route but the login form, its post and the /console redirect
         with pytest.raises(WSServerHandshakeError) as err:
             await client.ws_connect("/console/ws")
         assert err.value.status == 401

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from prometheus_client import CollectorRegistry
 
 from asr.base import Recognizer
@@ -27,19 +26,19 @@ from voicebot.handoff.hot_metrics import HotTopicGauges
 from voicebot.handoff.queue_config import queue_from_settings
 from voicebot.handoff.spool import SpooledTicketStore, spool_path_for
 from voicebot.handoff.store import SqlTicketStore
+from voicebot.knowledge.answers import seeded_answers
+from voicebot.knowledge.dialogue import StoredAnswers
 from voicebot.lines.line import Line
 from voicebot.rasa.api_token import load_rasa_token
 from voicebot.recording.plan import recording_plan
 from voicebot.runtime.metrics import CallMetrics, queue_length_of
-from voicebot.settings import PROJECT_ROOT, Settings, project_path
+from voicebot.settings import Settings, project_path
 from voicebot.workorder.book import load_book
 
 log = logging.getLogger(__name__)
 
 SPOOL_DIR = "var/spool"
 """Where ticket journals wait while the database is away (one file per database URL)."""
-FAQ_FILE = PROJECT_ROOT / "rasa_project" / "knowledge" / "faq.yaml"
-"""The FAQ knowledge base; its answers are pre-rendered at start-up."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,17 +64,6 @@ class Runtime:
         return record
 
 
-def faq_answers(path: Path = FAQ_FILE) -> Iterator[tuple[str, str]]:
-    """Yield ``(answer, lang)`` for every FAQ topic in the knowledge base."""
-    if not path.is_file():
-        return
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    for topic in (data.get("topics") or {}).values():
-        for lang, entry in (topic or {}).items():
-            if lang in LANGUAGES and isinstance(entry, dict) and entry.get("answer"):
-                yield str(entry["answer"]), lang
-
-
 async def _load_recognizers(settings: Settings, stack: contextlib.AsyncExitStack) -> dict[str, Recognizer]:
     loaded: dict[Path, VoskRecognizer] = {}
     recognizers: dict[str, Recognizer] = {}
@@ -92,7 +80,8 @@ async def _load_recognizers(settings: Settings, stack: contextlib.AsyncExitStack
     return recognizers
 
 
-async def _open_synthesizer(settings: Settings, rate: int, stack: contextlib.AsyncExitStack) -> PromptCache:
+async def open_synthesizer(settings: Settings, rate: int, stack: contextlib.AsyncExitStack) -> PromptCache:
+    """Start the TTS of ``settings`` (closed by ``stack``), with its prompt cache at ``rate`` Hz."""
     synth = Pyttsx3Synthesizer(settings.tts.voices, settings.tts.speech_rate, rates=settings.tts.speech_rates)
     await synth.start()
     stack.push_async_callback(synth.aclose)
@@ -123,19 +112,22 @@ async def open_engines(
             recognizers = await _load_recognizers(settings, stack)
         else:
             raise ConfigError("config-bad-engine", f"unknown ASR engine {settings.asr.engine!r} (vosk, reference)")
-        synth = await _open_synthesizer(settings, rate, stack)
+        synth = await open_synthesizer(settings, rate, stack)
         recording = recording_plan(settings.recording)
-        if prerender:  # the recording notice (configured text included) is cached like the other prompts
-            await synth.prerender([*fixed_prompts(), *faq_answers(), *(recording.notices() if recording else ())])
         store = SqlTicketStore.from_url(settings.handoff.database_url)
         await store.migrate()
         stack.push_async_callback(store.close)
+        answers = await seeded_answers(store.engine, store.now_ms)
+        if prerender:  # the answers as they are now (later edits: on their first call), the recording notice
+            faq = [(a.text, a.language) for a in await answers.current_all() if a.language in LANGUAGES]
+            await synth.prerender([*fixed_prompts(), *faq, *(recording.notices() if recording else ())])
         spool = SpooledTicketStore(store, spool_path_for(settings.handoff.database_url, project_path(SPOOL_DIR)))
         await spool.start()
         stack.push_async_callback(spool.aclose)  # closes before the store: one last flush
-        dialogue = RasaClient(settings.dialogue.rasa_urls, settings.dialogue.timeout_s,
-                              token=load_rasa_token(settings.dialogue))
-        stack.push_async_callback(dialogue.aclose)
+        rasa = RasaClient(settings.dialogue.rasa_urls, settings.dialogue.timeout_s,
+                          token=load_rasa_token(settings.dialogue))
+        stack.push_async_callback(rasa.aclose)
+        dialogue = StoredAnswers(rasa, answers)  # Rasa picks the FAQ topic, the knowledge base gives the words
         aggressiveness = settings.asr.vad_aggressiveness
         vad_factory: Callable[[], WebRtcVad] = lambda: WebRtcVad(aggressiveness)  # noqa: E731
         queue = queue_from_settings(store, settings.handoff, settings.followup.enabled)

@@ -42,3 +42,7 @@ class LineError(VoicebotError):
 
 class TicketError(VoicebotError):
     """A ticket could not be stored or found."""
+
+
+class KnowledgeError(VoicebotError):
+    """An FAQ answer could not be found, saved or exported (unknown topic, empty text, bad version)."""

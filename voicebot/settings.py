@@ -299,6 +299,13 @@ class FollowupSettings:
         if self.password or not self.password_file:
             return self.password
         return project_path(self.password_file).read_text(encoding="utf-8").strip()
+class KnowledgeSettings:
+    """The FAQ knowledge base's publishes: training a new Rasa model from drafts (docs/knowledge.md)."""
+
+    work_dir: str = "var/knowledge"
+    """Training copies of rasa_project, the published models and the held-out figures (relative: project root)."""
+    f1_tolerance: float = 0.01
+    """How much lower a candidate's held-out intent F1 (weighted) may be than before; more: the publish is refused."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +328,8 @@ class Settings:
     """The hot-topics page and its spike rule."""
     recording: RecordingSettings = field(default_factory=RecordingSettings)
     """Recordings of served calls."""
+    knowledge: KnowledgeSettings = field(default_factory=KnowledgeSettings)
+    """FAQ knowledge base publishes."""
     server: ServerSettings = field(default_factory=ServerSettings)
     """Server."""
     followup: FollowupSettings = field(default_factory=FollowupSettings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import json
 import sys
@@ -14,6 +15,7 @@ from aiohttp import web
 from voicebot.errors import ConfigError
 from voicebot.handoff.auth import ROLES, SCOPES, AuthStore
 from voicebot.handoff.console import create_console_app
+from voicebot.handoff.kb_console import PREVIEW_RATE
 from voicebot.handoff.store import SqlTicketStore
 from voicebot.handoff.ticket import STATUSES, spoken_groups
 from voicebot.handoff.views import fmt_time
@@ -22,7 +24,8 @@ from voicebot.settings import Settings, load_settings
 from voicebot.webguard.app import runner_options
 
 
-def _with_store(args: argparse.Namespace, work: Callable[[SqlTicketStore, Settings], Awaitable[int]]) -> int:
+def with_store(args: argparse.Namespace, work: Callable[[SqlTicketStore, Settings], Awaitable[int]]) -> int:
+    """Run ``work`` on the migrated ticket database of the settings file, then close it; return its exit code."""
     settings = load_settings(args.config)
 
     async def run() -> int:
@@ -53,7 +56,7 @@ def _agents_add(args: argparse.Namespace) -> int:
         print(f"user {args.user} saved ({args.role})")
         return 0
 
-    return _with_store(args, work)
+    return with_store(args, work)
 
 
 def _agents_list(args: argparse.Namespace) -> int:
@@ -62,7 +65,7 @@ def _agents_list(args: argparse.Namespace) -> int:
             print(f"{agent.username}\t{agent.role}\t{agent.language}")
         return 0
 
-    return _with_store(args, work)
+    return with_store(args, work)
 
 
 def _agents_token(args: argparse.Namespace) -> int:
@@ -70,7 +73,7 @@ def _agents_token(args: argparse.Namespace) -> int:
         print(await AuthStore(store).create_api_token(args.name, args.scope))
         return 0
 
-    return _with_store(args, work)
+    return with_store(args, work)
 
 
 def _tickets_list(args: argparse.Namespace) -> int:
@@ -83,7 +86,7 @@ def _tickets_list(args: argparse.Namespace) -> int:
             )
         return 0
 
-    return _with_store(args, work)
+    return with_store(args, work)
 
 
 def _tickets_show(args: argparse.Namespace) -> int:
@@ -95,18 +98,23 @@ def _tickets_show(args: argparse.Namespace) -> int:
         print(json.dumps(ticket.to_json(), ensure_ascii=False, indent=2))
         return 0
 
-    return _with_store(args, work)
+    return with_store(args, work)
 
 
 def _console(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
 
     async def make_app() -> web.Application:
+        from voicebot.engines import open_synthesizer  # the TTS stack loads only for this command
+
         store = SqlTicketStore.from_url(settings.handoff.database_url)
         await store.migrate()
-        app = create_console_app(store, settings)
+        voices = contextlib.AsyncExitStack()
+        synthesizer = await open_synthesizer(settings, PREVIEW_RATE, voices)  # the knowledge base's previews
+        app = create_console_app(store, settings, synthesizer=synthesizer)
 
         async def close_store(_app: web.Application) -> None:
+            await voices.aclose()
             await store.close()
 
         app.on_cleanup.append(close_store)

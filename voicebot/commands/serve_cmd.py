@@ -118,7 +118,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         store = tickets.store if isinstance(tickets, SpooledTicketStore) else tickets
         assert isinstance(store, SqlTicketStore), "open_engines builds the SQL ticket store"
         # the same store the calls write (tickets show up at once) and the operator files the engines loaded
-        setup_console(app, store, settings, book=runtime.engines.workorder)
+        setup_console(app, store, settings, book=runtime.engines.workorder, synthesizer=runtime.engines.synthesizer)
         spool = tickets if isinstance(tickets, SpooledTicketStore) else None
         app.cleanup_ctx.append(extra_retention_ctx(spool, settings.handoff.rasa_tracker_urls,
                                                    settings.handoff.retention_days,

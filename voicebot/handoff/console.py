@@ -12,11 +12,13 @@ from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
+from tts.base import Synthesizer
 from voicebot.errors import TicketError
 from voicebot.handoff import api, followup_view, labels, ticket_view, views
 from voicebot.handoff.auth import Agent, AuthStore
 from voicebot.handoff.guard import CONSOLE, ConsoleState, current_agent, open_ticket, require, state
 from voicebot.handoff.hot_pages import setup_hot_topics
+from voicebot.handoff.kb_console import setup_knowledge
 from voicebot.handoff.language import language_middleware, switch_language
 from voicebot.handoff.listen import changes_ctx
 from voicebot.handoff.login import login, login_form, logout
@@ -236,10 +238,12 @@ def setup_console(
     poll_interval_s: float = 1.0,
     retention_interval_s: float = 3600.0,
     book: WorkOrderBook | None = None,
+    synthesizer: Synthesizer | None = None,
 ) -> ConsoleState:
     """Mount the console and the REST API on ``app`` (the store must already be migrated).
 
     ``book``: the work order's operator files as the engines loaded them (standalone: loaded from ``settings``).
+    ``synthesizer``: the TTS the knowledge base previews speak with (None: no previews).
     """
     queue = queue_from_settings(store, settings.handoff, settings.followup.enabled)
     book = book or load_book(settings.workorder)
@@ -271,6 +275,7 @@ def setup_console(
     app.router.add_post(prefix + "/tickets/{number}/callback", callback)
     app.router.add_post(prefix + "/tickets/{number}/edit", edit)
     setup_hot_topics(app, prefix)
+    setup_knowledge(app, store, settings, prefix, synthesizer)
     api.setup_api(app, api_prefix)
 
     async def close_sockets(_app: web.Application) -> None:
@@ -283,10 +288,10 @@ def setup_console(
     return st
 
 
-def create_console_app(store: SqlTicketStore, settings: Settings, **kw: float | str) -> web.Application:
+def create_console_app(store: SqlTicketStore, settings: Settings, **kw: Any) -> web.Application:
     """Return a standalone app serving only the console and API (``/`` redirects to the console)."""
     app = web.Application()
-    st = setup_console(app, store, settings, **kw)  # type: ignore[arg-type]
+    st = setup_console(app, store, settings, **kw)
 
     async def home(_request: web.Request) -> web.Response:
         raise web.HTTPSeeOther(st.prefix + "/")

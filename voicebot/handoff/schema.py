@@ -7,6 +7,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -157,3 +159,49 @@ followups = Table(
 """回访 (migration 0009): one satisfaction call per resolved ticket. ``status`` is ``pending``, ``calling``, ``done``,
 ``failed`` (attempts used up) or ``skipped`` (not to be called); ``result`` the last outcome (``rated``, ``busy``,
 ``no-answer``, ``confidential``...), ``rating`` the citizen's key (1 satisfied, 2 basically satisfied, 3 not)."""
+faq_answers = Table(
+    "faq_answers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("topic", String(64), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("author", String(64), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    UniqueConstraint("topic", "language", "version", name="uq_faq_answers_version"),
+)
+"""Spoken FAQ answers, every edit a new version (migration 0007): the newest version of a topic and language is
+what the bot says; ``author`` is the console user (``seed`` for the text taken from ``knowledge/faq.yaml``)."""
+
+faq_drafts = Table(
+    "faq_drafts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("topic", String(64), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("author", String(64), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("publish_id", Integer),
+)
+"""What needs a new Rasa model (migration 0007): ``kind`` ``question`` (a new example question of a topic) or
+``topic`` (a new topic; ``text`` is its first answer). ``publish_id``: the publish that trained it (NULL: draft)."""
+
+faq_publishes = Table(
+    "faq_publishes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("language", String(8), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("author", String(64), nullable=False),
+    Column("started_at", BigInteger, nullable=False),
+    Column("finished_at", BigInteger),
+    Column("baseline_f1", Float),
+    Column("candidate_f1", Float),
+    Column("model_path", Text),
+    Column("detail", Text, nullable=False, default=""),
+)
+"""Each "publish" (migration 0007): train, check on the held-out split, swap the Rasa model; ``status``
+``running``, ``published``, ``refused`` (F1 dropped) or ``failed``; the intent F1 before and after."""

@@ -84,6 +84,7 @@ def page(title: str, body: str, agent: Agent | None, prefix: str, path: str = ""
         sup = (
             f'<a href="{prefix}/supervisor">{escape(_("Supervisor"))}</a>'
             f'<a href="{prefix}/hot-topics" id="nav-hot-topics">{escape(_("Hot topics"))}</a>'
+            f'<a href="{prefix}/knowledge" id="nav-knowledge">{escape(_("Knowledge base"))}</a>'
         ) if agent.is_supervisor else ""
         nav = (
             f'<a href="{prefix}/">{escape(_("Queue"))}</a>'

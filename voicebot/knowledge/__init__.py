@@ -1,0 +1,1 @@
+"""The FAQ knowledge base operators edit: versioned answers in the ticket database, seeded from faq.yaml."""
