@@ -44,6 +44,11 @@ class UserStartedSpeaking(CallEvent):
 class UserStoppedSpeaking(CallEvent):
     """The segmenter saw the end of caller speech (reply latency counts from here)."""
 
+    waited_ms: int = 0
+    """Silence the segmenter waited after the speech before it decided the turn was over (0: cut at the limit)."""
+    end_reason: str = ""
+    """Why that long: ``fixed``, or the adaptive rule's reason (``yes-no-answer``, ``digits-coming``...)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Transcribed(CallEvent):

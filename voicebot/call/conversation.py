@@ -116,6 +116,7 @@ class Conversation:
         if step.ask:
             question = prompt("in_danger", self._lang)
             await self._record.emit(BotReplied(self._now(), (question,), asked="in_danger"))
+            self._turn.expect, self._turn.asked = "yes_no", "in_danger"
             await self._say(question)
             return None
         return await self._send(step.send)
@@ -183,7 +184,7 @@ class Conversation:
         self._turn.intent = turn.intent or self._turn.intent
         if turn.faq_topic and turn.faq_topic not in self._turn.faq_topics:
             self._turn.faq_topics.append(turn.faq_topic)
-        self._turn.expect = turn.expect  # the listener's endpointing follows from its next frame on
+        self._turn.expect, self._turn.asked = turn.expect, turn.asked  # the listener's endpointing follows
 
     async def _apply(self, turn: BotTurn) -> str | None:
         for directive in turn.directives:
