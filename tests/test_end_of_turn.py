@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from asr.end_of_turn import Decision, EndOfTurnConfig, VoicedTail, decide, digit_runs, number_state
+from asr.end_of_turn import Decision, EndOfTurnConfig, decide, digit_runs, number_state
 from asr.turn_words import turn_words
 from voicebot.errors import ConfigError
 
-CONFIG = EndOfTurnConfig(min_ms=300, neutral_ms=550, hesitant_ms=1200, max_ms=1500)
-SHORT, NEUTRAL, HESITANT, CAP = 300, 550, 1200, 1500
+CONFIG = EndOfTurnConfig(min_ms=300, neutral_ms=550, hesitant_ms=1200, max_ms=2000)
+SHORT, NEUTRAL, HESITANT, CAP = 300, 550, 1200, 2000
 
 
 @pytest.mark.parametrize(
@@ -127,30 +127,7 @@ def test_digits_are_counted_across_groups_but_not_in_words() -> None:
     assert number_state("13812345678", None) == "complete"
 
 
-def test_the_final_energy_fall_moves_only_the_neutral_hold() -> None:
-    assert decide("路灯 不 亮", "zh-CN", fall_db=9.0, config=CONFIG) == Decision(450, "falling-end")
-    assert decide("路灯 不 亮", "zh-CN", fall_db=0.5, config=CONFIG) == Decision(700, "level-end")
-    assert decide("路灯 不 亮", "zh-CN", fall_db=4.0, config=CONFIG) == Decision(NEUTRAL, "neutral")
-    # words win over the voice: a falling 那个 is still a hesitation, a level 谢谢 still closes
-    assert decide("我 想 问 一下 那个", "zh-CN", fall_db=12.0, config=CONFIG).hold_ms == HESITANT
-    assert decide("好的 谢谢", "zh-CN", fall_db=0.0, config=CONFIG).hold_ms == SHORT
-
-
-def test_voiced_tail_measures_how_far_the_end_fell() -> None:
-    tail = VoicedTail(tail_frames=5)
-    for level in [60.0] * 9:
-        tail.push(level)
-    assert tail.fall_db() is None  # too little speech to tell
-    for level in [60.0] * 6 + [50.0, 49.0, 48.0, 47.0, 46.0]:
-        tail.push(level)
-    assert tail.fall_db() == pytest.approx(60.0 - 48.0)
-    tail.push(float("-inf"))  # digital silence is no voiced level
-    assert tail.fall_db() == pytest.approx(12.0)
-    tail.start()
-    assert tail.fall_db() is None
-
-
-@pytest.mark.parametrize("holds", [(0, 550, 1200, 1500), (600, 550, 1200, 1500), (300, 550, 1600, 1500)])
+@pytest.mark.parametrize("holds", [(0, 550, 1200, 2000), (600, 550, 1200, 2000), (300, 550, 2100, 2000)])
 def test_config_must_be_ordered(holds: tuple[int, int, int, int]) -> None:
     with pytest.raises(ConfigError) as info:
         EndOfTurnConfig(*holds)

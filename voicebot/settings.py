@@ -87,21 +87,22 @@ class SessionSettings:
     default_lang: str = "zh-CN"
     """Language of a call when the line does not say."""
     end_of_turn: str = "adaptive"
-    """``adaptive``: the silence that ends an utterance follows the words heard so far, what the bot asked and the
-    fall of the caller's voice (``asr/end_of_turn.py``), from ``min_end_silence_ms`` up to ``long_end_silence_ms``;
-    ``fixed``: always ``end_silence_ms`` (``long_end_silence_ms`` after a number prompt)."""
+    """``adaptive``: the silence that ends an utterance follows the words heard so far and what the bot asked
+    (``asr/end_of_turn.py``), from ``min_end_silence_ms`` up to ``max_end_silence_ms``; ``fixed``: always
+    ``end_silence_ms`` (``long_end_silence_ms`` after a number prompt)."""
     end_silence_ms: int = 700
-    """Silence that ends an utterance with ``end_of_turn = "fixed"``."""
+    """``fixed``: silence that ends an utterance."""
     long_end_silence_ms: int = 1500
-    """Silence that ends an utterance when the bot asked for a number (callers pause between digits); with
-    ``adaptive``, the most any utterance waits (a number still missing digits)."""
+    """``fixed``: silence that ends an utterance when the bot asked for a number (callers pause between digits)."""
     min_end_silence_ms: int = 300
-    """``adaptive``: the silence after a clearly complete turn (是的, a full 11-digit mobile number, 谢谢)."""
+    """``adaptive``: the silence after a clearly complete turn (是的, a whole 11-digit mobile number, 谢谢)."""
     neutral_end_silence_ms: int = 550
-    """``adaptive``: the silence when the words tell neither way (100 ms less after a falling voice, 150 more
-    after a level one)."""
+    """``adaptive``: the silence when the words tell neither way."""
     hesitant_end_silence_ms: int = 1200
     """``adaptive``: the silence after a trailing filler or conjunction (那个, 然后, 我想问一下, and, um)."""
+    max_end_silence_ms: int = 2000
+    """``adaptive``: the most any utterance waits: after a number prompt while digits are still missing (slow
+    callers pause 1.5 s between digit groups)."""
     no_input_ms: int = 8000
     """Silence before the bot re-prompts."""
     max_no_input: int = 2
@@ -124,12 +125,12 @@ class SessionSettings:
                 "config-bad-end-of-turn", f"[session] end_of_turn = {self.end_of_turn!r}: use adaptive or fixed"
             )
         holds = (self.min_end_silence_ms, self.neutral_end_silence_ms, self.hesitant_end_silence_ms,
-                 self.long_end_silence_ms)
+                 self.max_end_silence_ms)
         if not 0 < holds[0] <= holds[1] <= holds[2] <= holds[3]:
             raise ConfigError(
                 "config-bad-end-of-turn",
                 "[session] needs 0 < min_end_silence_ms <= neutral_end_silence_ms <= hesitant_end_silence_ms <= "
-                f"long_end_silence_ms, got {'/'.join(str(h) for h in holds)}",
+                f"max_end_silence_ms, got {'/'.join(str(h) for h in holds)}",
             )
 
 

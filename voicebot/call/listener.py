@@ -229,7 +229,7 @@ class Listener:
         speech = self._vad.is_speech(frame)
         was_in_speech = self._segmenter.in_speech
         self._follow_expect()
-        self._adapt_end(frame, speech)
+        self._adapt_end(speech)
         event = self._segmenter.process(FRAME_MS, speech)
         if isinstance(event, Started):
             await self._on_started(event)
@@ -248,12 +248,9 @@ class Listener:
         else:
             self._preroll.push(frame)
 
-    def _adapt_end(self, frame: AudioFrame, speech: bool) -> None:
+    def _adapt_end(self, speech: bool) -> None:
         """Adaptive end of turn: on a silent frame of an utterance, set the silence that ends it from now."""
-        if self._turn_end is None or not self._segmenter.in_speech:
-            return
-        if speech:
-            self._turn_end.voiced(frame)
+        if self._turn_end is None or speech or not self._segmenter.in_speech:
             return
         hold = self._turn_end.hold(self._stream.partial().text, self._turn).hold_ms
         if hold != self._segmenter.config.end_silence_ms:

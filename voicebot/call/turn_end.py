@@ -2,16 +2,14 @@
 
 ``segmenter_config`` gives the thresholds the segmenter starts an utterance with (``fixed``: the end silence for
 what the bot asked). With ``[session] end_of_turn = "adaptive"`` the listener asks ``TurnEnd`` on every silent
-frame inside an utterance how much silence ends it now (``asr/end_of_turn.py``), from the partial transcript, the
-bot's last question and the levels of the voiced frames heard.
+frame inside an utterance how much silence ends it now (``asr/end_of_turn.py``), from the partial transcript and
+the bot's last question.
 """
 
 from __future__ import annotations
 
-from asr.end_of_turn import Decision, EndOfTurnConfig, VoicedTail, decide
+from asr.end_of_turn import Decision, EndOfTurnConfig, decide
 from asr.segmenter import SegmenterConfig
-from asr.vad import frame_level_db
-from voicebot.audio import AudioFrame
 from voicebot.call.call_context import TurnState
 from voicebot.settings import SessionSettings
 
@@ -23,37 +21,31 @@ def segmenter_config(settings: SessionSettings, expect: str | None = None) -> Se
 
 
 def end_of_turn_config(settings: SessionSettings) -> EndOfTurnConfig:
-    """Return the adaptive rule's holds from the session settings (capped by ``long_end_silence_ms``)."""
+    """Return the adaptive rule's holds from the session settings."""
     return EndOfTurnConfig(
         settings.min_end_silence_ms,
         settings.neutral_end_silence_ms,
         settings.hesitant_end_silence_ms,
-        settings.long_end_silence_ms,
+        settings.max_end_silence_ms,
     )
 
 
 class TurnEnd:
-    """One call's adaptive end of turn: what its voice did in the current utterance, and the last decision."""
+    """One call's adaptive end of turn: its language, holds and the decision in force."""
 
     def __init__(self, settings: SessionSettings, lang: str) -> None:
         self._config = end_of_turn_config(settings)
         self._lang = lang
-        self._tail = VoicedTail()
         self.last: Decision | None = None
         """The decision in force (None before the first silent frame of an utterance)."""
 
     def started(self) -> None:
-        """A new utterance started: forget the last one's voice and decision."""
-        self._tail.start()
+        """A new utterance started: forget the last one's decision."""
         self.last = None
-
-    def voiced(self, frame: AudioFrame) -> None:
-        """Note a frame of the utterance the VAD called speech."""
-        self._tail.push(frame_level_db(frame.pcm))
 
     def hold(self, partial: str, turn: TurnState) -> Decision:
         """Return how much silence ends the utterance, given its partial transcript and the bot's question."""
-        self.last = decide(partial, self._lang, turn.expect, turn.asked, self._tail.fall_db(), self._config)
+        self.last = decide(partial, self._lang, turn.expect, turn.asked, self._config)
         return self.last
 
 
