@@ -139,3 +139,10 @@ async def test_the_hold_follows_the_partial_as_it_grows_in_the_silence() -> None
     heard, stops = await endpoints(frames, GrowingPartials(steps, ["我想问一下那个路灯坏了"]), SessionSettings())
     assert len([item for item in heard if isinstance(item, Heard)]) == 1
     assert [(e.waited_ms, e.end_reason) for e in stops] == [(520, "closing-word")]  # words caught up ~500 ms in
+
+
+async def test_an_utterance_cut_at_the_length_limit_says_so() -> None:
+    frames: list[AudioFrame | Dtmf] = ([SPEECH] * 200 + [QUIET] * 10) * 4 + [QUIET] * 100  # 16.8 s: over 15 s
+    heard, stops = await endpoints(frames, GrowingPartials([(5, "我 想 问 一下")], ["a", "b"]), SessionSettings())
+    assert [(e.waited_ms, e.end_reason) for e in stops] == [(0, "cut"), (1200, "trailing-hesitation")]
+    assert len([item for item in heard if isinstance(item, Heard)]) == 2

@@ -47,7 +47,8 @@ class UserStoppedSpeaking(CallEvent):
     waited_ms: int = 0
     """Silence the segmenter waited after the speech before it decided the turn was over (0: cut at the limit)."""
     end_reason: str = ""
-    """Why that long: ``fixed``, or the adaptive rule's reason (``yes-no-answer``, ``digits-coming``...)."""
+    """Why: ``fixed``, the adaptive rule's reason (``yes-no-answer``, ``digits-coming``...), or ``cut`` when the
+    utterance hit ``max_utterance_ms``."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -273,8 +273,8 @@ class Listener:
 
     async def _on_ended(self, event: Ended) -> None:
         waited = 0 if event.truncated else self._segmenter.now_ms - event.end_ms
-        decision = self._turn_end.last if self._turn_end is not None else None
-        reason = "fixed" if self._turn_end is None else decision.reason if decision else "cut"
+        decision = None if self._turn_end is None or event.truncated else self._turn_end.last
+        reason = "cut" if event.truncated else decision.reason if decision else "fixed"
         await self._record.emit(UserStoppedSpeaking(self._call_time(event.end_ms), waited, reason))
         transcript = await self._stream.finish()
         text = transcript.text.strip()
