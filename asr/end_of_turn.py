@@ -26,7 +26,9 @@ from asr.turn_words import TurnWords, turn_words
 from voicebot.errors import ConfigError
 
 FREE_DIGIT_RUN = 3
-"""In free speech, a trailing run of this many digits or more is a number being dictated."""
+"""In free speech, a trailing run of this many digits or more is a number being dictated ..."""
+FREE_DIGIT_DONE = 11
+"""... until it has this many (a mobile number's length): then it is not taken for unfinished."""
 MAX_SUFFIX = 6
 """Longest ending looked up in the tables (characters for Mandarin, words for English)."""
 
@@ -176,9 +178,10 @@ def decide(
         return Decision(config.min_ms, "yes-no-answer")
     runs = digit_runs(units, words)
     if runs and len(runs[-1]) >= FREE_DIGIT_RUN and units[-1] in words.digits:
-        complete = number_state(runs[-1], None) == "complete"
-        return Decision(config.min_ms, "number-complete") if complete else Decision(config.hesitant_ms,
-                                                                                    "digits-coming")
+        if number_state(runs[-1], None) == "complete":
+            return Decision(config.min_ms, "number-complete")
+        if len(runs[-1]) < FREE_DIGIT_DONE:
+            return Decision(config.hesitant_ms, "digits-coming")
     if closing:
         return Decision(config.min_ms, "closing-word")
     return Decision(config.neutral_ms, "neutral")

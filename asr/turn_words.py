@@ -71,18 +71,20 @@ _EN_DIGITS = {
 EN = TurnWords(
     joined=False,
     hesitations=frozenset({
-        "and", "um", "umm", "uh", "uhm", "er", "erm", "hmm", "the", "a", "an", "so", "because", "but", "or", "to",
-        "of", "my", "our", "is", "are", "was", "i", "i'm", "with", "for", "at", "in", "on", "like", "then", "well",
-        "that", "which", "if", "about", "from", "there's", "it's", "we", "you", "want", "wanted", "need", "ask",
-        "i want to", "i'd like to", "i need to", "i want to ask", "you know", "i mean", "there is",
+        "and", "um", "umm", "uh", "uhm", "er", "erm", "hmm", "the", "a", "an", "so", "because", "but", "or", "my",
+        "our", "your", "is", "are", "was", "i", "i'm", "like", "then", "well", "which", "if", "there's", "we",
+        "i want", "i need", "i want to", "i'd like to", "i need to", "i want to ask", "you know", "i mean",
+        "there is", "my name is", "the address is", "my number is", "it is at", "it's at",
     }),
     closers=frozenset({
-        "thanks", "thank you", "bye", "goodbye", "that's all", "that is all", "please", "that's it",
+        "thanks", "thank you", "bye", "goodbye", "that's all", "that is all", "please", "that's it", "nothing else",
     }),
     yes_no=frozenset({
         "yes", "yeah", "yep", "yup", "no", "nope", "right", "correct", "sure", "okay", "ok", "that's right",
         "that is right", "of course", "not really", "no thanks", "no thank you", "yes please", "i do", "i don't",
         "yes it is", "no it isn't", "it is", "it isn't", "no one", "nobody", "yes there is", "no there isn't",
+        "no need", "yes that is right", "yes that's right", "that is correct", "no that is wrong",
+        "no that's wrong",
     }),
     particles=frozenset(),
     digits=_EN_DIGITS,

@@ -52,6 +52,10 @@ def test_free_speech_in_mandarin(text: str, hold: int, reason: str) -> None:
         ("that's all", SHORT, "closing-word"),
         ("the street light outside my house is broken", NEUTRAL, "neutral"),
         ("okay", SHORT, "yes-no-answer"),
+        ("no need", SHORT, "yes-no-answer"),
+        ("hi what is this number for", NEUTRAL, "neutral"),  # a stranded preposition ends a question
+        ("the address is", HESITANT, "trailing-hesitation"),
+        ("one zero zero zero one nine oh two one oh zero one eight zero three", NEUTRAL, "neutral"),  # 15 digits
     ],
 )
 def test_free_speech_in_english(text: str, hold: int, reason: str) -> None:
