@@ -73,6 +73,7 @@ EN = TurnWords(
     hesitations=frozenset({
         "and", "um", "umm", "uh", "uhm", "er", "erm", "hmm", "the", "a", "an", "so", "because", "but", "or", "my",
         "our", "your", "is", "are", "was", "i", "i'm", "like", "then", "well", "which", "if", "there's", "we",
+        "to", "of", "with", "in", "on", "at", "from", "that",
         "i want", "i need", "i want to", "i'd like to", "i need to", "i want to ask", "you know", "i mean",
         "there is", "my name is", "the address is", "my number is", "it is at", "it's at",
     }),
