@@ -91,9 +91,12 @@ async def bench(args: argparse.Namespace) -> None:
             call = await run_file_call(turns, runtime.engines, settings.session, info, realtime=True)
             latencies.extend(call.record.reply_latencies_ms())
             print(f"call {index + 1}: outcome {call.record.outcome}, latencies {call.record.reply_latencies_ms()} ms")
+    session = settings.session
+    pause = (f"{session.end_silence_ms} ms" if session.end_of_turn == "fixed"
+             else f"adaptive {session.min_end_silence_ms}-{session.max_end_silence_ms} ms")
     print(
         f"\nreply latency over {len(latencies)} turns (end of speech -> first bot audio, includes the "
-        f"{settings.session.end_silence_ms} ms end-of-speech pause):"
+        f"{pause} end-of-speech pause):"
     )
     if latencies:
         print(

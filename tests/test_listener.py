@@ -6,11 +6,12 @@ import asyncio
 
 import pytest
 
+from asr.base import Transcript
 from voicebot.audio import AudioFrame
 from voicebot.call.call_context import CallContext
 from voicebot.call.call_runner import file_line_info
 from voicebot.call.listener import CallerInput, Heard, HungUp, Listener, Pressed, Silent
-from voicebot.events import CallRecord
+from voicebot.events import CallRecord, UserStoppedSpeaking
 from voicebot.lines.line import Dtmf
 from voicebot.runtime.clock import RealClock
 from voicebot.settings import SessionSettings
@@ -78,3 +79,70 @@ async def test_a_pause_of_a_second_ends_an_utterance_unless_the_bot_asked_for_a_
 async def test_no_input_is_not_reported_while_the_bot_thinks(thinking: bool, silent: int) -> None:
     heard = await listen([QUIET] * 75, thinking=thinking, no_input_ms=1000)  # 1.5 s of silence
     assert len([item for item in heard if isinstance(item, Silent)]) == silent
+
+
+class GrowingPartials(ScriptedStream):
+    """A stream whose partial transcript grows with the frames fed: ``(frames, text)`` steps, like vosk's."""
+
+    def __init__(self, steps: list[tuple[int, str]], finals: list[str]) -> None:
+        super().__init__(finals, [])
+        self._steps = steps
+        self._heard = 0
+
+    async def accept(self, frame: AudioFrame) -> None:
+        self._heard += 1
+
+    def partial(self) -> Transcript:
+        return Transcript(next((text for after, text in reversed(self._steps) if self._heard >= after), ""), False)
+
+    async def finish(self) -> Transcript:
+        self._heard = 0
+        return await super().finish()
+
+
+async def endpoints(
+    frames: list[AudioFrame | Dtmf], stream: GrowingPartials, settings: SessionSettings,
+    expect: str | None = None, asked: str | None = None,
+) -> tuple[list[CallerInput], list[UserStoppedSpeaking]]:
+    context = CallContext(FedLine(frames), "zh-CN", RealClock(), CallRecord("c1"), settings)
+    inbox: asyncio.Queue[CallerInput] = asyncio.Queue()
+    listener = Listener(context, EnergyVad(), stream, SilentBot(), inbox)
+    context.turn.expect, context.turn.asked = expect, asked
+    await listener.run()
+    return [inbox.get_nowait() for _ in range(inbox.qsize())], context.record.of(UserStoppedSpeaking)
+
+
+async def test_a_complete_yes_ends_after_the_short_hold_and_fixed_waits_700_ms() -> None:
+    frames: list[AudioFrame | Dtmf] = [SPEECH] * 20 + [QUIET] * 60
+    adaptive = await endpoints(frames, GrowingPartials([(5, "是的")], ["是的"]), SessionSettings(), "yes_no")
+    fixed = await endpoints(frames, GrowingPartials([(5, "是的")], ["是的"]),
+                            SessionSettings(end_of_turn="fixed"), "yes_no")
+    assert [(e.waited_ms, e.end_reason) for e in adaptive[1]] == [(300, "yes-no-answer")]
+    assert [(e.waited_ms, e.end_reason) for e in fixed[1]] == [(700, "fixed")]
+    assert adaptive[0] == fixed[0] == [Heard("是的", 0.9), HungUp()]
+
+
+async def test_a_phone_number_paused_between_groups_is_one_utterance_that_ends_short_once_complete() -> None:
+    """一三八 幺二三四 <1 s pause> 五六七八: the pause is not an end (digits missing); the complete number is."""
+    frames: list[AudioFrame | Dtmf] = [SPEECH] * 40 + [QUIET] * 50 + [SPEECH] * 25 + [QUIET] * 100
+    steps = [(10, "一三八"), (30, "一三八 幺二三四"), (100, "一三八 幺二三四 五六七八")]
+    heard, stops = await endpoints(frames, GrowingPartials(steps, ["一三八 幺二三四 五六七八"]), SessionSettings(),
+                                   "number", "callback_phone")
+    assert heard == [Heard("一三八 幺二三四 五六七八", 0.9), HungUp()]
+    assert [(e.waited_ms, e.end_reason) for e in stops] == [(300, "number-complete")]
+
+
+async def test_the_hold_follows_the_partial_as_it_grows_in_the_silence() -> None:
+    """The recogniser lags: 那个 shows while the silence runs, then the words catch up to a closing 了."""
+    frames: list[AudioFrame | Dtmf] = [SPEECH] * 30 + [QUIET] * 80
+    steps = [(10, "我 想 问 一下 那个"), (30 + 25, "我 想 问 一下 那个 路灯 坏 了")]
+    heard, stops = await endpoints(frames, GrowingPartials(steps, ["我想问一下那个路灯坏了"]), SessionSettings())
+    assert len([item for item in heard if isinstance(item, Heard)]) == 1
+    assert [(e.waited_ms, e.end_reason) for e in stops] == [(520, "closing-word")]  # words caught up ~500 ms in
+
+
+async def test_an_utterance_cut_at_the_length_limit_says_so() -> None:
+    frames: list[AudioFrame | Dtmf] = ([SPEECH] * 200 + [QUIET] * 10) * 4 + [QUIET] * 100  # 16.8 s: over 15 s
+    heard, stops = await endpoints(frames, GrowingPartials([(5, "我 想 问 一下")], ["a", "b"]), SessionSettings())
+    assert [(e.waited_ms, e.end_reason) for e in stops] == [(0, "cut"), (1200, "trailing-hesitation")]
+    assert len([item for item in heard if isinstance(item, Heard)]) == 2

@@ -79,10 +79,10 @@ async def test_handoff_directive_is_counted_with_its_reason() -> None:
 def test_stage_times_come_from_events() -> None:
     from voicebot.events import BotReplied, BotStartedSpeaking, Transcribed, UserStoppedSpeaking
 
-    events = [UserStoppedSpeaking(1000), Transcribed(1150, "x"), BotReplied(1400, dialogue_ms=240),
-              BotStartedSpeaking(1460, "y")]  # fmt: skip
+    events = [UserStoppedSpeaking(1000, waited_ms=560), Transcribed(1710, "x"), BotReplied(1960, dialogue_ms=240),
+              BotStartedSpeaking(2020, "y")]  # fmt: skip
     record = CallRecord("c", events=list(events))
-    assert stage_times_ms(record) == {"asr": [150], "dialogue": [240], "tts": [60]}
+    assert stage_times_ms(record) == {"endpoint": [560], "asr": [150], "dialogue": [240], "tts": [60]}
 
 
 def test_each_metrics_object_has_its_own_registry() -> None:

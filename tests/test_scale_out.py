@@ -51,7 +51,7 @@ BOT = textwrap.dedent(
         tickets = SpooledTicketStore(store, Path(journal))
         await tickets.start()
         queue = HandoffQueue(store, AgentHours.parse("always"))
-        settings = SessionSettings(no_input_ms=6000, end_silence_ms=300)
+        settings = SessionSettings(no_input_ms=6000, end_silence_ms=300, end_of_turn="fixed")
 
         async def call(i: int) -> None:
             wants_person = i % 2 == 0

@@ -44,6 +44,12 @@ class UserStartedSpeaking(CallEvent):
 class UserStoppedSpeaking(CallEvent):
     """The segmenter saw the end of caller speech (reply latency counts from here)."""
 
+    waited_ms: int = 0
+    """Silence the segmenter waited after the speech before it decided the turn was over (0: cut at the limit)."""
+    end_reason: str = ""
+    """Why: ``fixed``, the adaptive rule's reason (``yes-no-answer``, ``digits-coming``...), or ``cut`` when the
+    utterance hit ``max_utterance_ms``."""
+
 
 @dataclass(frozen=True, slots=True)
 class Transcribed(CallEvent):

@@ -86,10 +86,23 @@ class SessionSettings:
 
     default_lang: str = "zh-CN"
     """Language of a call when the line does not say."""
+    end_of_turn: str = "adaptive"
+    """``adaptive``: the silence that ends an utterance follows the words heard so far and what the bot asked
+    (``asr/end_of_turn.py``), from ``min_end_silence_ms`` up to ``max_end_silence_ms``; ``fixed``: always
+    ``end_silence_ms`` (``long_end_silence_ms`` after a number prompt)."""
     end_silence_ms: int = 700
-    """Silence that ends an utterance."""
+    """``fixed``: silence that ends an utterance."""
     long_end_silence_ms: int = 1500
-    """Silence that ends an utterance when the bot asked for a number (callers pause between digits)."""
+    """``fixed``: silence that ends an utterance when the bot asked for a number (callers pause between digits)."""
+    min_end_silence_ms: int = 300
+    """``adaptive``: the silence after a clearly complete turn (是的, a whole 11-digit mobile number, 谢谢)."""
+    neutral_end_silence_ms: int = 550
+    """``adaptive``: the silence when the words tell neither way."""
+    hesitant_end_silence_ms: int = 1200
+    """``adaptive``: the silence after a trailing filler or conjunction (那个, 然后, 我想问一下, and, um)."""
+    max_end_silence_ms: int = 2000
+    """``adaptive``: the most any utterance waits: after a number prompt while digits are still missing (slow
+    callers pause 1.5 s between digit groups)."""
     no_input_ms: int = 8000
     """Silence before the bot re-prompts."""
     max_no_input: int = 2
@@ -111,6 +124,20 @@ class SessionSettings:
     repeat_lookup_timeout_s: float = 0.3
     """At call start, the caller's open tickets are looked up for at most this long (a slow or failed store
     means the usual greeting, never a late or broken one). ``0``: repeat callers are not recognised."""
+
+    def __post_init__(self) -> None:
+        if self.end_of_turn not in ("adaptive", "fixed"):
+            raise ConfigError(
+                "config-bad-end-of-turn", f"[session] end_of_turn = {self.end_of_turn!r}: use adaptive or fixed"
+            )
+        holds = (self.min_end_silence_ms, self.neutral_end_silence_ms, self.hesitant_end_silence_ms,
+                 self.max_end_silence_ms)
+        if not 0 < holds[0] <= holds[1] <= holds[2] <= holds[3]:
+            raise ConfigError(
+                "config-bad-end-of-turn",
+                "[session] needs 0 < min_end_silence_ms <= neutral_end_silence_ms <= hesitant_end_silence_ms <= "
+                f"max_end_silence_ms, got {'/'.join(str(h) for h in holds)}",
+            )
 
 
 @dataclass(frozen=True, slots=True)

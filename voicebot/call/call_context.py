@@ -24,6 +24,8 @@ class TurnState:
     """True while the bot works out its answer (no-input timer paused)."""
     expect: str | None = None
     """What the bot last asked for (``number``...): the listener's endpointing and keypad follow it."""
+    asked: str | None = None
+    """The field the bot last asked for (``callback_phone``, ``id_number``...): how many digits end the answer."""
     faq_topics: list[str] = field(default_factory=list)
     """FAQ topics answered in this call."""
     intent: str | None = None

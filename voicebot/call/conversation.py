@@ -151,6 +151,7 @@ class Conversation:
         if step.ask:
             question = prompt("in_danger", self._lang)
             await self._record.emit(BotReplied(self._now(), (question,), asked="in_danger"))
+            self._turn.expect, self._turn.asked = "yes_no", "in_danger"
             await self._say(question)
             return None
         return await self._send(step.send)
@@ -222,7 +223,7 @@ class Conversation:
         asks = self._recording is not None and self._recording.asks_number(turn.expect, turn.asked)
         self._turn.number_capture = asks or answered
         self._asked_number, self._keyed = asks, False
-        self._turn.expect = turn.expect  # the listener's endpointing follows from its next frame on
+        self._turn.expect, self._turn.asked = turn.expect, turn.asked  # the listener's endpointing follows
 
     async def _apply(self, turn: BotTurn) -> str | None:
         for directive in turn.directives:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from dataclasses import dataclass
 from typing import Protocol
 
 from asr.base import RecognizerStream, VoiceActivityDetector
-from asr.segmenter import Ended, PreRoll, Segmenter, SegmenterConfig, Started, TimedOut
+from asr.segmenter import Ended, PreRoll, Segmenter, Started, TimedOut
 from voicebot.audio import FRAME_MS, AudioFrame
 from voicebot.call.call_context import CallContext
+from voicebot.call.turn_end import segmenter_config, turn_end
 from voicebot.errors import AsrError, VoicebotError
 from voicebot.events import (
     BargeIn,
@@ -22,7 +24,6 @@ from voicebot.events import (
     UserStoppedSpeaking,
 )
 from voicebot.lines.line import Dtmf
-from voicebot.settings import SessionSettings
 
 log = logging.getLogger(__name__)
 
@@ -97,17 +98,12 @@ class BotVoice(Protocol):
         """The caller hung up: stop speaking for good."""
 
 
-def segmenter_config(settings: SessionSettings, expect: str | None = None) -> SegmenterConfig:
-    """Return endpointing for the next utterance: numbers get longer pauses than free speech."""
-    end_ms = settings.long_end_silence_ms if expect == "number" else settings.end_silence_ms
-    return SegmenterConfig(end_silence_ms=end_ms, no_input_ms=settings.no_input_ms)
-
-
 class Listener:
     """Runs the listen stage of one call and posts ``CallerInput``s to the conversation's inbox.
 
     It reads the conversation's turn state (``context.turn``): endpointing and the keypad follow what the bot
-    asked for, and the no-input timer stands still while the bot thinks.
+    asked for, and the no-input timer stands still while the bot thinks. With adaptive end of turn the silence
+    that ends an utterance is decided again on every silent frame, from the partial transcript as it stands.
     """
 
     def __init__(
@@ -131,6 +127,7 @@ class Listener:
         self._endpointing_for = context.turn.expect
         config = segmenter_config(self._settings, self._endpointing_for)
         self._segmenter = Segmenter(config)
+        self._turn_end = turn_end(self._settings, context.lang)
         self._preroll = PreRoll(config.pre_roll_ms)
         self._barge_in_min_ms = self._settings.barge_in_min_ms
         self._digits = ""
@@ -236,6 +233,7 @@ class Listener:
         speech = self._vad.is_speech(frame)
         was_in_speech = self._segmenter.in_speech
         self._follow_expect()
+        self._adapt_end(speech)
         event = self._segmenter.process(FRAME_MS, speech)
         if isinstance(event, Started):
             await self._on_started(event)
@@ -254,6 +252,14 @@ class Listener:
         else:
             self._preroll.push(frame)
 
+    def _adapt_end(self, speech: bool) -> None:
+        """Adaptive end of turn: on a silent frame of an utterance, set the silence that ends it from now."""
+        if self._turn_end is None or speech or not self._segmenter.in_speech:
+            return
+        hold = self._turn_end.hold(self._stream.partial().text, self._turn).hold_ms
+        if hold != self._segmenter.config.end_silence_ms:
+            self._segmenter.reconfigure(dataclasses.replace(self._segmenter.config, end_silence_ms=hold))
+
     async def _on_started(self, event: Started) -> None:
         if self._speaker.speaking:
             if self._speaker.spoken_ms < self._barge_in_min_ms:
@@ -264,11 +270,16 @@ class Listener:
                 await self._record.emit(BargeIn(int(self._clock.now_ms())))
         await self._record.emit(UserStartedSpeaking(self._call_time(event.at_ms)))
         self._speech_frames = 0
+        if self._turn_end is not None:
+            self._turn_end.started()
         for buffered in self._preroll.drain():
             await self._feed(buffered)
 
     async def _on_ended(self, event: Ended) -> None:
-        await self._record.emit(UserStoppedSpeaking(self._call_time(event.end_ms)))
+        waited = 0 if event.truncated else self._segmenter.now_ms - event.end_ms
+        decision = None if self._turn_end is None or event.truncated else self._turn_end.last
+        reason = "cut" if event.truncated else decision.reason if decision else "fixed"
+        await self._record.emit(UserStoppedSpeaking(self._call_time(event.end_ms), waited, reason))
         transcript = await self._stream.finish()
         text = transcript.text.strip()
         if not text:

@@ -122,13 +122,15 @@ class DialogueCaller(FileLine):
                 self._turns.append(CallerTurn(audio=audio, dtmf=line.dtmf, label=line.describe()))
         return super()._start_next_turn(now)
 
-    def text_for(self, end_ms: int) -> str:
-        """Return the words of the speech turn playing at ``end_ms`` the first time it is asked, then ``""``."""
+    def text_for(self, end_ms: int, consume: bool = True) -> str:
+        """Return the words of the speech turn playing at ``end_ms`` the first time it is asked, then ``""``
+        (``consume=False``: peek, for a partial transcript)."""
         starts = [t.at_ms for t in self.script.played]
         index = bisect.bisect_right(starts, end_ms) - 1
         if index < 0 or index in self._heard:
             return ""
-        self._heard.add(index)
+        if consume:
+            self._heard.add(index)
         return self.script.played[index].line.text
 
 

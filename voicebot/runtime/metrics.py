@@ -53,19 +53,23 @@ class Refreshing(Protocol):
 
 
 def stage_times_ms(record: CallRecord) -> dict[str, list[int]]:
-    """Return per-turn ASR, dialogue and TTS times of a call, in ms, from its events.
+    """Return per-turn endpointing, ASR, dialogue and TTS times of a call, in ms, from its events.
 
-    ASR: end of caller speech to the final transcript; dialogue: ``BotReplied.dialogue_ms``; TTS: the reply's
+    Endpoint: the silence waited after the caller's speech before the turn was decided over
+    (``UserStoppedSpeaking.waited_ms``); ASR: the rest of the way from the end of speech to the final transcript;
+    dialogue: ``BotReplied.dialogue_ms``; TTS: the reply's
     decision to its first audio frame (synthesis or cache lookup, and the wait for the line).
     """
-    times: dict[str, list[int]] = {"asr": [], "dialogue": [], "tts": []}
+    times: dict[str, list[int]] = {"endpoint": [], "asr": [], "dialogue": [], "tts": []}
     stopped: int | None = None
+    waited = 0
     replied: int | None = None
     for event in record.events:
         if isinstance(event, UserStoppedSpeaking):
-            stopped = event.at_ms
+            stopped, waited = event.at_ms, event.waited_ms
         elif isinstance(event, Transcribed) and event.source == "asr" and stopped is not None:
-            times["asr"].append(max(0, event.at_ms - stopped))
+            times["endpoint"].append(waited)
+            times["asr"].append(max(0, event.at_ms - stopped - waited))
             stopped = None
         elif isinstance(event, BotReplied):
             times["dialogue"].append(event.dialogue_ms)
@@ -110,8 +114,8 @@ class CallMetrics:
             registry=r,
         )
         self.stage_time = Histogram(
-            "voicebot_stage_seconds", "Time per turn in ASR, dialogue and TTS", ["stage"], buckets=STAGE_BUCKETS_S,
-            registry=r,
+            "voicebot_stage_seconds", "Time per turn in endpointing, ASR, dialogue and TTS", ["stage"],
+            buckets=STAGE_BUCKETS_S, registry=r,
         )
         self.queue_length = Gauge("voicebot_queue_length", "Callers waiting for an agent", registry=r)
         self.handoffs = Counter("voicebot_handoffs", "Calls handed to a human, by reason", ["reason"], registry=r)
