@@ -5,7 +5,8 @@ of messages, each with ``text`` and/or ``custom``. Custom payloads carry:
 
 * directives (``{"directive": "handoff" | "file_ticket" | "ticket_status" | "hangup", ...}``, see ``dialogue.base``),
 * ``{"expect": "number" | "yes_no"}`` after a question wanting digits or a yes/no,
-* ``{"faq_topic": "faq/<topic>"}`` on FAQ answers.
+* ``{"faq_topic": "faq/<topic>"}`` on FAQ answers,
+* ``{"interruptible": false}`` on responses caller speech must not cut (it marks the text just before it).
 
 The caller's intent and the slots come from ``GET {url}/conversations/{id}/tracker?include_events=AFTER_RESTART``
 (a few ms on the local server, needs ``rasa run --enable-api``; the intent is read from the last ``user`` event
@@ -65,6 +66,7 @@ def parse_messages(messages: Any) -> BotTurn:
     expect: str | None = None
     faq_topic: str | None = None
     asked: str | None = None
+    held: list[int] = []
     for message in messages:
         if not isinstance(message, dict):
             raise DialogueError("rasa-bad-response", f"expected a message object, got {message!r}")
@@ -79,7 +81,10 @@ def parse_messages(messages: Any) -> BotTurn:
             expect = custom.get("expect", expect)
             faq_topic = custom.get("faq_topic", faq_topic)
             asked = custom.get("asked", asked)
-    return BotTurn(tuple(utterances), tuple(directives), expect=expect, faq_topic=faq_topic, asked=asked)
+            if custom.get("interruptible") is False and utterances and len(utterances) - 1 not in held:
+                held.append(len(utterances) - 1)
+    return BotTurn(tuple(utterances), tuple(directives), expect=expect, faq_topic=faq_topic, asked=asked,
+                   uninterruptible=tuple(held))
 
 
 def tracker_state(tracker: Any) -> tuple[str | None, dict[str, Any], str | None]:
@@ -134,7 +139,8 @@ class RasaClient:
             return turn
         intent, slots, requested = await self._facts(url, call_id)
         asked = turn.asked or requested
-        return BotTurn(turn.utterances, turn.directives, intent, slots, turn.expect, turn.faq_topic, asked)
+        return BotTurn(turn.utterances, turn.directives, intent, slots, turn.expect, turn.faq_topic, asked,
+                       turn.uninterruptible)
 
     async def _facts(self, url: str, call_id: str) -> tuple[str | None, dict[str, Any], str | None]:
         try:

@@ -34,6 +34,10 @@ class EnergyVad:
         return rms_dbfs(frame.pcm) > -40.0
 
 
+PARTIAL_AFTER_FRAMES = 10
+"""Frames a ``ScriptedStream`` is fed before its partial shows the utterance's text."""
+
+
 class ScriptedStream:
     """Returns the next scripted text for each finished utterance."""
 
@@ -47,8 +51,9 @@ class ScriptedStream:
         self._frames += 1
 
     def partial(self) -> Transcript:
-        """Return nothing partial."""
-        return Transcript("", False)
+        """Return the next scripted text once 200 ms were fed (a recogniser that caught the first word)."""
+        words = self._texts[0] if self._texts and self._frames >= PARTIAL_AFTER_FRAMES else ""
+        return Transcript(words, False)
 
     async def finish(self) -> Transcript:
         """Return the next scripted text."""

@@ -108,13 +108,15 @@ class DialogueCaller(FileLine):
                 self._turns.append(CallerTurn(audio=audio, dtmf=line.dtmf, label=line.describe()))
         return super()._start_next_turn(now)
 
-    def text_for(self, end_ms: int) -> str:
-        """Return the words of the speech turn playing at ``end_ms`` the first time it is asked, then ``""``."""
+    def text_for(self, end_ms: int, peek: bool = False) -> str:
+        """Return the words of the speech turn playing at ``end_ms`` the first time it is asked, then ``""``
+        (``peek``: without counting it as asked, for partials)."""
         starts = [t.at_ms for t in self.script.played]
         index = bisect.bisect_right(starts, end_ms) - 1
         if index < 0 or index in self._heard:
             return ""
-        self._heard.add(index)
+        if not peek:
+            self._heard.add(index)
         return self.script.played[index].line.text
 
 

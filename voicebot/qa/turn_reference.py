@@ -30,20 +30,23 @@ class TurnReferenceRecognizer:
         """Open the call's stream."""
         return TurnReferenceStream(self)
 
-    def text_for(self, end_ms: int) -> str:
-        """Return the text of the turn playing at ``end_ms`` the first time it is asked, then ``""``."""
+    def text_for(self, end_ms: int, peek: bool = False) -> str:
+        """Return the text of the turn playing at ``end_ms`` the first time it is asked, then ``""``
+        (``peek``: without counting it as asked, for partials)."""
         turn = bisect.bisect_right(list(self._turn_starts()), end_ms)  # 1-based turn number; 0 = before any turn
         if turn == 0 or turn > len(self._texts) or turn in self._heard:
             return ""
-        self._heard.add(turn)
+        if not peek:
+            self._heard.add(turn)
         return self._texts[turn - 1] or ""
 
 
 class TextSource(Protocol):
     """Who knows the words of the caller turn playing at a moment of the call."""
 
-    def text_for(self, end_ms: int) -> str:
-        """Return the words of the turn playing at ``end_ms`` the first time it is asked, then ``""``."""
+    def text_for(self, end_ms: int, peek: bool = False) -> str:
+        """Return the words of the turn playing at ``end_ms`` the first time it is asked, then ``""``
+        (``peek``: without counting it as asked)."""
         ...
 
 
@@ -62,8 +65,10 @@ class TurnReferenceStream:
         self._end_ms = frame.timestamp_ms + round(frame.duration_ms)
 
     def partial(self) -> Transcript:
-        """Return nothing partial (the text is known only once the utterance ends)."""
-        return Transcript("", False)
+        """Return the turn's text once the utterance has audio, like a recogniser that heard it all at once."""
+        if self._start_ms is None:
+            return Transcript("", False)
+        return Transcript(self._owner.text_for(self._end_ms - 1, peek=True), False)
 
     async def finish(self) -> Transcript:
         """Return the turn's reference text (or nothing for a further piece of the same turn)."""
