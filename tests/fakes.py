@@ -51,15 +51,18 @@ class ScriptedStream:
         self._frames += 1
 
     def partial(self) -> Transcript:
-        """Return the next scripted text once 200 ms were fed (a recogniser that caught the first word)."""
-        words = self._texts[0] if self._texts and self._frames >= PARTIAL_AFTER_FRAMES else ""
+        """Return the next scripted text once 200 ms were fed (a recogniser that caught the first word).
+
+        A script entry ``"partial|final"`` shows ``partial`` while the utterance goes on and ends as ``final``.
+        """
+        words = self._texts[0].split("|")[0] if self._texts and self._frames >= PARTIAL_AFTER_FRAMES else ""
         return Transcript(words, False)
 
     async def finish(self) -> Transcript:
         """Return the next scripted text."""
         self._fed.append(self._frames)
         self._frames = 0
-        text = self._texts.pop(0) if self._texts else ""
+        text = self._texts.pop(0).split("|")[-1] if self._texts else ""
         return Transcript(text, True, 0.9)
 
     async def aclose(self) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from asr.vad import NoiseFloor
 from voicebot.call.backchannels import is_backchannel
 from voicebot.errors import ConfigError
 
@@ -40,6 +41,9 @@ class BargeInRule:
     """Voiced sound up to this long never stops the bot (coughs, clicks, "嗯"); it must be strictly longer."""
     duck: bool = True
     """Turn the bot down while undecided caller sound goes on (False: play on at full volume)."""
+    margin_db: float = 12.0
+    """A frame counts as voiced only if the VAD calls it speech and it is this much above the line's noise floor
+    (so babble, a TV or the VAD's own hang-over after a cough add nothing)."""
 
     def __post_init__(self) -> None:
         if self.max_burst_ms < 0:
@@ -79,3 +83,31 @@ def is_nothing(text: str, lang: str) -> bool:
     """Return True when a finished utterance heard over the bot carries no turn: no words, or backchannels only."""
     words = text.strip()
     return not words or is_backchannel(words, lang)
+
+
+class VoicedMeter:
+    """Counts the voiced time of the caller's current utterance, frame by frame (see ``BargeInRule.margin_db``)."""
+
+    def __init__(self, margin_db: float, frame_ms: int) -> None:
+        self._margin_db = margin_db
+        self._frame_ms = frame_ms
+        self._floor = NoiseFloor()
+        self._run_ms = 0
+        self.voiced_ms = 0
+        """Voiced time of the utterance in progress (or of the speech run before it started)."""
+
+    def frame(self, level_db: float, speech: bool, in_utterance: bool) -> None:
+        """Take one frame: its level (dB), the VAD's decision, and whether an utterance is in progress."""
+        # The floor follows the frames the VAD calls no speech (a line of digital silence has none: no gate).
+        floor = self._floor.level_db if speech else self._floor.update(level_db, self._frame_ms)
+        voiced = speech and (floor is None or level_db >= floor + self._margin_db)
+        if in_utterance:
+            self.voiced_ms += self._frame_ms if voiced else 0
+        elif speech:
+            self._run_ms += self._frame_ms if voiced else 0
+        else:
+            self._run_ms = 0
+
+    def start(self) -> None:
+        """An utterance started: it has the voiced time of the run that started it."""
+        self.voiced_ms, self._run_ms = self._run_ms, 0

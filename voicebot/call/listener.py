@@ -8,8 +8,9 @@ from typing import Protocol
 
 from asr.base import RecognizerStream, VoiceActivityDetector
 from asr.segmenter import Ended, PreRoll, Segmenter, SegmenterConfig, Started, TimedOut
+from asr.vad import frame_level_db
 from voicebot.audio import FRAME_MS, AudioFrame
-from voicebot.call.barge_in import BargeAction, BargeInRule, Overlap, decide, is_nothing
+from voicebot.call.barge_in import BargeAction, BargeInRule, Overlap, VoicedMeter, decide, is_nothing
 from voicebot.call.call_context import CallContext
 from voicebot.call.caller_input import CallerInput, Failed, Heard, HungUp, Lost, Pressed, Retracted, Silent
 from voicebot.errors import AsrError
@@ -94,14 +95,14 @@ class Listener:
         self._segmenter = Segmenter(config)
         self._preroll = PreRoll(config.pre_roll_ms)
         self._barge_in_min_ms = self._settings.barge_in_min_ms
-        self._rule = BargeInRule(self._settings.barge_in_max_burst_ms, self._settings.barge_in_duck)
+        self._rule = BargeInRule(self._settings.barge_in_max_burst_ms, self._settings.barge_in_duck,
+                                 self._settings.barge_in_margin_db)
+        self._voiced = VoicedMeter(self._rule.margin_db, FRAME_MS)
         self._lang = context.lang
         self._overlap = False
         """The current utterance began while the bot was speaking."""
         self._barged = False
         """The current utterance stopped the bot."""
-        self._voiced_ms = 0
-        """Voiced time of the current utterance so far."""
         self._digits = ""
         self._last_digit_ms = 0.0
         self._speech_frames = 0
@@ -201,6 +202,7 @@ class Listener:
             self._segmenter.reset_timeout()  # no-input counts from when the bot stopped talking
         speech = self._vad.is_speech(frame)
         was_in_speech = self._segmenter.in_speech
+        self._voiced.frame(frame_level_db(frame.pcm), speech, was_in_speech)
         self._follow_expect()
         event = self._segmenter.process(FRAME_MS, speech)
         if isinstance(event, Started):
@@ -215,8 +217,6 @@ class Listener:
             self._segmenter.reset_timeout()
         if was_in_speech or isinstance(event, Started):
             if self._segmenter.in_speech:
-                if speech and was_in_speech:
-                    self._voiced_ms += FRAME_MS
                 await self._feed(frame)
                 await self._publish_partial()
                 await self._judge_overlap()
@@ -225,7 +225,7 @@ class Listener:
 
     async def _on_started(self, event: Started) -> None:
         self._overlap = self._barged = False
-        self._voiced_ms = self._segmenter.now_ms - event.at_ms  # the speech run that started the utterance
+        self._voiced.start()  # with the voiced frames of the run that started it
         if self._speaker.speaking:
             if self._speaker.spoken_ms < self._barge_in_min_ms:
                 # Too early to be a barge-in (echo of our own first syllables, a cough): forget this start.
@@ -241,8 +241,9 @@ class Listener:
         """While the caller's utterance overlaps the bot: keep it talking, turn it down, or stop it."""
         if not self._overlap or self._barged or not self._speaker.speaking:
             return
-        partial = self._stream.partial().text if self._voiced_ms > self._rule.max_burst_ms else ""
-        action = decide(Overlap(self._voiced_ms, partial, self._speaker.interruptible, self._lang), self._rule)
+        voiced = self._voiced.voiced_ms
+        partial = self._stream.partial().text if voiced > self._rule.max_burst_ms else ""
+        action = decide(Overlap(voiced, partial, self._speaker.interruptible, self._lang), self._rule)
         if action is BargeAction.STOP:
             self._barged = True
             if await self._speaker.interrupt():
@@ -254,7 +255,7 @@ class Listener:
         await self._record.emit(UserStoppedSpeaking(self._call_time(event.end_ms)))
         transcript = await self._stream.finish()
         text = transcript.text.strip()
-        overlap, barged, voiced = self._overlap, self._barged, self._voiced_ms
+        overlap, barged, voiced = self._overlap, self._barged, self._voiced.voiced_ms
         self._overlap = self._barged = False
         self._speaker.duck(False)
         if barged and is_nothing(text, self._lang):
