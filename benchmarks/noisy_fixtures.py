@@ -184,15 +184,16 @@ def build(lang: str = "zh", rate: int = 8000, seed: int = 12345, snrs: tuple[int
     rng = np.random.default_rng(seed)
     speech = recordings(lang, rate)
     fixtures: list[Fixture] = []
-    for kind, source, event in _events(lang, rate, speech, rng):
+    for index, (kind, source, event) in enumerate(_events(lang, rate, speech, rng)):
         if kinds is not None and kind not in kinds:
             continue
+        noise_rng = np.random.default_rng([seed, index])  # the same noise whichever kinds are built
         level = active_rms(event, rate) or 1.0
         lead, tail = rate * LEAD_MS // 1000, rate * TAIL_MS // 1000
         n = lead + len(event) + tail
         others = [s for s in speech if s is not event]
         for noise_kind in noises:
-            bed = noise(noise_kind, n, rate, others, rng)
+            bed = noise(noise_kind, n, rate, others, noise_rng)
             for snr in snrs:
                 gain = 3000.0 / level  # events at a phone line's speech level (~-20 dBFS active)
                 mixed = bed * (3000.0 / 10 ** (snr / 20))

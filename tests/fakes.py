@@ -27,7 +27,9 @@ def tone(ms: int, rate: int = 8000, freq: float = 440.0, level: float = 0.3) -> 
 
 
 class EnergyVad:
-    """A VAD that calls any frame louder than -40 dBFS speech (deterministic for tones)."""
+    """A VAD that calls any frame louder than -40 dBFS speech (deterministic for tones); it tracks no noise floor."""
+
+    above_floor_db: float | None = None
 
     def is_speech(self, frame: AudioFrame) -> bool:
         """Return True for loud frames."""

@@ -55,25 +55,19 @@ def test_the_table_has_the_issues_words_in_both_languages() -> None:
     assert is_nothing("", "zh-CN") and is_nothing("嗯嗯", "zh-CN") and not is_nothing("喂 你好", "zh-CN")
 
 
-def test_the_voiced_meter_ignores_sound_near_the_noise_floor() -> None:
+def test_the_voiced_meter_counts_speech_well_over_the_noise_floor() -> None:
     meter = VoicedMeter(margin_db=12.0, frame_ms=20)
-    for _ in range(10):
-        meter.frame(40.0, speech=False, in_utterance=False)  # line noise at 40 dB: the floor
-    meter.frame(46.0, speech=True, in_utterance=False)  # speech-like but only 6 dB up: not voiced
-    meter.frame(60.0, speech=True, in_utterance=False)  # 20 dB up: voiced
+    meter.frame(True, 6.0, in_utterance=False)  # speech-like but only 6 dB over the line's noise: not voiced
+    meter.frame(True, 20.0, in_utterance=False)  # 20 dB up: voiced
     meter.start()
     assert meter.voiced_ms == 20
-    meter.frame(60.0, speech=True, in_utterance=True)
-    meter.frame(60.0, speech=False, in_utterance=True)  # a pause inside the utterance adds nothing
-    assert meter.voiced_ms == 40
-
-
-def test_a_line_of_digital_silence_has_no_gate() -> None:
-    meter = VoicedMeter(margin_db=12.0, frame_ms=20)
-    meter.frame(-float("inf"), speech=False, in_utterance=False)
-    meter.frame(50.0, speech=True, in_utterance=False)
+    meter.frame(True, 20.0, in_utterance=True)
+    meter.frame(False, 20.0, in_utterance=True)  # a pause inside the utterance adds nothing
+    meter.frame(True, None, in_utterance=True)  # a VAD that tracks no floor: no gate
+    assert meter.voiced_ms == 60
+    meter.frame(False, 0.0, in_utterance=False)
     meter.start()
-    assert meter.voiced_ms == 20
+    assert meter.voiced_ms == 0
 
 
 GREETING = PROMPTS["greeting"]["zh-CN"]

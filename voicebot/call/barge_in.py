@@ -17,7 +17,6 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from asr.vad import NoiseFloor
 from voicebot.call.backchannels import is_backchannel
 from voicebot.errors import ConfigError
 
@@ -91,16 +90,14 @@ class VoicedMeter:
     def __init__(self, margin_db: float, frame_ms: int) -> None:
         self._margin_db = margin_db
         self._frame_ms = frame_ms
-        self._floor = NoiseFloor()
         self._run_ms = 0
         self.voiced_ms = 0
         """Voiced time of the utterance in progress (or of the speech run before it started)."""
 
-    def frame(self, level_db: float, speech: bool, in_utterance: bool) -> None:
-        """Take one frame: its level (dB), the VAD's decision, and whether an utterance is in progress."""
-        # The floor follows the frames the VAD calls no speech (a line of digital silence has none: no gate).
-        floor = self._floor.level_db if speech else self._floor.update(level_db, self._frame_ms)
-        voiced = speech and (floor is None or level_db >= floor + self._margin_db)
+    def frame(self, speech: bool, above_floor_db: float | None, in_utterance: bool) -> None:
+        """Take one frame: the VAD's decision, its level over the noise floor (None: no gate), and whether an
+        utterance is in progress."""
+        voiced = speech and (above_floor_db is None or above_floor_db >= self._margin_db)
         if in_utterance:
             self.voiced_ms += self._frame_ms if voiced else 0
         elif speech:

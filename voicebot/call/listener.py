@@ -8,7 +8,6 @@ from typing import Protocol
 
 from asr.base import RecognizerStream, VoiceActivityDetector
 from asr.segmenter import Ended, PreRoll, Segmenter, SegmenterConfig, Started, TimedOut
-from asr.vad import frame_level_db
 from voicebot.audio import FRAME_MS, AudioFrame
 from voicebot.call.barge_in import BargeAction, BargeInRule, Overlap, VoicedMeter, decide, is_nothing
 from voicebot.call.call_context import CallContext
@@ -202,7 +201,7 @@ class Listener:
             self._segmenter.reset_timeout()  # no-input counts from when the bot stopped talking
         speech = self._vad.is_speech(frame)
         was_in_speech = self._segmenter.in_speech
-        self._voiced.frame(frame_level_db(frame.pcm), speech, was_in_speech)
+        self._voiced.frame(speech, self._vad.above_floor_db, was_in_speech)
         self._follow_expect()
         event = self._segmenter.process(FRAME_MS, speech)
         if isinstance(event, Started):
