@@ -55,19 +55,19 @@ def test_the_table_has_the_issues_words_in_both_languages() -> None:
     assert is_nothing("", "zh-CN") and is_nothing("嗯嗯", "zh-CN") and not is_nothing("喂 你好", "zh-CN")
 
 
-def test_the_voiced_meter_counts_speech_well_over_the_noise_floor() -> None:
-    meter = VoicedMeter(margin_db=12.0, frame_ms=20)
-    meter.frame(True, 6.0, in_utterance=False)  # speech-like but only 6 dB over the line's noise: not voiced
-    meter.frame(True, 20.0, in_utterance=False)  # 20 dB up: voiced
+def test_the_voiced_meter_counts_one_stretch_of_sound_well_over_the_noise_floor() -> None:
+    meter = VoicedMeter(margin_db=12.0, frame_ms=20, gap_ms=100)
+    meter.frame(True, 6.0)  # speech-like but only 6 dB over the line's noise: not voiced
+    meter.frame(True, 20.0)  # 20 dB up: voiced
     meter.start()
-    assert meter.voiced_ms == 20
-    meter.frame(True, 20.0, in_utterance=True)
-    meter.frame(False, 20.0, in_utterance=True)  # a pause inside the utterance adds nothing
-    meter.frame(True, None, in_utterance=True)  # a VAD that tracks no floor: no gate
-    assert meter.voiced_ms == 60
-    meter.frame(False, 0.0, in_utterance=False)
-    meter.start()
-    assert meter.voiced_ms == 0
+    assert meter.voiced_ms == 20 == meter.peak_ms
+    meter.frame(False, 20.0)
+    meter.frame(True, None)  # a short gap is bridged; a VAD that tracks no floor: no gate
+    assert meter.voiced_ms == 40 == meter.peak_ms
+    for _ in range(5):
+        meter.frame(False, 0.0)  # 100 ms unvoiced: the stretch is over
+    meter.frame(True, 20.0)
+    assert meter.voiced_ms == 20 and meter.peak_ms == 40
 
 
 GREETING = PROMPTS["greeting"]["zh-CN"]

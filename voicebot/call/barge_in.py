@@ -40,9 +40,11 @@ class BargeInRule:
     """Voiced sound up to this long never stops the bot (coughs, clicks, "嗯"); it must be strictly longer."""
     duck: bool = True
     """Turn the bot down while undecided caller sound goes on (False: play on at full volume)."""
-    margin_db: float = 12.0
+    margin_db: float = 14.0
     """A frame counts as voiced only if the VAD calls it speech and it is this much above the line's noise floor
     (so babble, a TV or the VAD's own hang-over after a cough add nothing)."""
+    gap_ms: int = 120
+    """An unvoiced gap this long ends a stretch of voiced sound (see ``VoicedMeter``)."""
 
     def __post_init__(self) -> None:
         if self.max_burst_ms < 0:
@@ -85,26 +87,31 @@ def is_nothing(text: str, lang: str) -> bool:
 
 
 class VoicedMeter:
-    """Counts the voiced time of the caller's current utterance, frame by frame (see ``BargeInRule.margin_db``)."""
+    """Counts the caller's voiced time (see ``BargeInRule.margin_db``) over one stretch of sound: unvoiced gaps
+    shorter than ``gap_ms`` (between syllables) are bridged, a longer one starts a new stretch, so scattered
+    voiced frames of a TV or babble do not add up with a cough into "speech"."""
 
-    def __init__(self, margin_db: float, frame_ms: int) -> None:
+    def __init__(self, margin_db: float, frame_ms: int, gap_ms: int) -> None:
         self._margin_db = margin_db
         self._frame_ms = frame_ms
-        self._run_ms = 0
+        self._gap_ms = gap_ms
+        self._unvoiced_ms = 0
         self.voiced_ms = 0
-        """Voiced time of the utterance in progress (or of the speech run before it started)."""
+        """Voiced time of the current stretch."""
+        self.peak_ms = 0
+        """The longest stretch since ``start()`` (the caller's utterance began)."""
 
-    def frame(self, speech: bool, above_floor_db: float | None, in_utterance: bool) -> None:
-        """Take one frame: the VAD's decision, its level over the noise floor (None: no gate), and whether an
-        utterance is in progress."""
-        voiced = speech and (above_floor_db is None or above_floor_db >= self._margin_db)
-        if in_utterance:
-            self.voiced_ms += self._frame_ms if voiced else 0
-        elif speech:
-            self._run_ms += self._frame_ms if voiced else 0
-        else:
-            self._run_ms = 0
+    def frame(self, speech: bool, above_floor_db: float | None) -> None:
+        """Take one frame: the VAD's decision and the frame's level over the noise floor (None: no gate)."""
+        if speech and (above_floor_db is None or above_floor_db >= self._margin_db):
+            self.voiced_ms += self._frame_ms
+            self._unvoiced_ms = 0
+            self.peak_ms = max(self.peak_ms, self.voiced_ms)
+            return
+        self._unvoiced_ms += self._frame_ms
+        if self._unvoiced_ms >= self._gap_ms:
+            self.voiced_ms = 0
 
     def start(self) -> None:
-        """An utterance started: it has the voiced time of the run that started it."""
-        self.voiced_ms, self._run_ms = self._run_ms, 0
+        """An utterance started: its peak counts from the current stretch."""
+        self.peak_ms = self.voiced_ms

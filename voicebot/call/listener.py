@@ -95,8 +95,8 @@ class Listener:
         self._preroll = PreRoll(config.pre_roll_ms)
         self._barge_in_min_ms = self._settings.barge_in_min_ms
         self._rule = BargeInRule(self._settings.barge_in_max_burst_ms, self._settings.barge_in_duck,
-                                 self._settings.barge_in_margin_db)
-        self._voiced = VoicedMeter(self._rule.margin_db, FRAME_MS)
+                                 self._settings.barge_in_margin_db, self._settings.barge_in_gap_ms)
+        self._voiced = VoicedMeter(self._rule.margin_db, FRAME_MS, self._rule.gap_ms)
         self._lang = context.lang
         self._overlap = False
         """The current utterance began while the bot was speaking."""
@@ -201,7 +201,7 @@ class Listener:
             self._segmenter.reset_timeout()  # no-input counts from when the bot stopped talking
         speech = self._vad.is_speech(frame)
         was_in_speech = self._segmenter.in_speech
-        self._voiced.frame(speech, self._vad.above_floor_db, was_in_speech)
+        self._voiced.frame(speech, self._vad.above_floor_db)
         self._follow_expect()
         event = self._segmenter.process(FRAME_MS, speech)
         if isinstance(event, Started):
@@ -224,7 +224,7 @@ class Listener:
 
     async def _on_started(self, event: Started) -> None:
         self._overlap = self._barged = False
-        self._voiced.start()  # with the voiced frames of the run that started it
+        self._voiced.start()
         if self._speaker.speaking:
             if self._speaker.spoken_ms < self._barge_in_min_ms:
                 # Too early to be a barge-in (echo of our own first syllables, a cough): forget this start.
@@ -254,7 +254,7 @@ class Listener:
         await self._record.emit(UserStoppedSpeaking(self._call_time(event.end_ms)))
         transcript = await self._stream.finish()
         text = transcript.text.strip()
-        overlap, barged, voiced = self._overlap, self._barged, self._voiced.voiced_ms
+        overlap, barged, voiced = self._overlap, self._barged, self._voiced.peak_ms
         self._overlap = self._barged = False
         self._speaker.duck(False)
         if barged and is_nothing(text, self._lang):
