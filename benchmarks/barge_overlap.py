@@ -173,18 +173,23 @@ class Outcome:
 
     @property
     def stop_latency_ms(self) -> int | None:
-        """Return onset-to-stop time."""
-        return None if self.stopped_at_ms is None else self.stopped_at_ms - self.fixture.onset_ms
+        """Return onset-to-stop time (None when not stopped, or stopped by the noise before the onset)."""
+        return None if self.stopped_at_ms is None or self.noise_stop else self.stopped_at_ms - self.fixture.onset_ms
+
+    @property
+    def noise_stop(self) -> bool:
+        """Return True when the line noise stopped the bot before the event began."""
+        return self.stopped_at_ms is not None and self.stopped_at_ms <= self.fixture.onset_ms
 
     @property
     def false_barge_in(self) -> bool:
-        """Return True when a sound that is no interruption stopped the bot (and was not taken back)."""
-        return not self.fixture.interrupts and self.stopped_at_ms is not None
+        """Return True when the bot was stopped on a fixture with no interruption, or by the noise before one."""
+        return self.stopped_at_ms is not None and (not self.fixture.interrupts or self.noise_stop)
 
     @property
     def missed(self) -> bool:
-        """Return True when a real interruption did not stop the bot."""
-        return self.fixture.interrupts and self.stopped_at_ms is None
+        """Return True when a real interruption did not stop the bot (a stop by the noise before it is no catch)."""
+        return self.fixture.interrupts and (self.stopped_at_ms is None or self.noise_stop)
 
 
 async def play(
