@@ -46,6 +46,10 @@ class VoiceActivityDetector(Protocol):
     def is_speech(self, frame: AudioFrame) -> bool:
         """Return True if the 20 ms frame holds speech."""
 
+    @property
+    def above_floor_db(self) -> float | None:
+        """Return how far the frame last judged was above the line's noise floor (None: the VAD does not know)."""
+
 
 class Recognizer(Protocol):
     """A speech recogniser engine shared by all calls of a process."""

@@ -72,6 +72,12 @@ class WebRtcVad:
         self.noise_margin_db = noise_margin_db
         self._vad = webrtcvad.Vad(aggressiveness)
         self._floor = NoiseFloor()
+        self._above_floor_db: float | None = None
+
+    @property
+    def above_floor_db(self) -> float | None:
+        """Return the last frame's level over the tracked noise floor (None before any signal)."""
+        return self._above_floor_db
 
     def is_speech(self, frame: AudioFrame) -> bool:
         """Return True when the frame holds speech."""
@@ -92,4 +98,5 @@ class WebRtcVad:
             return speech
         level = frame_level_db(frame.pcm)
         floor = self._floor.update(level, len(frame.pcm) / 2 / frame.rate * 1000)
+        self._above_floor_db = None if floor is None else level - floor
         return speech and (floor is None or level >= floor + self.noise_margin_db)

@@ -10,6 +10,8 @@ Directives travel from Rasa as ``custom`` payloads on bot messages:
 * ``{"expect": "number"}`` / ``{"expect": "yes_no"}``: what kind of answer the bot just asked for
 * ``{"asked": "location"}``: which field the bot just asked for (else the tracker's ``requested_slot``)
 * ``{"intent": "...", "faq_topic": "...", "slots": {...}}``: what the engine understood (records and QA)
+* ``{"interruptible": false}``: caller speech must not cut the text of the same response (Rasa sends a response's
+  text, then its custom payload: the flag marks the utterance just before it); a key press still does
 """
 
 from __future__ import annotations
@@ -79,6 +81,9 @@ class BotTurn:
     asked: str | None = None
     """The field the bot just asked for (``location``, ``callback_phone``, ``complaint_confirmed``...): a custom
     payload ``{"asked": NAME}``, else the dialogue's ``requested_slot``; ``None`` when it asked for nothing."""
+    uninterruptible: tuple[int, ...] = ()
+    """Indexes into ``utterances`` of those caller speech must not cut (read-backs of numbers, legal notices):
+    a custom payload ``{"interruptible": false}`` after the text."""
 
 
 class DialogueEngine(Protocol):

@@ -6,7 +6,8 @@ of messages, each with ``text`` and/or ``custom``. Custom payloads carry:
 * directives (``{"directive": "handoff" | "file_ticket" | "ticket_status" | "hangup", ...}``, see ``dialogue.base``),
 * ``{"expect": "number" | "yes_no"}`` after a question wanting digits or a yes/no,
 * ``{"faq_topic": "faq/<topic>"}`` on FAQ answers (right after the answer's text message: the answer is the last
-  utterance before it; the bot speaks the knowledge base's current text for the topic instead).
+  utterance before it; the bot speaks the knowledge base's current text for the topic instead),
+* ``{"interruptible": false}`` on responses caller speech must not cut (it marks the text just before it).
 
 The caller's intent and the slots come from ``GET {url}/conversations/{id}/tracker?include_events=AFTER_RESTART``
 (a few ms on the local server, needs ``rasa run --enable-api``; the intent is read from the last ``user`` event
@@ -68,6 +69,7 @@ def parse_messages(messages: Any) -> BotTurn:
     faq_topic: str | None = None
     faq_index: int | None = None
     asked: str | None = None
+    held: list[int] = []
     for message in messages:
         if not isinstance(message, dict):
             raise DialogueError("rasa-bad-response", f"expected a message object, got {message!r}")
@@ -84,8 +86,10 @@ def parse_messages(messages: Any) -> BotTurn:
                 faq_topic = str(custom["faq_topic"])
                 faq_index = len(utterances) - 1 if utterances else None
             asked = custom.get("asked", asked)
+            if custom.get("interruptible") is False and utterances and len(utterances) - 1 not in held:
+                held.append(len(utterances) - 1)
     return BotTurn(tuple(utterances), tuple(directives), expect=expect, faq_topic=faq_topic, asked=asked,
-                   faq_index=faq_index)
+                   uninterruptible=tuple(held), faq_index=faq_index)
 
 
 def tracker_state(tracker: Any) -> tuple[str | None, dict[str, Any], str | None]:

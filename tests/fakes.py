@@ -29,11 +29,17 @@ def tone(ms: int, rate: int = 8000, freq: float = 440.0, level: float = 0.3) -> 
 
 
 class EnergyVad:
-    """A VAD that calls any frame louder than -40 dBFS speech (deterministic for tones)."""
+    """A VAD that calls any frame louder than -40 dBFS speech (deterministic for tones); it tracks no noise floor."""
+
+    above_floor_db: float | None = None
 
     def is_speech(self, frame: AudioFrame) -> bool:
         """Return True for loud frames."""
         return rms_dbfs(frame.pcm) > -40.0
+
+
+PARTIAL_AFTER_FRAMES = 10
+"""Frames a ``ScriptedStream`` is fed before its partial shows the utterance's text."""
 
 
 class ScriptedStream:
@@ -49,14 +55,18 @@ class ScriptedStream:
         self._frames += 1
 
     def partial(self) -> Transcript:
-        """Return nothing partial."""
-        return Transcript("", False)
+        """Return the next scripted text once 200 ms were fed (a recogniser that caught the first word).
+
+        A script entry ``"partial|final"`` shows ``partial`` while the utterance goes on and ends as ``final``.
+        """
+        words = self._texts[0].split("|")[0] if self._texts and self._frames >= PARTIAL_AFTER_FRAMES else ""
+        return Transcript(words, False)
 
     async def finish(self) -> Transcript:
         """Return the next scripted text."""
         self._fed.append(self._frames)
         self._frames = 0
-        text = self._texts.pop(0) if self._texts else ""
+        text = self._texts.pop(0).split("|")[-1] if self._texts else ""
         return Transcript(text, True, 0.9)
 
     async def aclose(self) -> None:

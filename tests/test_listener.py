@@ -10,7 +10,8 @@ from asr.base import Transcript
 from voicebot.audio import AudioFrame
 from voicebot.call.call_context import CallContext
 from voicebot.call.call_runner import file_line_info
-from voicebot.call.listener import CallerInput, Heard, HungUp, Listener, Pressed, Silent
+from voicebot.call.caller_input import CallerInput, Heard, HungUp, Pressed, Silent
+from voicebot.call.listener import Listener
 from voicebot.events import CallRecord, UserStoppedSpeaking
 from voicebot.lines.line import Dtmf
 from voicebot.runtime.clock import RealClock
@@ -38,6 +39,10 @@ class SilentBot:
 
     speaking = False
     spoken_ms = 0
+    interruptible = True
+
+    def duck(self, on: bool) -> None:
+        pass
 
     async def interrupt(self) -> bool:
         return False

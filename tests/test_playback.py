@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from voicebot.audio import AudioFrame
+from voicebot.audio import AudioFrame, rms_dbfs
 from voicebot.call.call_context import CallContext
 from voicebot.call.call_runner import file_line_info
 from voicebot.call.playback import SayEnd, Speaker
@@ -65,3 +65,44 @@ async def test_a_barge_in_is_interrupted() -> None:
     await asyncio.wait_for(line.playing.wait(), 1.0)
     assert await bot.interrupt()
     assert (await asyncio.wait_for(saying, 1.0)).end is SayEnd.INTERRUPTED
+
+
+class RecordingLine(CountingLine):
+    """A line that keeps the frames it is sent."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.frames: list[AudioFrame] = []
+        self._wanted = 0
+        self._reached = asyncio.Event()
+
+    async def send(self, frame: AudioFrame) -> None:
+        await super().send(frame)
+        self.frames.append(frame)
+        if len(self.frames) >= self._wanted:
+            self._reached.set()
+
+    async def until(self, count: int) -> None:
+        """Wait until ``count`` frames were sent."""
+        self._wanted = count
+        self._reached.clear()
+        if len(self.frames) < count:
+            await asyncio.wait_for(self._reached.wait(), 5.0)
+
+
+async def test_an_interrupted_utterance_says_where_to_resume_and_ducking_turns_it_down() -> None:
+    line = RecordingLine()
+    bot = Speaker(CallContext(line, "zh-CN", RealClock(), CallRecord("c1"), SessionSettings()), ToneSynth())
+    text = "第一句。" + "第二句很长很长很长很长很长很长很长很长很长很长。"
+    saying = asyncio.create_task(bot.say(text, interruptible=False))
+    await asyncio.wait_for(line.playing.wait(), 1.0)
+    assert bot.speaking and not bot.interruptible
+    loud = rms_dbfs(line.frames[-1].pcm)
+    bot.duck(True)
+    await line.until(len(line.frames) + 2)
+    assert rms_dbfs(line.frames[-1].pcm) < loud - 6  # turned down by about 9 dB
+    await line.until(40)  # 800 ms: well into the second sentence (~60 ms per character)
+    assert await bot.interrupt()  # a key press: stops even a prompt speech may not cut
+    said = await asyncio.wait_for(saying, 1.0)
+    assert said.end is SayEnd.INTERRUPTED and said.rest == "第二句很长很长很长很长很长很长很长很长很长很长。"
+    assert bot.interruptible  # nothing playing

@@ -52,7 +52,7 @@ async def test_real_session_over_sip() -> None:
     records: list[CallRecord] = []
     tickets = MemoryTickets()
     dialogue = ScriptedDialogue([say("好的，请您详细描述一下您要反映的问题，我们会认真记录并尽快处理。")])
-    engines = Engines({"zh-CN": ScriptedRecognizer(["我要投诉噪音"])}, ToneSynth(ms_per_char=120), dialogue,
+    engines = Engines({"zh-CN": ScriptedRecognizer(["我要投诉噪音", "等一下"])}, ToneSynth(ms_per_char=120), dialogue,
                       tickets, EnergyVad, agent_target="sip:agents@127.0.0.1")
     settings = test_settings(agent_uri="sip:agents@127.0.0.1")
 

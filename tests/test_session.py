@@ -75,7 +75,7 @@ async def test_faq_turn_then_goodbye_resolves_the_call() -> None:
     assert [(e.waited_ms, e.end_reason) for e in record.of(UserStoppedSpeaking)] == [(560, "no-words")] * 2
 
 
-async def test_barge_in_stops_the_bot_within_200_ms() -> None:
+async def test_barge_in_stops_the_bot_within_500_ms_of_speech_onset() -> None:
     long_answer = "这是一个很长的回答" * 10  # 90 chars -> 5.4 s of audio
     dialogue = ScriptedDialogue([say(long_answer), say("好的", directives=[Hangup()])])
     call = await run_file_call(
@@ -92,7 +92,7 @@ async def test_barge_in_stops_the_bot_within_200_ms() -> None:
     stop = next(e for e in record.of(BotStoppedSpeaking) if e.interrupted)
     caller_start = record.of(UserStartedSpeaking)[-1].at_ms
     assert 1000 <= caller_start - started <= 1100
-    assert stop.at_ms - caller_start <= 200, (caller_start, stop.at_ms)
+    assert 300 <= stop.at_ms - caller_start <= 500, (caller_start, stop.at_ms)  # > 300 ms voiced, then words
     # The bot's audio really stopped on the line: no bot samples between the barge-in and the next reply.
     bot = call.line.bot_audio()
     cut = (stop.at_ms + 40) * 8 * 2

@@ -115,6 +115,11 @@ class BargeIn(CallEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class BargeInRetracted(CallEvent):
+    """The speech that stopped the bot ended with no words (or backchannels only): the bot resumes."""
+
+
+@dataclass(frozen=True, slots=True)
 class NoInput(CallEvent):
     """The caller said nothing for the no-input timeout."""
 

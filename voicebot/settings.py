@@ -109,6 +109,15 @@ class SessionSettings:
     """Re-prompts before the bot ends the call politely."""
     barge_in_min_ms: int = 300
     """The bot must have spoken this long before caller speech interrupts it (echo and noise guard)."""
+    barge_in_max_burst_ms: int = 300
+    """Caller sound over the bot voiced this long or less never stops it (coughs, "嗯"); longer sound stops it
+    once the recogniser has words that are not a backchannel (``voicebot/call/barge_in.py``)."""
+    barge_in_margin_db: float = 14.0
+    """Caller frames count as voiced for barge-in only this far above the line's noise floor."""
+    barge_in_gap_ms: int = 120
+    """An unvoiced gap this long ends a stretch of caller sound (scattered noise does not add up to speech)."""
+    barge_in_duck: bool = True
+    """Turn the bot down while caller sound over it is not yet known to be a barge-in."""
     max_call_s: int = 900
     """Hard limit on a call's length."""
     dialogue_timeout_s: float = 6.0

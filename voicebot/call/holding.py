@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from voicebot.call.listener import CallerInput, Heard, HungUp, Lost, Pressed
+from voicebot.call.caller_input import CallerInput, Heard, HungUp, Lost, Pressed
 from voicebot.call.playback import SayResult, Speaker
-from voicebot.call.prompts import prompt, status_words
+from voicebot.call.prompts import interruptible, prompt, status_words
 from voicebot.errors import VoicebotError
 from voicebot.events import CallRecord, ErrorOccurred, TransferAttempted
 from voicebot.handoff.base import QueueSpot, WaitingQueue
@@ -132,11 +132,13 @@ class Holding:
         """An agent took the ticket out of the queue without claiming it: tell the caller; return the outcome."""
         status = await self._queue.status(number)
         if status == "callback_due":  # the agent chose to call back
-            await self._speaker.say(prompt("callback_registered", self._lang, number=number))
+            await self._speaker.say(prompt("callback_registered", self._lang, number=number),
+                                    interruptible("callback_registered"))
             return "callback"
         if status == "resolved":  # handled without a conversation (a duplicate, already done)
             await self._speaker.say(prompt("ticket_status", self._lang, number=number,
-                                           status=status_words("resolved", self._lang)))  # fmt: skip
+                                           status=status_words("resolved", self._lang)),
+                                    interruptible("ticket_status"))  # fmt: skip
             await self._speaker.say(prompt("goodbye", self._lang))
             return "handoff"
         return None
@@ -164,13 +166,15 @@ class Holding:
             await self.register_callback(number)
             return True
         changed.clear()  # the requeue's own change is no news; the next claim cuts the apology short
-        await self._say_until(prompt("transfer_failed", self._lang, number=number), number, changed)
+        await self._say_until(prompt("transfer_failed", self._lang, number=number), number, changed,
+                              interruptible("transfer_failed"))
         return False
 
     async def _after_hours(self, number: str, now: datetime, inbox: asyncio.Queue[CallerInput]) -> str:
         opens = self._queue.next_open(now)
         when = spoken_time(opens, self._lang) if opens else ""
-        await self._speaker.say(prompt("agents_closed", self._lang, when=when, number=number))
+        await self._speaker.say(prompt("agents_closed", self._lang, when=when, number=number),
+                                interruptible("agents_closed"))
         item = await self._next_input(inbox, CLOSED_ANSWER_MS)
         if isinstance(item, (Heard, Pressed)) and wants_callback(item):
             await self.register_callback(number)
@@ -186,11 +190,12 @@ class Holding:
         except VoicebotError as err:
             await self._record.emit(ErrorOccurred(int(self._clock.now_ms()), err.code, err.message))
         if announce:
-            await self._speaker.say(prompt("callback_registered", self._lang, number=number))
+            await self._speaker.say(prompt("callback_registered", self._lang, number=number),
+                                    interruptible("callback_registered"))
 
-    async def _say_until(self, text: str, number: str, changed: asyncio.Event) -> None:
+    async def _say_until(self, text: str, number: str, changed: asyncio.Event, may_cut: bool = True) -> None:
         """Speak ``text``, stopping at once if an agent claims ticket ``number`` meanwhile."""
-        speaking = asyncio.ensure_future(self._speaker.say(text))
+        speaking = asyncio.ensure_future(self._speaker.say(text, may_cut))
         try:
             while not speaking.done():
                 watching = asyncio.ensure_future(changed.wait())

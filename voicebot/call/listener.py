@@ -5,17 +5,19 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from dataclasses import dataclass
 from typing import Protocol
 
 from asr.base import RecognizerStream, VoiceActivityDetector
 from asr.segmenter import Ended, PreRoll, Segmenter, Started, TimedOut
 from voicebot.audio import FRAME_MS, AudioFrame
+from voicebot.call.barge_in import BargeAction, BargeInRule, Overlap, VoicedMeter, decide, is_nothing
 from voicebot.call.call_context import CallContext
+from voicebot.call.caller_input import CallerInput, Failed, Heard, HungUp, Lost, Pressed, Retracted, Silent
 from voicebot.call.turn_end import segmenter_config, turn_end
-from voicebot.errors import AsrError, VoicebotError
+from voicebot.errors import AsrError
 from voicebot.events import (
     BargeIn,
+    BargeInRetracted,
     DtmfReceived,
     ErrorOccurred,
     PartialTranscript,
@@ -33,53 +35,6 @@ PARTIAL_EVERY_FRAMES = 10
 """Publish a partial transcript every 200 ms of speech (softphone display)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Heard:
-    """The caller said something (final transcript)."""
-
-    text: str
-    """What was recognised."""
-    confidence: float
-    """Recogniser confidence."""
-
-
-@dataclass(frozen=True, slots=True)
-class Pressed:
-    """The caller keyed a digit string (ended by # or a pause); ``"0"`` alone asks for a person."""
-
-    digits: str
-    """The keys, without the closing #."""
-
-
-@dataclass(frozen=True, slots=True)
-class Silent:
-    """The caller said nothing for the no-input timeout."""
-
-
-@dataclass(frozen=True, slots=True)
-class HungUp:
-    """The caller hung up."""
-
-
-@dataclass(frozen=True, slots=True)
-class Lost:
-    """The line went dead without a hang-up: no frame at all for the media timeout (the caller vanished)."""
-
-    silent_ms: int
-    """How long nothing arrived."""
-
-
-@dataclass(frozen=True, slots=True)
-class Failed:
-    """Listening failed (the recogniser raised): the caller must hear an apology and reach a person."""
-
-    error: VoicebotError
-    """What went wrong."""
-
-
-CallerInput = Heard | Pressed | Silent | HungUp | Lost | Failed
-
-
 class BotVoice(Protocol):
     """What the listener may ask of the bot's speaker: is it talking, for how long; stop it; the line is gone."""
 
@@ -90,6 +45,13 @@ class BotVoice(Protocol):
     @property
     def spoken_ms(self) -> int:
         """Return how long the current utterance has played."""
+
+    @property
+    def interruptible(self) -> bool:
+        """Return False while an utterance that caller speech must not cut is playing."""
+
+    def duck(self, on: bool) -> None:
+        """Turn the current utterance down (``on``) or back up."""
 
     async def interrupt(self) -> bool:
         """Stop the current utterance at once; True if one was playing."""
@@ -130,6 +92,14 @@ class Listener:
         self._turn_end = turn_end(self._settings, context.lang)
         self._preroll = PreRoll(config.pre_roll_ms)
         self._barge_in_min_ms = self._settings.barge_in_min_ms
+        self._rule = BargeInRule(self._settings.barge_in_max_burst_ms, self._settings.barge_in_duck,
+                                 self._settings.barge_in_margin_db, self._settings.barge_in_gap_ms)
+        self._voiced = VoicedMeter(self._rule.margin_db, FRAME_MS, self._rule.gap_ms)
+        self._lang = context.lang
+        self._overlap = False
+        """The current utterance began while the bot was speaking."""
+        self._barged = False
+        """The current utterance stopped the bot."""
         self._digits = ""
         self._last_digit_ms = 0.0
         self._speech_frames = 0
@@ -232,6 +202,7 @@ class Listener:
             self._segmenter.reset_timeout()  # no-input counts from when the bot stopped talking
         speech = self._vad.is_speech(frame)
         was_in_speech = self._segmenter.in_speech
+        self._voiced.frame(speech, self._vad.above_floor_db)
         self._follow_expect()
         self._adapt_end(speech)
         event = self._segmenter.process(FRAME_MS, speech)
@@ -249,6 +220,7 @@ class Listener:
             if self._segmenter.in_speech:
                 await self._feed(frame)
                 await self._publish_partial()
+                await self._judge_overlap()
         else:
             self._preroll.push(frame)
 
@@ -261,19 +233,34 @@ class Listener:
             self._segmenter.reconfigure(dataclasses.replace(self._segmenter.config, end_silence_ms=hold))
 
     async def _on_started(self, event: Started) -> None:
+        self._overlap = self._barged = False
+        self._voiced.start()
         if self._speaker.speaking:
             if self._speaker.spoken_ms < self._barge_in_min_ms:
                 # Too early to be a barge-in (echo of our own first syllables, a cough): forget this start.
                 self._segmenter = Segmenter(self._segmenter.config, self._segmenter.now_ms)
                 return
-            if await self._speaker.interrupt():
-                await self._record.emit(BargeIn(int(self._clock.now_ms())))
+            self._overlap = True  # barge-in or not: decided frame by frame from here (_judge_overlap)
         await self._record.emit(UserStartedSpeaking(self._call_time(event.at_ms)))
         self._speech_frames = 0
         if self._turn_end is not None:
             self._turn_end.started()
         for buffered in self._preroll.drain():
             await self._feed(buffered)
+
+    async def _judge_overlap(self) -> None:
+        """While the caller's utterance overlaps the bot: keep it talking, turn it down, or stop it."""
+        if not self._overlap or self._barged or not self._speaker.speaking:
+            return
+        voiced = self._voiced.voiced_ms
+        partial = self._stream.partial().text if voiced > self._rule.max_burst_ms else ""
+        action = decide(Overlap(voiced, partial, self._speaker.interruptible, self._lang), self._rule)
+        if action is BargeAction.STOP:
+            self._barged = True
+            if await self._speaker.interrupt():
+                await self._record.emit(BargeIn(int(self._clock.now_ms())))
+        else:
+            self._speaker.duck(action is BargeAction.DUCK)
 
     async def _on_ended(self, event: Ended) -> None:
         waited = 0 if event.truncated else self._segmenter.now_ms - event.end_ms
@@ -282,6 +269,19 @@ class Listener:
         await self._record.emit(UserStoppedSpeaking(self._call_time(event.end_ms), waited, reason))
         transcript = await self._stream.finish()
         text = transcript.text.strip()
+        overlap, barged, voiced = self._overlap, self._barged, self._voiced.peak_ms
+        self._overlap = self._barged = False
+        self._speaker.duck(False)
+        if barged and is_nothing(text, self._lang):
+            log.debug("call %s: the barge-in was nothing: the bot resumes", self._record.call_id)
+            await self._record.emit(BargeInRetracted(int(self._clock.now_ms())))
+            await self._inbox.put(Retracted())
+            return
+        if overlap and not barged and self._speaker.speaking and (
+            voiced <= self._rule.max_burst_ms or is_nothing(text, self._lang)
+        ):
+            log.debug("call %s: backchannel or noise over the bot, not a turn", self._record.call_id)
+            return
         if not text:
             log.debug("call %s: utterance with no words (noise)", self._record.call_id)
             return

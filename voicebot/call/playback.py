@@ -7,9 +7,12 @@ import enum
 import logging
 from dataclasses import dataclass
 
+import numpy as np
+
 from tts.base import CachingSynthesizer, Synthesizer
-from voicebot.audio import FRAME_MS, Clip, split_frames
+from voicebot.audio import FRAME_MS, AudioFrame, Clip, split_frames
 from voicebot.call.call_context import CallContext
+from voicebot.call.resume import resume_text
 from voicebot.errors import TtsError
 from voicebot.events import BotAboutToSpeak, BotStartedSpeaking, BotStoppedSpeaking, ErrorOccurred
 from voicebot.lines.line import played_out
@@ -38,6 +41,9 @@ class SayResult:
     """How it ended."""
     error: TtsError | None = None
     """The synthesis failure, when ``end`` is ``FAILED``."""
+    rest: str = ""
+    """When ``INTERRUPTED``: the text from the start of the sentence that was cut (what to replay if the
+    interruption turns out to be nothing)."""
 
     @property
     def finished(self) -> bool:
@@ -46,12 +52,25 @@ class SayResult:
 
 
 FINISHED = SayResult(SayEnd.FINISHED)
-INTERRUPTED = SayResult(SayEnd.INTERRUPTED)
 HUNG_UP = SayResult(SayEnd.HUNG_UP)
 
 
+DUCK_GAIN = 0.35
+"""Bot volume while ducked (about -9 dB): the caller may be starting to talk."""
+
+
+def scaled(frame: AudioFrame, gain: float) -> AudioFrame:
+    """Return ``frame`` with its samples multiplied by ``gain``."""
+    samples = np.frombuffer(frame.pcm, dtype="<i2").astype(np.float32) * gain
+    return AudioFrame(samples.astype("<i2").tobytes(), frame.rate, frame.timestamp_ms)
+
+
 class Speaker:
-    """Plays bot utterances for one call; ``interrupt()`` stops the current one within a frame."""
+    """Plays bot utterances for one call; ``interrupt()`` stops the current one within a frame.
+
+    ``duck()`` turns the utterance playing down (and back up) while the listener decides whether the caller's
+    sound is a barge-in; an utterance said with ``interruptible=False`` tells the listener not to cut it.
+    """
 
     def __init__(self, context: CallContext, synth: Synthesizer) -> None:
         self._line = context.line
@@ -66,6 +85,8 @@ class Speaker:
         self._frames_sent = 0
         self._line_closed = False
         self._stop_requested = False
+        self._interruptible = True
+        self._ducked = False
 
     async def line_closed(self) -> None:
         """The caller hung up: stop now and make every later ``say`` return at once."""
@@ -84,8 +105,20 @@ class Speaker:
         """Return how long the current utterance has played."""
         return self._frames_sent * FRAME_MS if self.speaking else 0
 
-    async def say(self, text: str) -> SayResult:
-        """Speak ``text``; return whether it played to the end, was interrupted, met a hang-up or failed."""
+    @property
+    def interruptible(self) -> bool:
+        """Return False while an utterance that must play to the end is playing (a read-back, a legal notice)."""
+        return self._interruptible or not self.speaking
+
+    def duck(self, on: bool) -> None:
+        """Turn the current utterance down (``on``) or back to full volume, from the next frame."""
+        self._ducked = on
+
+    async def say(self, text: str, interruptible: bool = True) -> SayResult:
+        """Speak ``text``; return whether it played to the end, was interrupted, met a hang-up or failed.
+
+        ``interruptible=False``: caller speech does not cut it (the listener asks); a key press still does.
+        """
         if self._line_closed:
             return HUNG_UP
         cached = isinstance(self._synth, CachingSynthesizer) and self._synth.is_cached(text, self._lang)
@@ -98,6 +131,7 @@ class Speaker:
         await self._record.emit(BotAboutToSpeak(int(self._clock.now_ms()), text=text))  # the softphone shows it
         self._frames_sent = 0
         self._stop_requested = False
+        self._interruptible, self._ducked = interruptible, False
         self._play_task = asyncio.create_task(self._play(clip, text, cached))
         try:
             await asyncio.wait([self._play_task])
@@ -108,9 +142,13 @@ class Speaker:
         if not interrupted and self._play_task.exception() is not None:
             raise self._play_task.exception()  # type: ignore[misc]
         await self._record.emit(BotStoppedSpeaking(int(self._clock.now_ms()), interrupted=interrupted))
+        self._ducked = False
         if not interrupted:
             return FINISHED
-        return HUNG_UP if self._line_closed else INTERRUPTED
+        if self._line_closed:
+            return HUNG_UP
+        total_ms = len(clip.pcm) // 2 * 1000 // clip.rate
+        return SayResult(SayEnd.INTERRUPTED, rest=resume_text(text, self._frames_sent * FRAME_MS, total_ms))
 
     async def interrupt(self) -> bool:
         """Stop the current utterance and flush audio queued on the far side; True if one was playing."""
@@ -129,7 +167,7 @@ class Speaker:
             await self._clock.sleep_until(start + index * FRAME_MS)
             if self._stop_requested:
                 raise asyncio.CancelledError  # the interrupt's cancel was swallowed by the line: stop anyway
-            await self._line.send(frame)
+            await self._line.send(scaled(frame, DUCK_GAIN) if self._ducked else frame)
             if self._recorder is not None:
                 self._recorder.bot(frame, self._turn.number_capture)
             if index == 0:

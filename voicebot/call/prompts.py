@@ -186,6 +186,13 @@ PROMPTS: dict[str, dict[str, str]] = {
     },
 }
 
+NOT_INTERRUPTIBLE: frozenset[str] = frozenset(
+    {"ticket_filed", "ticket_status", "ticket_unknown", "transfer_unavailable", "transfer_failed", "agents_closed",
+     "callback_registered", "recording_notice"}
+)
+"""Prompts caller speech does not cut (a key press still does): every read-back of a ticket number (the caller
+must hear it whole, and a "嗯" or "对" while writing it down must not stop it). Legal notices go here too."""
+
 STATUS_WORDS: dict[str, dict[str, str]] = {
     "new": {"zh-CN": "已受理", "en-US": "received"},
     "queued": {"zh-CN": "等待处理", "en-US": "waiting for an agent"},
@@ -202,6 +209,11 @@ def prompt(key: str, lang: str, **values: str) -> str:
     texts = PROMPTS[key]
     text = texts.get(lang) or texts["zh-CN"]
     return text.format(**values) if values else text
+
+
+def interruptible(key: str) -> bool:
+    """Return False for prompts caller speech must not cut (``NOT_INTERRUPTIBLE``)."""
+    return key not in NOT_INTERRUPTIBLE
 
 
 def status_words(status: str, lang: str) -> str:

@@ -14,10 +14,11 @@ from asr.base import Recognizer, VoiceActivityDetector
 from dialogue.base import DialogueEngine
 from tts.base import Synthesizer
 from voicebot.call.call_context import CallContext
+from voicebot.call.caller_input import CallerInput
 from voicebot.call.clocked import ClockedDialogue, ClockedQueue, ClockedStream, ClockedSynthesizer, ClockedTickets
 from voicebot.call.conversation import Conversation
 from voicebot.call.holding import Holding
-from voicebot.call.listener import CallerInput, Listener
+from voicebot.call.listener import Listener
 from voicebot.call.live_view import LineDisplay
 from voicebot.call.playback import Speaker
 from voicebot.call.satisfaction import Survey
