@@ -163,8 +163,8 @@ class Conversation:
             step = self._safety.step(reply.words)
             if step.advise or step.ask:
                 return await self._safe(step)
-        said = await self._say_all(tuple((text, False) for text in reply.texts))  # a ticket's status read back
-        if not said or reply.answer == "again" or reply.words is None:
+        spoken = await self._say_all(tuple((text, False) for text in reply.texts))  # a ticket's status read back
+        if not spoken or reply.answer == "again" or reply.words is None:
             return None
         return await self._safe(self._safety.step(reply.words))
 
