@@ -11,13 +11,13 @@ from dialogue.base import BotTurn, DialogueEngine, FileTicket, Handoff, Hangup, 
 from voicebot.call.call_context import CallContext
 from voicebot.call.caller_input import CallerInput, Failed, HungUp, Lost, Pressed, Retracted, Silent
 from voicebot.call.holding import Holding
-from voicebot.call.playback import SayEnd, SayResult, Speaker
+from voicebot.call.playback import Speaker
 from voicebot.call.prompts import interruptible, prompt
-from voicebot.call.resume import Cut
 from voicebot.call.safety import Kind, wants_human
 from voicebot.call.safety_check import Outgoing, SafetyCheck, SafetyStep
 from voicebot.call.ticket_desk import TicketDesk
 from voicebot.call.ticket_keeper import TicketSaving
+from voicebot.call.voice import BotVoice
 from voicebot.errors import AsrError, DialogueError, TtsError, VoicebotError
 from voicebot.events import BotReplied, ErrorOccurred, HandoffRequested, NoInput
 from voicebot.handoff.base import TicketStore
@@ -57,14 +57,13 @@ class Conversation:
         self._inbox: asyncio.Queue[CallerInput] | None = None
         self._no_input = 0
         self._failures = 0
-        self._unheard: TtsError | None = None  # a failed say still owed its apology (set only from say results)
         self._safety = SafetyCheck()
         self._recording = context.recording
         self._recorder = context.recorder
         self._keyed = False  # the caller keyed digits since the last bot turn (a number, perhaps)
         self._asked_number = False  # the last bot turn asked for a phone or ID number
         self._desk = TicketDesk(context, tickets)
-        self._cut: Cut | None = None  # resumed if the barge-in that made it turns out to be nothing
+        self._voice = BotVoice(speaker, context.lang)
 
     def _now(self) -> int:
         return int(self._clock.now_ms())
@@ -73,15 +72,15 @@ class Conversation:
         """Greet, then answer caller inputs until the call ends; return the outcome."""
         self._inbox = inbox
         if self._recording is not None and self._recorder is not None and self._recorder.active:
-            await self._say(self._recording.notice_text(self._lang), interruptible("recording_notice"))
+            await self._voice.say(self._recording.notice_text(self._lang), interruptible("recording_notice"))
         opening = await self._desk.opening()
         if opening:
-            await self._say_all(tuple((text, True) for text in opening))
+            await self._voice.say_all(tuple((text, True) for text in opening))
         else:
-            await self._say_prompt("greeting")
+            await self._voice.say_prompt("greeting")
         while True:
-            if self._unheard is not None:  # the caller heard nothing: apologise (cached audio) and hand off
-                unheard, self._unheard = self._unheard, None
+            unheard = self._voice.take_unheard()
+            if unheard is not None:  # the caller heard nothing: apologise (cached audio) and hand off
                 failed = await self._failed(unheard)
                 if failed is not None:
                     return failed
@@ -90,40 +89,19 @@ class Conversation:
             if outcome is not None:
                 return outcome
 
-    async def _say(self, text: str, may_cut: bool = True) -> SayResult:
-        """Speak ``text``; a synthesis failure is kept so that the apology comes before the next caller input
-        (after the rest of this turn's directives, which still run). A barge-in leaves a ``Cut`` to resume."""
-        said = await self._speaker.say(text, may_cut)
-        if said.error is not None:
-            self._unheard = said.error
-        self._cut = Cut(((said.rest, may_cut),)) if said.end is SayEnd.INTERRUPTED and said.rest else None
-        return said
-
-    async def _say_prompt(self, key: str, **values: str) -> SayResult:
-        return await self._say(prompt(key, self._lang, **values), interruptible(key))
-
-    async def _say_all(self, texts: tuple[tuple[str, bool], ...], turn: BotTurn | None = None) -> bool:
-        """Say ``(text, interruptible)`` in order; False (with the rest kept in the ``Cut``) on a barge-in."""
-        for index, (text, may_cut) in enumerate(texts):
-            if not (await self._say(text, may_cut)).finished:
-                if self._cut is not None:
-                    self._cut = Cut(self._cut.rest + texts[index + 1:], turn)
-                return False
-        return True
-
     async def _resume(self) -> str | None:
         """The barge-in was nothing (a cough, "嗯"): say the cut sentence again and go on with the turn."""
-        cut, self._cut = self._cut, None
+        cut = self._voice.take_cut()
         if cut is None:
             return None
-        if not await self._say_all(cut.rest, cut.turn):
+        if not await self._voice.say_all(cut.rest, cut.turn):
             return None
         return await self._apply(cut.turn) if cut.turn is not None else None
 
     async def _handle(self, item: CallerInput) -> str | None:
         if isinstance(item, Retracted):
             return await self._resume()
-        self._cut = None  # the caller took the turn: what was cut stays unsaid
+        self._voice.drop_cut()  # the caller took the turn: what was cut stays unsaid
         if isinstance(item, HungUp):
             return "abandoned"
         if isinstance(item, Lost):
@@ -134,9 +112,9 @@ class Conversation:
             self._no_input += 1
             await self._record.emit(NoInput(self._now(), count=self._no_input))
             if self._no_input > self._settings.max_no_input:
-                await self._say_prompt("goodbye_no_input")
+                await self._voice.say_prompt("goodbye_no_input")
                 return "no-input"
-            await self._say_prompt("reprompt")
+            await self._voice.say_prompt("reprompt")
             return None
         self._no_input = 0
         if isinstance(item, Pressed) and item.digits == "0":
@@ -163,7 +141,7 @@ class Conversation:
             step = self._safety.step(reply.words)
             if step.advise or step.ask:
                 return await self._safe(step)
-        spoken = await self._say_all(tuple((text, False) for text in reply.texts))  # a ticket's status read back
+        spoken = await self._voice.say_all(tuple((text, False) for text in reply.texts))  # a ticket's status read back
         if not spoken or reply.answer == "again" or reply.words is None:
             return None
         return await self._safe(self._safety.step(reply.words))
@@ -177,7 +155,7 @@ class Conversation:
             question = prompt("in_danger", self._lang)
             await self._record.emit(BotReplied(self._now(), (question,), asked="in_danger"))
             self._turn.expect, self._turn.asked = "yes_no", "in_danger"
-            await self._say(question)
+            await self._voice.say(question)
             return None
         return await self._send(step.send)
 
@@ -192,7 +170,7 @@ class Conversation:
         """Tell the caller the number at once, then that they can go on (an open form resumes) or reach a person."""
         texts = (prompt(f"emergency_{kind}" if kind else "emergency", self._lang), prompt("emergency_more", self._lang))
         await self._record.emit(BotReplied(self._now(), texts, "emergency"))
-        await self._say_all(tuple((text, True) for text in texts))  # a barge-in: the caller's words decide next
+        await self._voice.say_all(tuple((text, True) for text in texts))  # a barge-in: the caller's words decide next
 
     async def _ask_dialogue(self, text: str, safety: str) -> str | None:
         self._turn.thinking = True
@@ -215,7 +193,7 @@ class Conversation:
             # Rasa answers with nothing when a custom action fails (action server down): never leave dead air.
             return await self._failed(DialogueError("dialogue-empty-turn", "the dialogue engine said nothing"))
         texts = tuple((text, i not in turn.uninterruptible) for i, text in enumerate(turn.utterances))
-        if not await self._say_all(texts, turn):
+        if not await self._voice.say_all(texts, turn):
             return None  # the caller barged in: their new words decide what happens next (or it resumes)
         return await self._apply(turn)
 
@@ -269,7 +247,7 @@ class Conversation:
             await self.hand_off("ticket-store-failed", fields)
             return
         await self._record.add_ticket(self._now(), number, "complaint")
-        await self._say_prompt("ticket_filed", number=number)
+        await self._voice.say_prompt("ticket_filed", number=number)
 
     async def _register_callback(self, fields: dict[str, Any]) -> str:
         """The caller took the callback the dialogue offered (agents off duty): file it, give the number, end."""
@@ -281,8 +259,8 @@ class Conversation:
         await self._record.add_ticket(self._now(), number, "callback")
         if self._holding is not None:
             await self._holding.register_callback(number, announce=False)  # agents see it among callbacks due
-        await self._say_prompt("ticket_filed", number=number)
-        await self._say_prompt("goodbye")
+        await self._voice.say_prompt("ticket_filed", number=number)
+        await self._voice.say_prompt("goodbye")
         return "callback"
 
     async def _line_lost(self) -> str:
@@ -296,7 +274,7 @@ class Conversation:
         return "callback"
 
     async def _tell_status(self, number: str) -> None:
-        await self._say_all(tuple((text, False) for text in await self._desk.tell(number)))  # a ticket read-back
+        await self._voice.say_all(tuple((text, False) for text in await self._desk.tell(number)))  # a ticket read-back
 
     async def _failed(self, err: VoicebotError) -> str | None:
         log.warning("call %s: turn failed: %s", self._record.call_id, err)
@@ -305,7 +283,7 @@ class Conversation:
         if self._failures < self._settings.dialogue_failures_before_handoff:
             return None
         await self._speaker.say(prompt("apology", self._lang))  # pre-rendered: plays even when TTS is down
-        self._unheard = None  # the apology covers any failure still owed one
+        self._voice.take_unheard()  # the apology covers any failure still owed one
         reason = (
             "asr-failed"
             if isinstance(err, AsrError)
@@ -323,9 +301,9 @@ class Conversation:
         if number is not None:
             await self._record.add_ticket(self._now(), number, "handoff")
         if announce:
-            await self._say_prompt("handoff")
+            await self._voice.say_prompt("handoff")
         if self._holding is not None and number is not None and self._inbox is not None:
             return await self._holding.hold(number, self._inbox, self._agent_target)
         if not await self._line.transfer(self._agent_target):
-            await self._say_prompt("transfer_unavailable", number=number or "")
+            await self._voice.say_prompt("transfer_unavailable", number=number or "")
         return "handoff"
