@@ -9,12 +9,9 @@ that ``max_calls`` recorded calls take can be read off:
 from __future__ import annotations
 
 import argparse
-import contextlib
 import math
 import tempfile
 import time
-from collections.abc import AsyncIterator
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -23,30 +20,7 @@ from voicebot.audio import AudioFrame, split_frames
 from voicebot.recording.plan import RecordingPlan
 from voicebot.recording.recorder import CallRecorder
 from voicebot.recording.store import DirectoryStore
-
-
-class FrameClock:
-    """Call time set per frame (no sleeping: the benchmark measures the recorder alone)."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def now_ms(self) -> float:
-        """Return the frame's time."""
-        return self.now
-
-    async def sleep_until(self, t_ms: float) -> None:
-        """Jump there."""
-        self.now = max(self.now, t_ms)
-
-    @contextlib.asynccontextmanager
-    async def busy(self) -> AsyncIterator[None]:
-        """Nothing to hold."""
-        yield
-
-    def wall_now(self) -> datetime:
-        """Return the machine's time."""
-        return datetime.now().astimezone()
+from voicebot.runtime.clock import SteppedClock
 
 
 def main() -> None:
@@ -58,7 +32,7 @@ def main() -> None:
     frames: list[AudioFrame] = list(split_frames(samples, 8000))
     count = int(args.minutes * 60 * 50)
     with tempfile.TemporaryDirectory() as directory:
-        clock = FrameClock()
+        clock = SteppedClock()
         recorder = CallRecorder.start(RecordingPlan(DirectoryStore(Path(directory))), "bench", 8000, clock)
         began, wall = time.process_time(), time.perf_counter()
         for index in range(count):

@@ -6,38 +6,13 @@ import contextlib
 import stat
 import subprocess
 import wave
-from collections.abc import AsyncIterator, Iterator
-from datetime import datetime
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 from voicebot.recording.plan import RecordingPlan
 from voicebot.recording.store import DirectoryStore
-
-
-class StepClock:
-    """A clock the test moves by hand (implements ``voicebot.runtime.clock.Clock``)."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def now_ms(self) -> float:
-        """Return the time set by the test."""
-        return self.now
-
-    async def sleep_until(self, t_ms: float) -> None:
-        """Jump there."""
-        self.now = max(self.now, t_ms)
-
-    @contextlib.asynccontextmanager
-    async def busy(self) -> AsyncIterator[None]:
-        """Nothing to hold."""
-        yield
-
-    def wall_now(self) -> datetime:
-        """Return the machine's time."""
-        return datetime.now().astimezone()
 
 
 def channels(path: Path) -> tuple[int, list[np.ndarray]]:

@@ -10,12 +10,13 @@ import numpy as np
 import pytest
 
 from tests.fakes import tone
-from tests.recording_support import StepClock, channels, plan_in, sounds, tiny_disk
+from tests.recording_support import channels, plan_in, sounds, tiny_disk
 from voicebot.audio import AudioFrame, split_frames
 from voicebot.call.prompts import prompt
 from voicebot.errors import ConfigError
 from voicebot.recording.plan import recording_plan
 from voicebot.recording.recorder import CallRecorder
+from voicebot.runtime.clock import SteppedClock
 from voicebot.settings import RecordingSettings
 
 
@@ -24,7 +25,7 @@ def frames(freq: float, ms: int) -> list[AudioFrame]:
 
 
 def test_both_sides_are_time_aligned_stereo_caller_left_bot_right(tmp_path: Path) -> None:
-    clock = StepClock()
+    clock = SteppedClock()
     recorder = CallRecorder.start(plan_in(tmp_path), "call-1", 8000, clock)
     assert recorder.active and recorder.ref is not None
     part = Path(recorder.ref + ".part")
@@ -45,7 +46,7 @@ def test_both_sides_are_time_aligned_stereo_caller_left_bot_right(tmp_path: Path
 
 
 def test_a_number_being_given_is_silence_on_both_sides_never_the_audio(tmp_path: Path) -> None:
-    clock = StepClock()
+    clock = SteppedClock()
     recorder = CallRecorder.start(plan_in(tmp_path), "call-2", 8000, clock)
     caller = frames(1000, 2000)
     for index in range(100):
@@ -62,7 +63,7 @@ def test_a_number_being_given_is_silence_on_both_sides_never_the_audio(tmp_path:
 
 
 def test_caller_mode_is_mono_and_a_gap_in_the_line_is_kept_as_silence(tmp_path: Path) -> None:
-    clock = StepClock()
+    clock = SteppedClock()
     recorder = CallRecorder.start(plan_in(tmp_path, "caller"), "call-3", 8000, clock)
     caller = frames(1000, 400)
     for index in range(20):
@@ -79,7 +80,7 @@ def test_caller_mode_is_mono_and_a_gap_in_the_line_is_kept_as_silence(tmp_path: 
 
 
 def test_off_records_nothing(tmp_path: Path) -> None:
-    recorder = CallRecorder.start(None, "call-4", 8000, StepClock())
+    recorder = CallRecorder.start(None, "call-4", 8000, SteppedClock())
     recorder.caller(frames(1000, 20)[0])
     recorder.close()
     assert not recorder.active and recorder.ref is None and not recorder.missing and not any(tmp_path.iterdir())
@@ -87,7 +88,7 @@ def test_off_records_nothing(tmp_path: Path) -> None:
 
 def test_a_full_disk_stops_the_recording_deletes_the_part_and_says_missing(tmp_path: Path) -> None:
     with tiny_disk(tmp_path / "disk") as disk:
-        clock = StepClock()
+        clock = SteppedClock()
         recorder = CallRecorder.start(plan_in(disk), "call-5", 8000, clock)
         caller = frames(1000, 20)[0]
         for index in range(500):  # 10 s of stereo 8 kHz is 640 kB: far more than 64 kB

@@ -8,9 +8,10 @@ from pathlib import Path
 from tests import handoff_support as support
 from tests.fakes import tone
 from tests.handoff_support import Console, draft
-from tests.recording_support import StepClock, plan_in
+from tests.recording_support import plan_in
 from voicebot.audio import split_frames
 from voicebot.recording.recorder import CallRecorder
+from voicebot.runtime.clock import SteppedClock
 
 db_url = support.db_url
 console = support.console
@@ -18,7 +19,7 @@ console = support.console
 
 def record_call(directory: Path, call_id: str, seconds: int = 2, close: bool = True) -> str:
     """Record ``seconds`` of a 1 kHz caller with the real recorder; return the reference."""
-    clock = StepClock()
+    clock = SteppedClock()
     recorder = CallRecorder.start(plan_in(directory), call_id, 8000, clock)
     for index, frame in enumerate(split_frames(tone(seconds * 1000, 8000, freq=1000.0).pcm, 8000)):
         clock.now = index * 20.0

@@ -126,3 +126,28 @@ class VirtualClock:
     def _drop_cancelled(self) -> None:
         while self._sleepers and self._sleepers[0][2].done():
             heapq.heappop(self._sleepers)
+
+
+class SteppedClock:
+    """Time its owner sets frame by frame (``now``), with no waiting: for code driven one frame at a time
+    (a recorder fed by a benchmark or a test), where nothing sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def now_ms(self) -> float:
+        """Return the time last set."""
+        return self.now
+
+    async def sleep_until(self, t_ms: float) -> None:
+        """Jump there at once."""
+        self.now = max(self.now, t_ms)
+
+    @asynccontextmanager
+    async def busy(self) -> AsyncIterator[None]:
+        """Nothing to hold."""
+        yield
+
+    def wall_now(self) -> datetime:
+        """Return the machine's time."""
+        return datetime.now().astimezone()
