@@ -335,6 +335,9 @@ class FollowupSettings:
         if self.password or not self.password_file:
             return self.password
         return project_path(self.password_file).read_text(encoding="utf-8").strip()
+
+
+@dataclass(frozen=True, slots=True)
 class KnowledgeSettings:
     """The FAQ knowledge base's publishes: training a new Rasa model from drafts (docs/knowledge.md)."""
 
