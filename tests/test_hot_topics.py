@@ -23,7 +23,6 @@ from tests.handoff_support import PASSWORD, ManualNow
 from tests.hot_support import NOW, TODAY, ZONE, at, seed_month
 from tests.test_metrics import samples
 from tests.test_workorder_store import _upgrade_to
-from voicebot.engines import FAQ_FILE
 from voicebot.handoff.auth import AuthStore
 from voicebot.handoff.console import create_console_app
 from voicebot.handoff.db import MIGRATIONS_DIR
@@ -31,6 +30,7 @@ from voicebot.handoff.hot_labels import FAQ_TOPIC, OTHER, districts
 from voicebot.handoff.hot_metrics import HotTopicGauges
 from voicebot.handoff.hot_report import build_report
 from voicebot.handoff.store import SqlTicketStore
+from voicebot.knowledge.seed import FAQ_FILE
 from voicebot.runtime.metrics import CallMetrics
 from voicebot.settings import HandoffSettings, HotTopicSettings, Settings, WorkOrderSettings
 from voicebot.workorder.book import load_book
