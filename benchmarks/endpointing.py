@@ -180,6 +180,10 @@ class SilentBot:
 
     speaking = False
     spoken_ms = 0
+    interruptible = True
+
+    def duck(self, on: bool) -> None:
+        """Nothing playing to turn down."""
 
     async def interrupt(self) -> bool:
         return False

@@ -17,7 +17,7 @@ from voicebot.call.safety import Kind, wants_human
 from voicebot.call.safety_check import Outgoing, SafetyCheck, SafetyStep
 from voicebot.call.ticket_desk import TicketDesk
 from voicebot.call.ticket_keeper import TicketSaving
-from voicebot.call.voice import BotVoice
+from voicebot.call.voice import BotSpeech
 from voicebot.errors import AsrError, DialogueError, TtsError, VoicebotError
 from voicebot.events import BotReplied, ErrorOccurred, HandoffRequested, NoInput
 from voicebot.handoff.base import TicketStore
@@ -63,7 +63,7 @@ class Conversation:
         self._keyed = False  # the caller keyed digits since the last bot turn (a number, perhaps)
         self._asked_number = False  # the last bot turn asked for a phone or ID number
         self._desk = TicketDesk(context, tickets)
-        self._voice = BotVoice(speaker, context.lang)
+        self._voice = BotSpeech(speaker, context.lang)
 
     def _now(self) -> int:
         return int(self._clock.now_ms())

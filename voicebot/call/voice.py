@@ -1,6 +1,6 @@
 """What the bot says in a call: texts spoken through the ``Speaker``, with what a barge-in cut kept for a resume.
 
-The conversation decides what to say; ``BotVoice`` says it in order, stops at a barge-in (keeping the rest of the
+The conversation decides what to say; ``BotSpeech`` says it in order, stops at a barge-in (keeping the rest of the
 turn in a ``Cut``, resumed if the interruption turns out to be nothing) and keeps a synthesis failure, so that the
 apology comes before the next caller input.
 """
@@ -14,7 +14,7 @@ from voicebot.call.resume import Cut
 from voicebot.errors import TtsError
 
 
-class BotVoice:
+class BotSpeech:
     """The bot's side of one call's audio: says texts and prompts, remembers cuts and unheard failures."""
 
     def __init__(self, speaker: Speaker, lang: str) -> None:
