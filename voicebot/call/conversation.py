@@ -74,7 +74,9 @@ class Conversation:
         if self._recording is not None and self._recorder is not None and self._recorder.active:
             await self._voice.say(self._recording.notice_text(self._lang), interruptible("recording_notice"))
         opening = await self._desk.opening()
-        if opening:
+        if not inbox.empty():  # the caller keyed (or spoke) before the greeting began: answer that at once
+            self._desk.drop()
+        elif opening:
             await self._voice.say_all(tuple((text, True) for text in opening))
         else:
             await self._voice.say_prompt("greeting")
