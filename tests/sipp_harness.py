@@ -129,3 +129,16 @@ async def run_sipp(sip_port: int, scenario: Path, calls: int, capture_port: int,
     if errors.is_file():
         text += "\n" + errors.read_text(errors="replace")[-3000:]
     return int(process.returncode or 0), text
+
+
+async def sipp_phone(
+    scenario: Path, timeout_s: float, capture_port: int | None = None
+) -> tuple[int, asyncio.Task[tuple[int, str]]]:
+    """Start SIPp as the called phone (a UAS scenario on a port of its own) for one call and give it 0.5 s to
+    bind; return that port (where the INVITE goes) and the task ending with ``run_sipp``'s result."""
+    port = free_udp_port()
+    sipp = asyncio.create_task(run_sipp(port, scenario, calls=1, capture_port=capture_port or free_udp_port(),
+                                        timeout_s=timeout_s, local_port=port))
+    await asyncio.sleep(0.5)
+    return port, sipp
+

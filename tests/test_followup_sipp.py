@@ -4,7 +4,6 @@ stored on the 回访 row and in the ticket's history."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.handoff_support import db_url, draft, store  # noqa: F401  (fixtures)
-from tests.sipp_harness import DTMF_PCAP, free_udp_port, open_capture, render_scenario, run_sipp
+from tests.sipp_harness import DTMF_PCAP, open_capture, render_scenario, sipp_phone
 from tts.pyttsx3_synth import Pyttsx3Synthesizer
 from voicebot.followup.book import FollowupBook
 from voicebot.followup.rules import Policy
@@ -56,10 +55,7 @@ async def test_followup_call_stores_the_citizens_rating(store: SqlTicketStore, s
     scenario = render_scenario("followup_phone", tmp_path, user="hotline", password="trunk-secret",
                                dtmf_pcap=str(DTMF_PCAP).format(1), key_after_ms="9000")
     capture = await open_capture()
-    port = free_udp_port()
-    sipp = asyncio.create_task(run_sipp(port, scenario, calls=1, capture_port=capture.port, timeout_s=60,
-                                        local_port=port))
-    await asyncio.sleep(0.5)
+    port, sipp = await sipp_phone(scenario, timeout_s=60, capture_port=capture.port)
     client = SipClient(Trunk(f"sip:127.0.0.1:{port}", username="hotline", password="trunk-secret"), "127.0.0.1")
     await client.open()
     settings = FollowupSettings(enabled=True, ring_timeout_s=10, answer_timeout_s=8)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sipp_harness import DTMF_PCAP, free_udp_port, open_capture, render_scenario, run_sipp
+from tests.sipp_harness import DTMF_PCAP, open_capture, render_scenario, sipp_phone
 from tests.telephony_helpers import tone
 from voicebot.audio import AudioFrame
 from voicebot.lines.line import Dtmf
@@ -29,10 +29,7 @@ async def test_uac_answers_the_challenge_and_hears_the_key(tmp_path: Path) -> No
     scenario = render_scenario("followup_phone", tmp_path, user="bot", password="s3cret-pw",
                                dtmf_pcap=str(DTMF_PCAP).format(1), key_after_ms="800")
     capture = await open_capture()
-    port = free_udp_port()
-    sipp = asyncio.create_task(run_sipp(port, scenario, calls=1, capture_port=capture.port, timeout_s=30,
-                                        local_port=port))
-    await asyncio.sleep(0.5)
+    port, sipp = await sipp_phone(scenario, timeout_s=30, capture_port=capture.port)
     client = SipClient(Trunk(f"sip:127.0.0.1:{port}", username="bot", password="s3cret-pw"), "127.0.0.1")
     await client.open()
     try:
@@ -59,10 +56,7 @@ async def test_uac_answers_the_challenge_and_hears_the_key(tmp_path: Path) -> No
 ])
 async def test_uac_failures_are_acknowledged(tmp_path: Path, scenario_name: str, status: int, outcome: str) -> None:
     scenario = render_scenario(scenario_name, tmp_path)
-    port = free_udp_port()
-    sipp = asyncio.create_task(run_sipp(port, scenario, calls=1, capture_port=free_udp_port(), timeout_s=30,
-                                        local_port=port))
-    await asyncio.sleep(0.5)
+    port, sipp = await sipp_phone(scenario, timeout_s=30)
     client = SipClient(Trunk(f"sip:127.0.0.1:{port}"), "127.0.0.1")
     await client.open()
     try:
@@ -77,10 +71,7 @@ async def test_uac_failures_are_acknowledged(tmp_path: Path, scenario_name: str,
 async def test_uac_wrong_password_is_refused(tmp_path: Path) -> None:
     scenario = render_scenario("followup_phone", tmp_path, user="bot", password="right",
                                dtmf_pcap=str(DTMF_PCAP).format(1), key_after_ms="100")
-    port = free_udp_port()
-    sipp = asyncio.create_task(run_sipp(port, scenario, calls=1, capture_port=free_udp_port(), timeout_s=15,
-                                        local_port=port))
-    await asyncio.sleep(0.5)
+    port, sipp = await sipp_phone(scenario, timeout_s=15)
     client = SipClient(Trunk(f"sip:127.0.0.1:{port}", username="bot", password="wrong"), "127.0.0.1")
     await client.open()
     try:
