@@ -210,6 +210,9 @@ class Goodbye(Action):
         return "action_goodbye"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        if not answers.farewell(text) and parsing.category(text) is not None and parsing.substantive(text):
+            return [FollowupAction("complaint_form")]  # "没事 人没事 我是想投诉物业不扫冰": a complaint, no goodbye
         dispatcher.utter_message(response="utter_goodbye")
         dispatcher.utter_message(json_message={"directive": "hangup"})
         return []

@@ -35,6 +35,11 @@ EN_CORRECTION = re.compile(
     r"\b(?:no wait|wait|sorry|i mean|i meant|actually|correction|scratch that|make that|should be|let me correct"
     r"|i said it wrong|that's wrong|that is wrong|not right|my mistake|oops|no no)\b"
 )
+# Words that end a call. The NLU's ``goodbye`` on words without them ("俩礼拜了", "没事 人没事 我是想投诉物业")
+# is a guess, not a caller hanging up.
+ZH_FAREWELL = re.compile(r"再见|拜拜|拜了|挂了|先挂|不说了|算了|不聊了|就这样吧|没事了|没别的了|没有了|没了|谢谢")
+EN_FAREWELL = re.compile(r"\b(?:bye|goodbye|good bye|hang up|hanging up|never mind|nevermind|forget it|that'?s all|"
+                         r"that is all|nothing else|thank you|thanks|see you)\b")
 ZH_UNKNOWN = re.compile(r"不知道|不记得|记不清|说不清|不清楚|忘了|想不起来")
 EN_UNKNOWN = re.compile(r"\b(?:don't know|dont know|do not know|not sure|can't remember|cannot remember|no idea"
                         r"|don't remember|forgot)\b")
@@ -136,3 +141,9 @@ def says_unknown(text: str) -> bool:
     """Return whether the caller says they do not know or remember."""
     flat = compact(text)
     return bool((ZH_UNKNOWN if is_zh(flat) else EN_UNKNOWN).search(flat))
+
+
+def farewell(text: str) -> bool:
+    """Return whether the words end the call (再见, 算了, "bye", "never mind"…), not merely sound like it."""
+    flat = compact(text)
+    return bool((ZH_FAREWELL if is_zh(flat) else EN_FAREWELL).search(flat if is_zh(flat) else flat.lower()))

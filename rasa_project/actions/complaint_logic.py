@@ -75,8 +75,6 @@ class ComplaintForm:
                 out.slots["description"] = state.extra["opening"]  # the answer was another field: nothing added
             else:
                 self._description_answer(text, state, out)
-        elif requested == "complaint_category":
-            self._category_answer(text, found, state, out)
         elif requested == "confidential":
             self._confidential_answer(text, found, state, out)
         if out.slots.get("callback_phone") == "anonymous" and state.slots.get("confidential") is None:
@@ -87,10 +85,10 @@ class ComplaintForm:
         """Return whether words classified as goodbye are the answer ("对 就这样" at the read-back, a long account)."""
         if state.requested == "description" and state.extra.get("opening") and intent in ("goodbye", "repeat"):
             return True  # "没有了 谢谢" to "anything to add?": nothing to add, not the end of the call
-        if state.requested == "complaint_category" and intent in ("goodbye", "repeat"):
-            return True  # "没别的了" to "which kind of problem?": the complaint is still being taken down ("other")
         if intent != "goodbye" or state.requested is None:
             return False
+        if state.requested in TYPED_SLOTS and not answers.farewell(text):
+            return True  # "俩礼拜了" when asked when: no word ends the call; the answer is read (or asked again)
         if state.requested in YES_NO_SLOTS:
             return answers.yes_no(text).value is not None
         if state.requested in TYPED_SLOTS and self._read.answers(state.requested, text, state.lang, state.base_time):
@@ -139,8 +137,9 @@ class ComplaintForm:
             self._store(requested, Value(answers.compact(text), text), state, out)
             return
         misplaced = [name for name in found if name != requested and name in out.slots]
-        if intent in NOT_AN_ANSWER and not misplaced:
-            # A question instead of an answer: the rules answer it, then the form asks again.
+        if intent in NOT_AN_ANSWER and not misplaced and state.tries == 0:
+            # A question instead of an answer: the rules answer it, then the form asks again. Only once: the same
+            # words again are an answer the NLU misread ("九月份开始啦" as office hours), not a loop of answers.
             out.slots.pop("misunderstood_last", None)
             return
         if misplaced:
@@ -175,17 +174,6 @@ class ComplaintForm:
         words = parsing.clean(answers.compact(text))
         if words:
             out.slots["description"] = words
-            self._remember_words(out, state, "description", text)
-
-    def _category_answer(self, text: str, found: dict[str, Value], state: FormState, out: Extraction) -> None:
-        if "complaint_category" in out.slots:
-            return
-        if "complaint_category" in found:  # "交通 黑车", "labour dispute", "sanitation i suppose"
-            self._store("complaint_category", found["complaint_category"], state, out)
-            return
-        out.slots["complaint_category"] = "other"
-        if state.slots.get("description") is None and state.extra.get("opening") is None:
-            out.slots["description"] = parsing.clean(answers.compact(text))
             self._remember_words(out, state, "description", text)
 
     def _confidential_answer(self, text: str, found: dict[str, Value], state: FormState, out: Extraction) -> None:

@@ -24,6 +24,7 @@ from actions.place_span_zh import PlaceSpans
 from actions.request_type import request_type
 from actions.sound_alike_zh import SoundAlikes
 from actions.spoken_digits import apply_correction, zh_house_numbers
+from actions.time_zh import NOT_A_TIME_ZH, clean_time_zh
 
 FIELD_LABELS = {
     "zh-CN": {"location": "地址", "incident_time": "时间", "callback_phone": "电话", "description": "情况",
@@ -58,10 +59,15 @@ class Value:
     """Detail slots to set with it (``location_parts``, ``incident_time_norm``, ``phone_kind``)."""
 
 
+SHORT_TIME_ANSWER = 14
+"""Characters up to which a cleaned Mandarin answer to "when?" is kept whole."""
+
+
 def vague_time(value: Value) -> bool:
-    """Return whether a time says no day or moment: recurring ("天天晚上", "every night") or not computable."""
+    """Return whether a time said in passing says no day or moment: recurring ("天天晚上", "every night"), a length
+    ("拖欠三个月工资", "waited two hours": how long, not when) or not computable."""
     norm = value.extra.get("incident_time_norm")
-    return norm is None or norm.get("kind") == "recurring"
+    return norm is None or norm.get("kind") in ("recurring", "duration")
 
 
 class FieldReader:
@@ -163,9 +169,11 @@ class FieldReader:
 
     def _time_words(self, text: str, lang: str, cleaned: str, answer: bool) -> str | None:
         if lang.startswith("zh"):
+            if answer and len(cleaned) <= SHORT_TIME_ANSWER:
+                return clean_time_zh(text, written=False)  # a short answer is all time words ("从七月到现在五个月了")
             flat = re.sub(r"\s+", "", text)
             found = [e for e in self._libs.jionlp().ner.extract_time(flat, with_parsing=False)
-                     if not re.fullmatch(r"[\d零〇一二三四五六七八九十两幺]+", e["text"])]
+                     if not re.fullmatch(r"[\d零〇一二三四五六七八九十两幺]+", e["text"]) and not NOT_A_TIME_ZH.match(e["text"])]
             if not found:
                 return answers.compact(cleaned) if answer else None
             start, end = found[0]["offset"][0], found[-1]["offset"][1]

@@ -14,7 +14,7 @@ from actions.extract import call_time
 from actions.actions import RESET_SLOTS, handoff, intent_of, lang, metadata, safety_verdict
 from actions.complaint_logic import ComplaintForm
 from actions.fields import FieldReader
-from actions.form_state import BOOKKEEPING_SLOTS, COMPLAINT_SLOTS, DETAIL_SLOTS, state_from_slots
+from actions.form_state import BOOKKEEPING_SLOTS, COMPLAINT_SLOTS, DETAIL_SLOTS, state_from_slots, tries_on
 
 
 class ValidateComplaintForm(FormValidationAction):
@@ -39,8 +39,9 @@ class ValidateComplaintForm(FormValidationAction):
             dispatcher.utter_message(response=f"utter_emergency_{kind}")
             return [SlotSet("misunderstood_last", False)]
         names = (*COMPLAINT_SLOTS, *DETAIL_SLOTS, *BOOKKEEPING_SLOTS)
-        state = state_from_slots({name: tracker.get_slot(name) for name in names},
-                                 tracker.get_slot("requested_slot"), lang(tracker), call_time(metadata(tracker)))
+        requested = tracker.get_slot("requested_slot")
+        state = state_from_slots({name: tracker.get_slot(name) for name in names}, requested, lang(tracker),
+                                 call_time(metadata(tracker)), tries_on(tracker.events, requested))
         result = self._form.extract(tracker.latest_message.get("text") or "", intent, state)
         if result.handoff:
             events = handoff(dispatcher, tracker, "misunderstood", "utter_handoff_misunderstood")
@@ -67,7 +68,8 @@ class AskComplaintConfirmed(Action):
         if tracker.get_slot("correction_pending"):
             dispatcher.utter_message(response="utter_ask_correction")
             return []
-        slots = {name: tracker.get_slot(name) for name in COMPLAINT_SLOTS}
+        slots = {name: tracker.get_slot(name) for name in (*COMPLAINT_SLOTS, "opening")}
+        slots["complaint_category"] = ticket.category_of(slots)[0]
         dispatcher.utter_message(
             response="utter_complaint_readback",
             summary=texts.summary(slots, language),

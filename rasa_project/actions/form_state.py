@@ -7,7 +7,9 @@ from datetime import datetime
 from typing import Any
 
 COMPLAINT_SLOTS = ("complaint_category", "location", "incident_time", "description", "callback_phone", "confidential")
-"""The fields the form asks for, in order (the read-back ``complaint_confirmed`` comes last)."""
+"""The complaint's fields. The form asks for all but ``complaint_category``, in order (the read-back
+``complaint_confirmed`` comes last): the category is read from the caller's own account, never asked as a menu of
+kinds (GB/T 33358: no IVR menus; classifying is the agent's work, the bot only suggests)."""
 DETAIL_SLOTS = ("request_type", "opening", "location_parts", "incident_time_norm", "phone_kind", "id_number",
                 "field_words", "flags")
 """Slots the form fills alongside the asked ones: normalised parts, the caller's words, flags for the agent."""
@@ -38,6 +40,8 @@ class FormState:
     """The caller said the read-back was wrong without saying what."""
     misunderstood_last: bool = False
     """The previous utterance was not understood (a second one in a row hands off)."""
+    tries: int = 0
+    """Earlier caller turns spent on the slot asked now (0: this is the first answer to its question)."""
 
     @property
     def words(self) -> dict[str, str]:
@@ -45,8 +49,24 @@ class FormState:
         return dict(self.extra.get("field_words") or {})
 
 
+def tries_on(events: list[dict[str, Any]], requested: str | None) -> int:
+    """Return how many caller turns before the latest one were spent on ``requested`` (tracker events, oldest
+    first): those since the form last asked for another slot."""
+    if requested is None:
+        return 0
+    users, since_first_ask = 0, 0
+    for event in reversed(events):
+        if event.get("event") == "user":
+            users += 1
+        elif event.get("event") == "slot" and event.get("name") == "requested_slot":
+            if event.get("value") != requested:
+                break
+            since_first_ask = users  # the caller turns after this ask (the form may ask the same slot again)
+    return max(since_first_ask - 1, 0)
+
+
 def state_from_slots(values: dict[str, Any], requested: str | None, lang: str,
-                     base_time: datetime | None = None) -> FormState:
+                     base_time: datetime | None = None, tries: int = 0) -> FormState:
     """Build the form state from the tracker's slot values."""
     return FormState(
         slots={name: values.get(name) for name in COMPLAINT_SLOTS},
@@ -58,6 +78,7 @@ def state_from_slots(values: dict[str, Any], requested: str | None, lang: str,
         last_filled=values.get("last_filled"),
         correction_pending=bool(values.get("correction_pending")),
         misunderstood_last=bool(values.get("misunderstood_last")),
+        tries=tries,
     )
 
 

@@ -148,11 +148,11 @@ def confidentiality(text: str) -> bool | None:
 
 
 def category(text: str) -> str | None:
-    """Return the complaint category the text's keywords point to most, or None."""
+    """Return the complaint category the text's keywords point to most (each mention counts), or None."""
     low = text.lower().replace(" ", "") if has_hanzi(text) else text.lower()
     best, hits = None, 0
     for name, words in CATEGORY_KEYWORDS:
-        count = sum(1 for word in words if (re.search(rf"\b{re.escape(word)}", low) if word.isascii() else word in low))
+        count = sum(len(re.findall(rf"\b{re.escape(word)}", low)) if word.isascii() else low.count(word) for word in words)
         if count > hits:
             best, hits = name, count
     return best

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from actions import parsing
+
 # Slot name -> ticket field name where they differ.
 RENAMED = {"field_words": "words"}
 
@@ -40,24 +42,40 @@ def ticket_fields(slots: dict[str, Any], metadata: dict[str, Any]) -> dict[str, 
     """Return the ``file_ticket`` directive's fields for a confirmed complaint."""
     phone = slots.get("callback_phone")
     anonymous = phone == "anonymous"
+    account = description(slots.get("opening"), slots.get("description"))
+    category, flags = category_of(slots)
     fields: dict[str, Any] = {
         "kind": "complaint",
         "request_type": slots.get("request_type") or "complaint",
-        "complaint_category": slots.get("complaint_category") or "other",
+        "complaint_category": category,
         "location": slots.get("location"),
         "location_parts": slots.get("location_parts"),
         "incident_time": slots.get("incident_time"),
         "incident_time_norm": slots.get("incident_time_norm"),
-        "description": description(slots.get("opening"), slots.get("description")),
+        "description": account,
         "callback_phone": None if anonymous else phone,
         "phone_kind": None if anonymous else slots.get("phone_kind"),
         "anonymous": anonymous,
         "confidential": bool(slots.get("confidential")) or anonymous,
         "words": dict(slots.get("field_words") or {}),
-        "flags": list(slots.get("flags") or []),
+        "flags": flags,
         "calling_number": metadata.get("calling_number") or None,
         "lang": slots.get("lang"),
     }
     if slots.get("id_number"):
         fields["id_number"] = slots["id_number"]
     return fields
+
+
+def category_of(slots: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
+    """Return the complaint's category and the flags: the kind the caller's whole account points to (opening,
+    details, place), else one named in a single answer; nothing pointing to a kind leaves ``other``, flagged
+    ``unclassified`` for the agent."""
+    flags = list(slots.get("flags") or [])
+    account = description(slots.get("opening"), slots.get("description"))
+    said = " ".join(str(part) for part in (account, slots.get("location")) if part)
+    found = parsing.category(said) or slots.get("complaint_category")
+    if found:
+        return found, flags
+    entry = {"field": "complaint_category", "code": "unclassified"}
+    return "other", flags if entry in flags else [*flags, entry]

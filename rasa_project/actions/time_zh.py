@@ -25,26 +25,31 @@ NO_INFO = ("都是这样", "都这样", "一直这样", "老这样", "总这样"
 # Spoken forms written the way an agent writes them (the caller's meaning is kept).
 SPOKEN = (("天天", "每天"), ("每晚", "每天晚上"), ("夜夜", "每天夜里"), ("昨儿个", "昨天"), ("昨儿", "昨天"),
           ("今儿个", "今天"), ("今儿", "今天"), ("前儿个", "前天"), ("前儿", "前天"), ("晌午", "中午"),
-          ("大半夜", "半夜"))
+          ("大半夜", "半夜"), ("俩", "两个"), ("仨", "三个"))
 # Answers that say when without a date (jionlp cannot place them).
 VAGUE = tuple(
     "刚才 刚刚 方才 最近 近来 这几天 这两天 前几天 前两天 这段时间 前段时间 这阵子 一直 经常 老是 "
     "总是 每次 有时候 平时 好久 很久 之前 以前 那天 一段时间 半天 现在 正在 马上 天天 每天 上个月 "
-    "上个星期 上周 去年 前年 年初 月初 月底".split()
+    "上个星期 上周 去年 前年 年初 月初 月底 阵子".split()
 )
 TIME_UNITS = "点号日月年天分秒时周星期晚早午夜"
 NUMERALS_ONLY = re.compile(rf"^[\d{ZH_NUMERAL}]+$")
+# A month said without its year or day ("九月份", "从七月到现在"); not 十二月五号, 2025年9月, 两个月, 上个月.
+BARE_MONTH = re.compile(r"(?<![年\d零〇一二三四五六七八九十两个上下本这每])([一二三四五六七八九十]{1,3}|\d{1,2})月份?(?![\d零〇一二三四五六七八九十两]+[号日])")
+# Money or a bare count of minutes/seconds jionlp reads as a clock time ("加班费一分不给", "五毛钱", "三秒").
+NOT_A_TIME_ZH = re.compile(rf"^[\d{ZH_NUMERAL}半]+(?:分|秒|毛|角|块)(?!钟)")
 HOUSE_NUMBER = re.compile(rf"^[\d{ZH_NUMERAL}]+号$")
 # A complaint is about the past: a weekday or date jionlp puts after the call means the last one before it.
 FUTURE_CUES = ("明天", "后天", "下周", "下个", "下星期", "下礼拜", "以后", "将来", "待会", "等会", "明年", "马上")
 DELTA_UNITS = {"year": 365.0, "month": 30.0, "day": 1.0, "hour": 1 / 24, "minute": 1 / 1440, "second": 1 / 86400}
 
 
-def clean_time_zh(text: str) -> str:
-    """Return the caller's time words without spaces, lead-ins, fillers and empty phrases (天天 -> 每天)."""
+def clean_time_zh(text: str, written: bool = True) -> str:
+    """Return the caller's time words without spaces, lead-ins, fillers and empty phrases; ``written``: spoken
+    forms as an agent writes them (天天 -> 每天, 俩 -> 两个), for the parser."""
     out = re.sub(r"[\s，,。.！!？?、]+", "", text)
-    for spoken, written in SPOKEN:
-        out = out.replace(spoken, written)
+    for spoken, written_form in SPOKEN if written else ():
+        out = out.replace(spoken, written_form)
     for phrase in NO_INFO:
         if out != phrase:
             out = out.replace(phrase, "")
@@ -52,6 +57,21 @@ def clean_time_zh(text: str) -> str:
     for filler in INNER_FILLERS:
         out = out.replace(filler, "")
     return out
+
+
+def with_year(libs: NlpLibs, words: str, base: datetime) -> str:
+    """Put the year before a bare month jionlp cannot place ("九月份开始" -> "2026年9月开始"): the last such month
+    up to the call (a complaint is about the past)."""
+    def dated(match: re.Match[str]) -> str:
+        try:
+            month = int(libs.cn2an().cn2an(match.group(1), "smart"))
+        except ValueError:
+            return match.group(0)
+        if not 1 <= month <= 12:
+            return match.group(0)
+        year = base.year if month <= base.month else base.year - 1
+        return f"{year}年{month}月"
+    return BARE_MONTH.sub(dated, words)
 
 
 def _iso(value: str | None) -> str | None:
@@ -62,7 +82,7 @@ def _iso(value: str | None) -> str | None:
 
 def _is_time_entity(entity: dict[str, Any], text: str) -> bool:
     """Digits alone (三八 in 幺三八...) are no time; nor is a house number after a place name (学院路二十八号)."""
-    if NUMERALS_ONLY.match(entity["text"]):
+    if NUMERALS_ONLY.match(entity["text"]) or NOT_A_TIME_ZH.match(entity["text"]):
         return False
     start = entity["offset"][0]
     return not (HOUSE_NUMBER.match(entity["text"]) and start > 0 and text[start - 1] not in "月")
@@ -132,8 +152,9 @@ def parse_time_zh(libs: NlpLibs, text: str, base: datetime | None = None) -> Tim
     if len(longest_digits(words)) >= 5 and not any(unit in words for unit in TIME_UNITS):
         return TimeAnswer(False, None, None, heard, extracted.DIGITS)
     when = base or datetime.now()
-    found = libs.jionlp().ner.extract_time(words, time_base=when.timestamp(), with_parsing=True)
-    norms = [n for e in found if _is_time_entity(e, words) and (n := _norm(e, when)) is not None]
+    dated = with_year(libs, words, when)
+    found = libs.jionlp().ner.extract_time(dated, time_base=when.timestamp(), with_parsing=True)
+    norms = [n for e in found if _is_time_entity(e, dated) and (n := _norm(e, when)) is not None]
     if norms:
         return TimeAnswer(True, words, _combine(norms), heard)
     if any(word in words for word in VAGUE):

@@ -153,3 +153,48 @@ def test_words_after_a_bare_framing_are_the_matter_and_regional_problems_are_pro
     assert not check.is_complaint("停水了怎么办", "zh-CN", "faq")
     time_said = say("上礼拜三 就坏了", "incident_time", intent="goodbye", complaint_category="noise", location="建国路")
     assert time_said.slots["incident_time"] == "上礼拜三就坏了"  # sounded like goodbye; it was the answer
+
+
+def test_words_the_nlu_calls_goodbye_answer_when_no_word_ends_the_call() -> None:
+    out = say("俩礼拜了", "incident_time", intent="goodbye", location="建国路")
+    assert out.slots["incident_time"] == "俩礼拜了"  # "拜" is no 拜拜: the answer, in the caller's words
+    assert say("算了 不说了 再见", "incident_time", intent="goodbye", location="建国路").slots == {}  # the call ends
+
+
+def test_a_question_instead_of_an_answer_is_answered_once_then_the_words_are_the_answer() -> None:
+    first = say("公积金 怎么 提取", "location", intent="faq")
+    assert first.slots == {}  # the rules answer the question, the form asks again
+    again = FORM.extract("公积金 怎么 提取", "faq", FormState(slots={n: None for n in COMPLAINT_SLOTS},
+                                                      requested="location", extra={}, tries=1))
+    assert again.slots["reasked"] == "location"  # not the FAQ again: asked once more in other words
+    third = FORM.extract("公积金 怎么 提取", "faq", FormState(slots={n: None for n in COMPLAINT_SLOTS},
+                                                      requested="location", extra={}, tries=2, reasked="location"))
+    assert third.slots["location"] and {"field": "location", "code": "unverified"} in third.slots["flags"]
+
+
+def test_a_length_said_in_passing_is_no_incident_time() -> None:
+    out = say("他在工地做了三个月 老板一分钱工资都没有给", intent="file_complaint")
+    assert "incident_time" not in out.slots  # how long he worked, and money: the form asks when
+
+
+def test_tries_count_the_turns_spent_on_the_asked_slot() -> None:
+    from actions.form_state import tries_on
+
+    events = [{"event": "user"}, {"event": "slot", "name": "requested_slot", "value": "location"},
+              {"event": "user"}, {"event": "slot", "name": "requested_slot", "value": "incident_time"},
+              {"event": "user"}, {"event": "slot", "name": "requested_slot", "value": "incident_time"},
+              {"event": "bot"}, {"event": "user"}]  # the form set the same slot again when it asked once more
+    assert tries_on(events, "incident_time") == 1  # one earlier answer to "when?", then the latest
+    assert tries_on(events[:5], "incident_time") == 0
+    assert tries_on(events, None) == 0
+
+
+def test_the_category_comes_from_the_whole_account_and_is_flagged_when_nothing_points_to_one() -> None:
+    from actions.ticket import ticket_fields
+
+    labour = ticket_fields({"opening": "物业公司保安队加班费一分不给", "complaint_category": "property",
+                            "description": "说好的加班费没给 一个月就休两天 加班八十多个小时"}, {})
+    assert labour["complaint_category"] == "labor"  # 加班 three times outweighs 物业 and 保安 said once each
+    unknown = ticket_fields({"opening": "我就想问问这事到底谁管", "callback_phone": "13812345678"}, {})
+    assert unknown["complaint_category"] == "other"
+    assert {"field": "complaint_category", "code": "unclassified"} in unknown["flags"]

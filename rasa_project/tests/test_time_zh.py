@@ -40,6 +40,10 @@ def libs() -> NlpLibs:
         ("二十号", "二十号", "point", "2026-11-20T00:00:00", "2026-11-20T23:59:59"),
         ("十二月五号", "十二月五号", "point", "2025-12-05T00:00:00", "2025-12-05T23:59:59"),
         ("明天", "明天", "point", "2026-12-02T00:00:00", "2026-12-02T23:59:59"),  # said so: kept
+        # A bare month jionlp cannot place: the last one up to the call, in the caller's words.
+        ("九月份开始", "九月份开始", "span", "2026-09-01T00:00:00", "2026-12-01T15:30:00"),  # since then
+        ("十一月份", "十一月份", "point", "2026-11-01T00:00:00", "2026-11-30T23:59:59"),
+        ("俩礼拜了", "两个礼拜了", "duration", "2026-11-17T15:30:00", "2026-12-01T15:30:00"),
     ],
 )
 def test_times(libs: NlpLibs, text: str, words: str, kind: str, start: str, end: str | None) -> None:
@@ -59,7 +63,7 @@ def test_everyday_words_are_written_as_an_agent_writes_them(libs: NlpLibs) -> No
     assert answer.as_fields()["incident_time_norm"]["kind"] == "recurring"
 
 
-@pytest.mark.parametrize("text", ["刚才", "这几天", "一直这样", "上个月开始的", "最近老是半夜"])
+@pytest.mark.parametrize("text", ["刚才", "这几天", "一直这样", "上个月开始的", "最近老是半夜", "这一阵子都这样"])
 def test_vague_times_are_times_without_a_norm(libs: NlpLibs, text: str) -> None:
     answer = parse_time_zh(libs, text, CALL)
     assert answer.ok
@@ -79,6 +83,8 @@ def test_vague_times_are_times_without_a_norm(libs: NlpLibs, text: str) -> None:
         ("我不想留电话", extracted.NOT_A_TIME),
         ("不知道", extracted.NOT_A_TIME),
         ("嗯", extracted.EMPTY),
+        ("加班费一分不给", extracted.NOT_A_TIME),  # money, not a minute past
+        ("五毛钱", extracted.NOT_A_TIME),
     ],
 )
 def test_non_times(libs: NlpLibs, text: str, reason: str) -> None:

@@ -6,10 +6,10 @@ with a caller utterance.
 - ``emergency``: advise (the kind's 119/120/110 prompt); nothing else is dropped, the next utterance goes to the
   dialogue engine as usual, so an open complaint form resumes.
 - ``unsure``: ask "is anyone in danger right now?" and keep the utterance; the answer decides: danger -> advise;
-  anything else -> the kept utterance goes to the dialogue engine (``safety`` none), then whatever more the
-  answer says. Never asked twice in a row; once the caller said no, later ``unsure`` utterances are not asked
-  about again in this call: they go on with ``safety`` none (the caller said so; an ``emergency`` is still
-  advised at once).
+  anything else -> the kept utterance goes to the dialogue engine (``safety`` none), followed in the same
+  message by whatever more the answer says. Never asked twice in a row; once the caller said no, later
+  ``unsure`` utterances are not asked about again in this call: they go on with ``safety`` none (the caller
+  said so; an ``emergency`` is still advised at once).
 
 So the dialogue engine only ever sees ``safety`` none: whatever its own NLU makes of the words, the bot has
 already dealt with any danger in them (Rasa's ``action_emergency`` follows the verdict).
@@ -93,7 +93,7 @@ class SafetyCheck:
         if answer.danger:
             return SafetyStep(answer.verdict, advise=True, kind=answer.verdict.kind or kept.verdict.kind)
         self._told_safe = True
-        send = [Outgoing(kept.text, "none")]
-        if answer.rest:
-            send.append(Outgoing(answer.rest, "none"))
-        return SafetyStep(answer.verdict, send=tuple(send))
+        # One account: what the caller said first and what the answer adds ("没有 就是物业一直不管") go on together,
+        # so the dialogue engine reads them as one request, not a greeting and then a stray remark.
+        words = f"{kept.text} {answer.rest}" if answer.rest else kept.text
+        return SafetyStep(answer.verdict, send=(Outgoing(words, "none"),))
