@@ -10,11 +10,18 @@ import re
 from actions import answers
 
 # What a caller adds after the place itself ("…15号楼 你记清楚了", "…7层 就我楼上那家").
-COMMENTARY_ZH = re.compile(r"你记|记一下|记清楚|记好|记住|听清|听明白|写上|写清楚|就我|就是我|我跟你说|你们赶紧|你们快|对对")
+COMMENTARY_ZH = re.compile(r"你记|记一下|记清楚|记好|记住|听清|听明白|写上|写清楚|就我|就是我|我跟你说|你们赶紧|你们快|对对|"
+                           r"我刚|我不是|不是说了|说了吗|不说了吗|叫什么|叫啥")
+# "我家是", "他们公司在", "俺们在": the caller speaking of themselves inside the answer. Followed by more of the
+# place ("…16号楼 我家是三门五号") only the phrase goes; followed by talk ("…办公室 俺们在那当保安") the rest goes.
+SELF_ZH = re.compile(r"(?:我|俺|咱|他|她)们?(?:家|公司|单位|店)?(?:是在|是|在|住在|住)")
+PLACE_AT_END = re.compile(r"(?:区|县|镇|乡|街道|大街|路口|路|街|道|巷|胡同|条|里|小区|花园|家园|苑|村|广场|公园|大厦|中心|商场|超市|"
+                          r"市场|学校|医院|站|桥|号楼|号院|院|楼|栋|座|单元|层|室|号|门口|门|口|工地|店|馆|厂|装饰|公司|"
+                          r"对面|旁边|附近|后面|前面|里面)$")
 
-
-INNER_ZH = re.compile(r"那边的|这边的|那边|这边|那个|这个|就在|里头|里边|叫做|(?<=[\u4e00-\u9fff])叫(?=[\u4e00-\u9fff])")
-OF_AFTER_PLACE = re.compile(r"(?<=[街路区园里楼号口边道苑村镇])的(?=[\u4e00-\u9fff\d])")
+INNER_ZH = re.compile(r"那边的|这边的|那边|这边|那个|这个|就在|(?<!最)里头|(?<!最)里边|叫做|(?<=[\u4e00-\u9fff])叫(?=[\u4e00-\u9fff])")
+# 的 after a place's name goes (大街的胜芳园); after a direction it is part of the place (旁边的厂子, 南边的那条道).
+OF_AFTER_PLACE = re.compile(r"(?<=[街路区园里楼号口道苑村镇])的(?=[\u4e00-\u9fff\d])")
 
 
 def without_commentary(text: str) -> str:
@@ -23,6 +30,11 @@ def without_commentary(text: str) -> str:
     cue = COMMENTARY_ZH.search(flat)
     if cue and cue.start() >= 3:
         flat = flat[: cue.start()]
+    for own in reversed(list(SELF_ZH.finditer(flat))):
+        if own.start() < 3:
+            continue
+        rest = flat[own.end() :]
+        flat = flat[: own.start()] + rest if PLACE_AT_END.search(rest) and len(rest) >= 2 else flat[: own.start()]
     flat = OF_AFTER_PLACE.sub("", INNER_ZH.sub("", flat))
     return re.sub(r"儿(?=$|的)", "", flat)
 
@@ -43,9 +55,19 @@ def self_corrected_place(text: str) -> str:
         earlier = [m for m in re.finditer(PLACE_NUMBER, before) if m.group(0).endswith(unit)]
         if earlier:
             return before[: earlier[-1].start()] + after
-    if re.search(r"区|县|路|街|胡同|小区|村|镇", after):
+    for size in range(len(after), 1, -1):  # "劲松八区 不对 是劲松九区": the part said again replaces its first saying
+        at = before.rfind(after[:size])
+        if at >= 0:
+            return before[:at] + after
+    if re.search(r"区|县", after):
         return after  # a whole new place
+    if re.search(r"路|街|胡同|小区|村|镇", after):
+        division = ADMIN_PREFIX.match(before)  # "平谷区府前街 不对 是新平北路…": the district stays
+        return (division.group(0) if division else "") + after
     return before + after
+
+
+ADMIN_PREFIX = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:区|县)(?:[\u4e00-\u9fff]{1,6}?(?:街道|镇|乡))?")
 
 
 # The digits of an area code said after the number ("…六九八五幺二三四 前头要加零幺零").

@@ -149,6 +149,8 @@ class FieldReader:
             return Value(words, text, {"location_parts": place.as_fields()["location_parts"]})
         if not place.ok or not place.value:
             return None
+        if not answer and (not place.parts.district or "district" in place.inferred):
+            return None  # "垃圾站", "北京西站南广场" said in passing: which district, where exactly, is still asked
         value = place.value
         if lang.startswith("zh") and not answer and len(value) < len(source) - 2:
             value = zh_house_numbers(self._libs, source)  # the library cut a place found whole in the sentence

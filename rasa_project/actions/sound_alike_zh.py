@@ -14,7 +14,7 @@ from actions.nlp_libs import NlpLibs
 
 # Distinctive key words only: a word with a common sound-alike (接到/街道, 国企/过期, 站到/占道) is left out.
 KEY_WORDS = ("投诉", "举报", "反映", "噪音", "污染", "污水", "物业", "井盖", "停电", "停水", "暖气", "垃圾", "施工", "油烟",
-             "拖欠", "欠薪", "工资", "漏水", "电梯", "违章", "装修", "广场舞", "下水道", "物业费", "消防通道", "黑作坊")
+             "拖欠", "欠薪", "工资", "漏水", "电梯", "违章", "装修", "广场舞", "下水道", "物业费", "消防通道", "黑作坊", "楼道")
 # l/n is left out: it would turn 那几 into 垃圾.
 FUZZY = ((r"zh", "z"), (r"ch", "c"), (r"sh", "s"), (r"ing$", "in"), (r"eng$", "en"), (r"ang$", "an"))
 
