@@ -74,7 +74,7 @@ class Conversation:
         if not inbox.empty():  # the caller keyed (or spoke) before the greeting began: answer that at once
             self._desk.drop()
         elif opening:
-            await self._voice.say_all(tuple((text, True) for text in opening))
+            await self._voice.say_all(opening)
         else:
             await self._voice.say_prompt("greeting")
         while True:
@@ -140,7 +140,7 @@ class Conversation:
             step = self._safety.step(reply.words)
             if step.advise or step.ask:
                 return await self._safe(step)
-        spoken = await self._voice.say_all(tuple((text, False) for text in reply.texts))  # a ticket's status read back
+        spoken = await self._voice.say_all(reply.said)  # a status read back plays whole, the rest may be cut
         if not spoken or reply.answer == "again" or reply.words is None:
             return None
         return await self._safe(self._safety.step(reply.words))
@@ -229,7 +229,7 @@ class Conversation:
         return "callback"
 
     async def _tell_status(self, number: str) -> None:
-        await self._voice.say_all(tuple((text, False) for text in await self._desk.tell(number)))  # a ticket read-back
+        await self._voice.say_all(await self._desk.tell(number))  # each sentence as interruptible as the desk says
 
     async def _failed(self, err: VoicebotError) -> str | None:
         log.warning("call %s: turn failed: %s", self._record.call_id, err)
