@@ -10,6 +10,7 @@ from dialogue.base import BotTurn, DialogueEngine, FileTicket, Handoff, Hangup, 
 from voicebot.call.call_context import CallContext
 from voicebot.call.caller_input import CallerInput, Failed, HungUp, Lost, Pressed, Retracted, Silent
 from voicebot.call.holding import Holding
+from voicebot.call.inbox import CallerInbox
 from voicebot.call.playback import Speaker
 from voicebot.call.prompts import interruptible, prompt
 from voicebot.call.safety import Kind, wants_human
@@ -39,6 +40,7 @@ class Conversation:
         tickets: TicketStore,
         speaker: Speaker,
         keeper: TicketSaving,
+        inbox: asyncio.Queue[CallerInput],
         agent_target: str,
         holding: Holding | None = None,
     ) -> None:
@@ -52,7 +54,7 @@ class Conversation:
         self._keeper = keeper
         self._agent_target = agent_target
         self._holding = holding
-        self._inbox: asyncio.Queue[CallerInput] | None = None
+        self._inbox = CallerInbox(inbox)
         self._no_input = 0
         self._failures = 0
         self._safety = SafetyCheck()
@@ -65,13 +67,12 @@ class Conversation:
     def _now(self) -> int:
         return int(self._clock.now_ms())
 
-    async def run(self, inbox: asyncio.Queue[CallerInput]) -> str:
+    async def run(self) -> str:
         """Greet, then answer caller inputs until the call ends; return the outcome."""
-        self._inbox = inbox
         if self._recording is not None and self._recorder is not None and self._recorder.active:
             await self._voice.say(self._recording.notice_text(self._lang), interruptible("recording_notice"))
         opening = await self._desk.opening()
-        if not inbox.empty():  # the caller keyed (or spoke) before the greeting began: answer that at once
+        if not self._inbox.empty:  # the caller keyed (or spoke) before the greeting began: answer that at once
             self._desk.drop()
         elif opening:
             await self._voice.say_all(opening)
@@ -83,7 +84,7 @@ class Conversation:
                 failed = await self._failed(unheard)
                 if failed is not None:
                     return failed
-            item = await inbox.get()
+            item = await self._inbox.get()
             outcome = await self._handle(item)
             if outcome is not None:
                 return outcome
@@ -161,8 +162,8 @@ class Conversation:
     async def _send(self, outgoing: tuple[Outgoing, ...]) -> str | None:
         for item in outgoing:
             outcome = await self._ask_dialogue(item.text, item.safety)
-            if outcome is not None:
-                return outcome
+            if outcome is not None or self._inbox.urgent:
+                return outcome  # a key that dropped the turn also drops what was still to send
         return None
 
     async def _advise(self, kind: Kind | None) -> None:
@@ -173,9 +174,11 @@ class Conversation:
 
     async def _ask_dialogue(self, text: str, safety: str) -> str | None:
         try:
-            turn = await self._turns.ask(text, safety)
+            turn = await self._turns.ask(text, safety, self._inbox)
         except VoicebotError as err:
             return await self._failed(err)
+        if turn is None:
+            return None  # a key (a hang-up) came while the dialogue thought: the loop acts on it next, unsaid turn
         texts = tuple((text, i not in turn.uninterruptible) for i, text in enumerate(turn.utterances))
         if not await self._voice.say_all(texts, turn):
             return None  # the caller barged in: their new words decide what happens next (or it resumes)
@@ -257,8 +260,8 @@ class Conversation:
             await self._record.add_ticket(self._now(), number, "handoff")
         if announce:
             await self._voice.say_prompt("handoff")
-        if self._holding is not None and number is not None and self._inbox is not None:
-            return await self._holding.hold(number, self._inbox, self._agent_target)
+        if self._holding is not None and number is not None:
+            return await self._holding.hold(number, self._inbox.queue, self._agent_target)
         if not await self._line.transfer(self._agent_target):
             await self._voice.say_prompt("transfer_unavailable", number=number or "")
         return "handoff"

@@ -1,6 +1,7 @@
 """Thinking: one dialogue-engine turn of a call, asked with the call's metadata and recorded in its turn state.
 
-The conversation sends the caller's words here and gets back the bot's turn to speak and apply. This module also
+The conversation sends the caller's words here and gets back the bot's turn to speak and apply, unless a key (a
+hang-up, a dead line) comes while the dialogue thinks: that acts at once and the turn is dropped. This module also
 writes what the turn means for the rest of the call: the slots and intent in the record, the FAQ topics, what the
 bot asked for next (the listener's endpointing) and whether the caller's next answer is a number (the recording
 holds silence over it).
@@ -9,15 +10,20 @@ holds silence over it).
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from typing import Any
 
 from dialogue.base import BotTurn, DialogueEngine
 from voicebot.call.call_context import CallContext
 from voicebot.call.holding import Holding
+from voicebot.call.inbox import CallerInbox
 from voicebot.call.ticket_keeper import TicketSaving
 from voicebot.errors import DialogueError
 from voicebot.events import BotReplied
+from voicebot.runtime.aio import cancel_and_wait
+
+log = logging.getLogger(__name__)
 
 
 class DialogueTurns:
@@ -39,25 +45,41 @@ class DialogueTurns:
         """The caller keyed digits: perhaps a number, so the bot's answer to them is not recorded either."""
         self._keyed = True
 
-    async def ask(self, text: str, safety: str) -> BotTurn:
+    async def ask(self, text: str, safety: str, inbox: CallerInbox) -> BotTurn | None:
         """Return the dialogue's turn for the caller's ``text`` (the call's ticket is saved meanwhile).
 
-        Raises ``DialogueError`` when no answer comes within ``dialogue_timeout_s`` or the answer is empty (Rasa's
-        when a custom action fails), and whatever error the engine raises.
+        None: a key, a hang-up or a dead line came first (``inbox.first_urgent``): it is the inbox's next input
+        and the turn is dropped unsaid (a key acts at once, as it would stop the reply playing). Raises
+        ``DialogueError`` when no answer comes within ``dialogue_timeout_s`` or the answer is empty (Rasa's when a
+        custom action fails), and whatever error the engine raises.
         """
         limit = self._context.settings.dialogue_timeout_s
+        call_id = self._record.call_id
+        metadata = self._metadata(safety)
+        answer = asyncio.create_task(self._dialogue.respond(call_id, text, self._context.lang, metadata),
+                                     name=f"dialogue-{call_id}")  # fmt: skip
+        saving = asyncio.create_task(self._keeper.save("partial", {}), name=f"save-{call_id}")
+        urgent = asyncio.create_task(inbox.first_urgent(), name=f"keys-{call_id}")
         self._turn.thinking = True
         began = time.perf_counter()
+        timed_out = False
         try:
             async with asyncio.timeout(limit):
-                turn, _ = await asyncio.gather(
-                    self._dialogue.respond(self._record.call_id, text, self._context.lang, self._metadata(safety)),
-                    self._keeper.save("partial", {}),
-                )
+                await asyncio.wait((answer, urgent), return_when=asyncio.FIRST_COMPLETED)
+                await asyncio.wait((saving,))  # never cut: the keeper saves one at a time
         except TimeoutError:
-            raise DialogueError("dialogue-timeout", f"no answer in {limit} s") from None
+            timed_out = True
         finally:
             self._turn.thinking = False
+            await cancel_and_wait(*(task for task in (answer, urgent, saving) if not task.done()))
+        if urgent.done() and not urgent.cancelled():
+            inbox.put_first(urgent.result())
+            if answer.done() and not answer.cancelled() and answer.exception() is not None:
+                log.info("call %s: dialogue failed on a dropped turn: %s", call_id, answer.exception())
+            return None
+        if timed_out:
+            raise DialogueError("dialogue-timeout", f"no answer in {limit} s")
+        turn = answer.result()
         await self._record_turn(turn, int((time.perf_counter() - began) * 1000))
         if not turn.utterances and not turn.directives:
             # Rasa answers with nothing when a custom action fails (action server down): never leave dead air.
