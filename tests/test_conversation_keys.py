@@ -21,7 +21,8 @@ from voicebot.events import CallRecord, HandoffRequested
 from voicebot.runtime.clock import RealClock
 from voicebot.settings import SessionSettings
 
-from .fakes import MemoryTickets, QuietLine, ToneSynth, say
+from .fake_tickets import MemoryTickets
+from .fakes import QuietLine, ToneSynth, say
 
 SLOW_S = 5.0
 """How long the dialogue thinks (shorter than the 6 s dialogue timeout): a key must not wait for it."""

@@ -22,7 +22,8 @@ from voicebot.lines.file_line import CallerTurn
 from voicebot.qa.seeds import SeedTicket, seed_tickets
 from voicebot.settings import SessionSettings
 
-from .fakes import EnergyVad, MemoryTickets, ScriptedDialogue, ScriptedRecognizer, SlowTickets, ToneSynth, say, tone
+from .fake_tickets import MemoryTickets, SlowTickets
+from .fakes import EnergyVad, ScriptedDialogue, ScriptedRecognizer, ToneSynth, say, tone
 
 SETTINGS = SessionSettings(no_input_ms=4000, max_no_input=1)
 SHANGHAI = timezone(timedelta(hours=8))

@@ -14,7 +14,8 @@ from voicebot.events import BargeIn, BotStartedSpeaking, BotStoppedSpeaking
 from voicebot.handoff.base import TicketBrief
 from voicebot.lines.file_line import CallerTurn
 
-from .fakes import EnergyVad, MemoryTickets, ScriptedDialogue, ScriptedRecognizer, ToneSynth, say, tone
+from .fake_tickets import MemoryTickets
+from .fakes import EnergyVad, ScriptedDialogue, ScriptedRecognizer, ToneSynth, say, tone
 from .test_session import SETTINGS
 
 CALLER = "13900139000"
