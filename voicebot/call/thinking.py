@@ -66,7 +66,7 @@ class DialogueTurns:
         try:
             async with asyncio.timeout(limit):
                 await asyncio.wait((answer, urgent), return_when=asyncio.FIRST_COMPLETED)
-                await asyncio.wait((saving,))  # never cut: the keeper saves one at a time
+                await saving  # a key does not cut the save (the keeper saves one at a time); a timeout does
         except TimeoutError:
             timed_out = True
         finally:
