@@ -17,7 +17,7 @@ from voicebot.call.conversation import Conversation
 from voicebot.call.playback import Speaker
 from voicebot.call.prompts import prompt
 from voicebot.call.ticket_keeper import TicketKeeper
-from voicebot.events import CallRecord, HandoffRequested
+from voicebot.events import CallRecord, ErrorOccurred, HandoffRequested
 from voicebot.runtime.clock import RealClock
 from voicebot.settings import SessionSettings
 
@@ -65,13 +65,13 @@ class SlowDialogue:
 class Call:
     """One conversation on a quiet line whose caller inputs the test posts."""
 
-    def __init__(self, dialogue: SlowDialogue) -> None:
+    def __init__(self, dialogue: SlowDialogue, settings: SessionSettings | None = None) -> None:
         self.line = TransferLine()
         self.record = CallRecord(self.line.info.call_id)
         self.synth = ToneSynth(ms_per_char=1)  # every text 200 ms
         self.inbox: asyncio.Queue[CallerInput] = asyncio.Queue()
         self.dialogue = dialogue
-        context = CallContext(self.line, "zh-CN", RealClock(), self.record, SessionSettings())
+        context = CallContext(self.line, "zh-CN", RealClock(), self.record, settings or SessionSettings())
         keeper = TicketKeeper(context, MemoryTickets(), None, started_at_ms=0)
         speaker = Speaker(context, self.synth)
         self.conversation = Conversation(context, dialogue, MemoryTickets(), speaker, keeper, self.inbox, "agents")
@@ -121,3 +121,13 @@ async def test_speech_while_the_dialogue_thinks_still_waits_for_the_reply() -> N
     assert await asyncio.wait_for(running, 5.0) == "resolved"
     assert call.dialogue.answered == [COMPLAINT, "在小区门口"]  # in order, each answered
     assert call.synth.spoken == [REPLY, "好的，再见"]
+
+
+async def test_a_dialogue_slower_than_its_timeout_is_still_a_failure_handed_off() -> None:
+    call = Call(SlowDialogue({COMPLAINT: say(REPLY)}, SLOW_S), SessionSettings(dialogue_timeout_s=0.2))
+    running = asyncio.create_task(call.conversation.run())
+    await call.inbox.put(Heard(COMPLAINT, 0.9))
+    assert await asyncio.wait_for(running, SLOW_S * 2) == "handoff"
+    assert [e.code for e in call.record.of(ErrorOccurred)] == ["dialogue-timeout"]
+    assert [e.reason for e in call.record.of(HandoffRequested)] == ["dialogue-failed"]
+    assert call.synth.spoken[0] == prompt("apology", "zh-CN") and REPLY not in call.synth.spoken
