@@ -2,13 +2,18 @@
 
 Each table lists how callers end a turn that is not over (a hesitation, a conjunction, an opened phrase), how
 they end one that is (a sentence-final particle, a closing phrase), the complete answers to a yes/no question, and
-how they say digits. Mandarin entries match the end of the transcript with spaces removed (vosk writes Mandarin
-with spaces between words); English entries match whole words.
+how they say digits (the digits themselves come from ``voicebot/spoken_digits.py``, shared with the rest of the
+bot). Mandarin entries match the end of the transcript with spaces removed (vosk writes Mandarin with spaces
+between words); English entries match whole words.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
+
+from voicebot.spoken_digits import EN_DIGITS, WRITTEN_DIGITS, ZH_DIGITS
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,19 +30,16 @@ class TurnWords:
     """Whole answers to a yes/no question (是的, 不对, yes, no); sentence-final particles may follow."""
     particles: frozenset[str]
     """Particles stripped from the end before a yes/no answer is matched (对啊 -> 对)."""
-    digits: dict[str, str]
-    """How a digit is said or written -> the digit (幺 -> 1, oh -> 0); ``x`` ends an ID number."""
+    digits: Mapping[str, str]
+    """How a digit is said or written -> the digit (幺 -> 1, oh -> 0: ``voicebot/spoken_digits.py``); ``x`` ends
+    an ID number."""
     repeats: dict[str, int]
     """Words that say the next digit several times (double five -> 55)."""
     counters: frozenset[str]
     """What makes a lone digit before it part of a word, not a number (一下, 两个): Mandarin only."""
 
 
-_ZH_DIGITS = {
-    "零": "0", "〇": "0", "洞": "0", "一": "1", "幺": "1", "二": "2", "两": "2", "三": "3", "四": "4",
-    "五": "5", "六": "6", "七": "7", "拐": "7", "八": "8", "九": "9", "勾": "9", "叉": "x", "x": "x",
-    **{str(d): str(d) for d in range(10)},
-}
+_ZH_DIGITS = MappingProxyType({**ZH_DIGITS, **WRITTEN_DIGITS, "叉": "x", "x": "x"})  # x ends an ID number
 
 ZH = TurnWords(
     joined=True,
@@ -63,10 +65,7 @@ ZH = TurnWords(
     counters=frozenset("下个些点样起直定般共切会遍次位种天块边"),
 )
 
-_EN_DIGITS = {
-    "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
-    "seven": "7", "eight": "8", "nine": "9", "x": "x", **{str(d): str(d) for d in range(10)},
-}
+_EN_DIGITS = MappingProxyType({**EN_DIGITS, **WRITTEN_DIGITS, "x": "x"})
 
 EN = TurnWords(
     joined=False,

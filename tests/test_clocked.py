@@ -9,7 +9,8 @@ from voicebot.call.clocked import ClockedDialogue, ClockedTickets
 from voicebot.runtime.aio import cancel_and_wait
 from voicebot.runtime.clock import VirtualClock
 
-from .fakes import MemoryTickets, ScriptedDialogue, say
+from .fake_tickets import MemoryTickets
+from .fakes import ScriptedDialogue, say
 
 
 class SlowDialogue(ScriptedDialogue):

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from dialogue.base import BotTurn, FileTicket, Hangup
-from tests.fakes import EnergyVad, MemoryTickets, ToneSynth, rasa_down, tone
+from tests.fake_tickets import MemoryTickets
+from tests.fakes import EnergyVad, ToneSynth, rasa_down, tone
 from voicebot.call.session import Engines
 from voicebot.errors import DialogueError
 from voicebot.qa.dialogue_caller import CallerScript

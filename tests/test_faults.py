@@ -11,17 +11,8 @@ from voicebot.events import BotStartedSpeaking, ErrorOccurred, HandoffRequested
 from voicebot.lines.file_line import CallerTurn
 from voicebot.settings import SessionSettings
 
-from .fakes import (
-    BrokenSynth,
-    EnergyVad,
-    FailingRecognizer,
-    MemoryTickets,
-    ScriptedDialogue,
-    ScriptedRecognizer,
-    ToneSynth,
-    say,
-    tone,
-)
+from .fake_tickets import MemoryTickets
+from .fakes import BrokenSynth, EnergyVad, FailingRecognizer, ScriptedDialogue, ScriptedRecognizer, ToneSynth, say, tone
 
 SETTINGS = SessionSettings(no_input_ms=6000, dialogue_timeout_s=0.3)
 

@@ -12,7 +12,8 @@ from voicebot.events import BotStartedSpeaking, TransferAttempted
 from voicebot.lines.file_line import CallerTurn
 from voicebot.settings import SessionSettings
 
-from .fakes import EnergyVad, FakeQueue, MemoryTickets, ScriptedDialogue, ScriptedRecognizer, ToneSynth, say, tone
+from .fake_tickets import FakeQueue, MemoryTickets
+from .fakes import EnergyVad, ScriptedDialogue, ScriptedRecognizer, ToneSynth, say, tone
 
 SETTINGS = SessionSettings(no_input_ms=60000)
 

@@ -17,7 +17,8 @@ from voicebot.knowledge.seed import SeedAnswer
 from voicebot.lines.file_line import CallerTurn
 from voicebot.settings import SessionSettings
 
-from .fakes import EnergyVad, MemoryTickets, ScriptedDialogue, ScriptedRecognizer, ToneSynth, say, tone
+from .fake_tickets import MemoryTickets
+from .fakes import EnergyVad, ScriptedDialogue, ScriptedRecognizer, ToneSynth, say, tone
 
 SETTINGS = SessionSettings(no_input_ms=4000, max_no_input=1, satisfaction_survey=False)  # the answers only
 TRAINED = "这是样例内容。政务服务大厅周一到周五上午九点到下午五点办公。"

@@ -18,7 +18,8 @@ from voicebot.runtime.clock import RealClock
 from voicebot.runtime.metrics import CallMetrics, setup_metrics, stage_times_ms
 from voicebot.settings import SessionSettings, Settings
 
-from .fakes import EnergyVad, MemoryTickets, ScriptedDialogue, ScriptedRecognizer, ToneSynth, rasa_down, say, tone
+from .fake_tickets import MemoryTickets
+from .fakes import EnergyVad, ScriptedDialogue, ScriptedRecognizer, ToneSynth, rasa_down, say, tone
 
 SETTINGS = SessionSettings(no_input_ms=6000, dialogue_timeout_s=0.5)
 

@@ -22,7 +22,8 @@ from voicebot.lines.file_line import CallerTurn
 from voicebot.qa.seeds import SeedTicket, seed_tickets
 from voicebot.settings import SessionSettings
 
-from .fakes import EnergyVad, MemoryTickets, ScriptedDialogue, ScriptedRecognizer, SlowTickets, ToneSynth, say, tone
+from .fake_tickets import MemoryTickets, SlowTickets
+from .fakes import EnergyVad, ScriptedDialogue, ScriptedRecognizer, ToneSynth, say, tone
 
 SETTINGS = SessionSettings(no_input_ms=4000, max_no_input=1)
 SHANGHAI = timezone(timedelta(hours=8))
@@ -122,7 +123,7 @@ async def test_the_callers_own_ticket_is_described_at_once(store: SqlTicketStore
     brief = await store.brief(THEIRS.number)
     assert brief is not None
     local = datetime.now().astimezone().tzinfo  # the call's clock reads the machine's time zone
-    assert spoken(result)[1:4] == list(describe(brief, local, "zh-CN"))
+    assert spoken(result)[1:4] == [text for text, _ in describe(brief, local, "zh-CN")]
     assert spoken(result)[1:4] == ["工单 20261207 的当前状态是：正在处理。", "承办单位是朝阳区市场监督管理局。",
                                    "办理时限是十二月五日。"]
 

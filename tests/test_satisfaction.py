@@ -17,7 +17,8 @@ from voicebot.lines.file_line import CallerTurn
 from voicebot.runtime.metrics import CallMetrics
 from voicebot.settings import SessionSettings
 
-from .fakes import EnergyVad, MemoryTickets, ScriptedDialogue, ScriptedRecognizer, ToneSynth, say, tone
+from .fake_tickets import MemoryTickets
+from .fakes import EnergyVad, ScriptedDialogue, ScriptedRecognizer, ToneSynth, say, tone
 
 __all__ = ["db_url", "store"]  # the fixtures
 

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes import EnergyVad, MemoryTickets, ScriptedDialogue, ScriptedRecognizer, ToneSynth, say
+from tests.fake_tickets import MemoryTickets
+from tests.fakes import EnergyVad, ScriptedDialogue, ScriptedRecognizer, ToneSynth, say
 from tests.handoff_support import draft
 from tests.telephony_helpers import ScriptedBot, running, test_settings, tone
 from tests.test_audiosocket import CALL_UUID, HANGUP, UUID_MESSAGE, audio_message

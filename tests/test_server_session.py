@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.fakes import EnergyVad, MemoryTickets, ScriptedDialogue, ScriptedRecognizer, ToneSynth, say
+from tests.fake_tickets import MemoryTickets
+from tests.fakes import EnergyVad, ScriptedDialogue, ScriptedRecognizer, ToneSynth, say
 from tests.telephony_helpers import running, test_settings, tone
 from tests.test_sip_server import Uac, udp
 from voicebot.audio import rms_dbfs, silence, split_frames, ulaw_decode, ulaw_encode

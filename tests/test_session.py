@@ -30,7 +30,8 @@ from voicebot.lines.file_line import CallerTurn, FileLine
 from voicebot.runtime.clock import RealClock, VirtualClock
 from voicebot.settings import SessionSettings
 
-from .fakes import EnergyVad, MemoryTickets, ScriptedDialogue, ScriptedRecognizer, ToneSynth, rasa_down, say, tone
+from .fake_tickets import MemoryTickets
+from .fakes import EnergyVad, ScriptedDialogue, ScriptedRecognizer, ToneSynth, rasa_down, say, tone
 
 SETTINGS = SessionSettings(no_input_ms=4000, max_no_input=1)
 

@@ -8,7 +8,8 @@ from voicebot.call.prompts import prompt
 from voicebot.events import BargeIn, BargeInRetracted, BotStartedSpeaking, BotStoppedSpeaking
 from voicebot.lines.file_line import CallerTurn
 
-from .fakes import MemoryTickets, ScriptedDialogue, say, tone
+from .fake_tickets import MemoryTickets
+from .fakes import ScriptedDialogue, say, tone
 from .test_session import SETTINGS, engines
 
 FIRST = "这是第一句话。"

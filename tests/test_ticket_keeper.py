@@ -10,7 +10,7 @@ from voicebot.lines.file_line import FileLine
 from voicebot.runtime.clock import RealClock
 from voicebot.settings import SessionSettings
 
-from .fakes import MemoryTickets
+from .fake_tickets import MemoryTickets
 
 
 def context() -> CallContext:

@@ -9,7 +9,8 @@ from voicebot.lines.file_line import CallerTurn
 from voicebot.settings import SessionSettings, WorkOrderSettings
 from voicebot.workorder.book import load_book
 
-from .fakes import EnergyVad, MemoryTickets, ScriptedDialogue, ScriptedRecognizer, ToneSynth, say, tone
+from .fake_tickets import MemoryTickets
+from .fakes import EnergyVad, ScriptedDialogue, ScriptedRecognizer, ToneSynth, say, tone
 
 SETTINGS = SessionSettings(no_input_ms=4000, max_no_input=1)
 BOOK = load_book(WorkOrderSettings())

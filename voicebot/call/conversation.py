@@ -1,24 +1,25 @@
-"""Thinking and answering: caller inputs -> safety rules -> dialogue engine -> speech and directives."""
+"""Answering: caller inputs -> safety rules -> dialogue turns (``thinking.py``) -> speech and directives."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from typing import Any
 
 from dialogue.base import BotTurn, DialogueEngine, FileTicket, Handoff, Hangup, TicketStatus
 from voicebot.call.call_context import CallContext
 from voicebot.call.caller_input import CallerInput, Failed, HungUp, Lost, Pressed, Retracted, Silent
 from voicebot.call.holding import Holding
+from voicebot.call.inbox import CallerInbox
 from voicebot.call.playback import Speaker
 from voicebot.call.prompts import interruptible, prompt
 from voicebot.call.safety import Kind, wants_human
 from voicebot.call.safety_check import Outgoing, SafetyCheck, SafetyStep
+from voicebot.call.thinking import DialogueTurns
 from voicebot.call.ticket_desk import TicketDesk
 from voicebot.call.ticket_keeper import TicketSaving
 from voicebot.call.voice import BotSpeech
-from voicebot.errors import AsrError, DialogueError, TtsError, VoicebotError
+from voicebot.errors import AsrError, TtsError, VoicebotError
 from voicebot.events import BotReplied, ErrorOccurred, HandoffRequested, NoInput
 from voicebot.handoff.base import TicketStore
 
@@ -28,8 +29,8 @@ log = logging.getLogger(__name__)
 class Conversation:
     """Runs the respond/speak side of one call until it ends; returns the outcome.
 
-    It alone writes the call's turn state (``context.turn``: thinking, what the bot asked for), which the
-    listener and the ticket keeper read.
+    It alone (with its dialogue turns and ticket desk) writes the call's turn state (``context.turn``: thinking,
+    what the bot asked for), which the listener and the ticket keeper read.
     """
 
     def __init__(
@@ -39,6 +40,7 @@ class Conversation:
         tickets: TicketStore,
         speaker: Speaker,
         keeper: TicketSaving,
+        inbox: asyncio.Queue[CallerInput],
         agent_target: str,
         holding: Holding | None = None,
     ) -> None:
@@ -48,36 +50,32 @@ class Conversation:
         self._record = context.record
         self._settings = context.settings
         self._turn = context.turn
-        self._dialogue = dialogue
-        self._tickets = tickets
         self._speaker = speaker
         self._keeper = keeper
         self._agent_target = agent_target
         self._holding = holding
-        self._inbox: asyncio.Queue[CallerInput] | None = None
+        self._inbox = CallerInbox(inbox)
         self._no_input = 0
         self._failures = 0
         self._safety = SafetyCheck()
         self._recording = context.recording
         self._recorder = context.recorder
-        self._keyed = False  # the caller keyed digits since the last bot turn (a number, perhaps)
-        self._asked_number = False  # the last bot turn asked for a phone or ID number
+        self._turns = DialogueTurns(context, dialogue, keeper, holding)
         self._desk = TicketDesk(context, tickets)
         self._voice = BotSpeech(speaker, context.lang)
 
     def _now(self) -> int:
         return int(self._clock.now_ms())
 
-    async def run(self, inbox: asyncio.Queue[CallerInput]) -> str:
+    async def run(self) -> str:
         """Greet, then answer caller inputs until the call ends; return the outcome."""
-        self._inbox = inbox
         if self._recording is not None and self._recorder is not None and self._recorder.active:
             await self._voice.say(self._recording.notice_text(self._lang), interruptible("recording_notice"))
         opening = await self._desk.opening()
-        if not inbox.empty():  # the caller keyed (or spoke) before the greeting began: answer that at once
+        if not self._inbox.empty:  # the caller keyed (or spoke) before the greeting began: answer that at once
             self._desk.drop()
         elif opening:
-            await self._voice.say_all(tuple((text, True) for text in opening))
+            await self._voice.say_all(opening)
         else:
             await self._voice.say_prompt("greeting")
         while True:
@@ -86,7 +84,7 @@ class Conversation:
                 failed = await self._failed(unheard)
                 if failed is not None:
                     return failed
-            item = await inbox.get()
+            item = await self._inbox.get()
             outcome = await self._handle(item)
             if outcome is not None:
                 return outcome
@@ -125,7 +123,7 @@ class Conversation:
         if isinstance(item, Pressed) and self._desk.waiting and self._desk.expects_keys:
             return await self._at_desk(item.digits)
         if isinstance(item, Pressed):  # keys instead of an answer to the danger question: the kept words go first
-            self._keyed = True  # perhaps a number: the bot's answer to it is not recorded
+            self._turns.keyed()  # perhaps a number: the bot's answer to it is not recorded
             self._desk.drop()
             return await self._send((*self._safety.flush(), Outgoing(item.digits, "none")))
         if wants_human(item.text):  # a person always wins
@@ -143,7 +141,7 @@ class Conversation:
             step = self._safety.step(reply.words)
             if step.advise or step.ask:
                 return await self._safe(step)
-        spoken = await self._voice.say_all(tuple((text, False) for text in reply.texts))  # a ticket's status read back
+        spoken = await self._voice.say_all(reply.said)  # a status read back plays whole, the rest may be cut
         if not spoken or reply.answer == "again" or reply.words is None:
             return None
         return await self._safe(self._safety.step(reply.words))
@@ -164,8 +162,8 @@ class Conversation:
     async def _send(self, outgoing: tuple[Outgoing, ...]) -> str | None:
         for item in outgoing:
             outcome = await self._ask_dialogue(item.text, item.safety)
-            if outcome is not None:
-                return outcome
+            if outcome is not None or self._inbox.urgent:
+                return outcome  # a key that dropped the turn also drops what was still to send
         return None
 
     async def _advise(self, kind: Kind | None) -> None:
@@ -175,58 +173,16 @@ class Conversation:
         await self._voice.say_all(tuple((text, True) for text in texts))  # a barge-in: the caller's words decide next
 
     async def _ask_dialogue(self, text: str, safety: str) -> str | None:
-        self._turn.thinking = True
-        began = time.perf_counter()
         try:
-            async with asyncio.timeout(self._settings.dialogue_timeout_s):
-                turn, _ = await asyncio.gather(
-                    self._dialogue.respond(self._record.call_id, text, self._lang, self._metadata(safety)),
-                    self._keeper.save("partial", {}),
-                )
-        except TimeoutError:
-            limit = self._settings.dialogue_timeout_s
-            return await self._failed(DialogueError("dialogue-timeout", f"no answer in {limit} s"))
+            turn = await self._turns.ask(text, safety, self._inbox)
         except VoicebotError as err:
             return await self._failed(err)
-        finally:
-            self._turn.thinking = False
-        await self._record_turn(turn, int((time.perf_counter() - began) * 1000))
-        if not turn.utterances and not turn.directives:
-            # Rasa answers with nothing when a custom action fails (action server down): never leave dead air.
-            return await self._failed(DialogueError("dialogue-empty-turn", "the dialogue engine said nothing"))
+        if turn is None:
+            return None  # a key (a hang-up) came while the dialogue thought: the loop acts on it next, unsaid turn
         texts = tuple((text, i not in turn.uninterruptible) for i, text in enumerate(turn.utterances))
         if not await self._voice.say_all(texts, turn):
             return None  # the caller barged in: their new words decide what happens next (or it resumes)
         return await self._apply(turn)
-
-    def _metadata(self, safety: str) -> dict[str, Any]:
-        info = self._line.info
-        metadata: dict[str, Any] = {
-            "lang": self._lang, "calling_number": info.calling_number, "channel": info.protocol, "safety": safety,
-            # The caller's "昨天晚上" is read against the call's own time (a replay's virtual time too).
-            "call_started": self._clock.wall_now().isoformat(timespec="seconds"),
-        }
-        if self._holding is not None:
-            metadata.update(self._holding.agents_metadata())
-        return metadata
-
-    async def _record_turn(self, turn: BotTurn, dialogue_ms: int) -> None:
-        names = tuple(type(d).__name__.lower() for d in turn.directives)
-        await self._record.emit(
-            BotReplied(
-                self._now(), turn.utterances, turn.intent, names, dialogue_ms, turn.faq_topic, dict(turn.slots),
-                turn.asked,
-            )
-        )
-        self._record.slots.update({k: v for k, v in turn.slots.items() if v is not None})
-        self._turn.intent = turn.intent or self._turn.intent
-        if turn.faq_topic and turn.faq_topic not in self._turn.faq_topics:
-            self._turn.faq_topics.append(turn.faq_topic)
-        answered = self._asked_number or self._keyed  # this turn answers a number: it may read it back
-        asks = self._recording is not None and self._recording.asks_number(turn.expect, turn.asked)
-        self._turn.number_capture = asks or answered
-        self._asked_number, self._keyed = asks, False
-        self._turn.expect, self._turn.asked = turn.expect, turn.asked  # the listener's endpointing follows
 
     async def _apply(self, turn: BotTurn) -> str | None:
         for directive in turn.directives:
@@ -276,7 +232,7 @@ class Conversation:
         return "callback"
 
     async def _tell_status(self, number: str) -> None:
-        await self._voice.say_all(tuple((text, False) for text in await self._desk.tell(number)))  # a ticket read-back
+        await self._voice.say_all(await self._desk.tell(number))  # each sentence as interruptible as the desk says
 
     async def _failed(self, err: VoicebotError) -> str | None:
         log.warning("call %s: turn failed: %s", self._record.call_id, err)
@@ -304,8 +260,8 @@ class Conversation:
             await self._record.add_ticket(self._now(), number, "handoff")
         if announce:
             await self._voice.say_prompt("handoff")
-        if self._holding is not None and number is not None and self._inbox is not None:
-            return await self._holding.hold(number, self._inbox, self._agent_target)
+        if self._holding is not None and number is not None:
+            return await self._holding.hold(number, self._inbox.queue, self._agent_target)
         if not await self._line.transfer(self._agent_target):
             await self._voice.say_prompt("transfer_unavailable", number=number or "")
         return "handoff"

@@ -8,7 +8,7 @@ from datetime import datetime, tzinfo
 from pypinyin import Style, lazy_pinyin
 
 from tts.normalize import is_chinese, zh_number
-from voicebot.call.prompts import prompt, status_words
+from voicebot.call.prompts import sentence, status_words
 from voicebot.handoff.base import TicketBrief
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -40,15 +40,16 @@ def department_words(name: str, lang: str) -> str:
     return " ".join(lazy_pinyin(name, style=Style.NORMAL))
 
 
-def describe(brief: TicketBrief, zone: tzinfo | None, lang: str) -> tuple[str, ...]:
-    """Return the sentences that tell a ticket's status, its department (承办单位) and its deadline (办理时限)."""
-    texts = [prompt("ticket_status", lang, number=brief.number, status=status_words(brief.status, lang))]
+def describe(brief: TicketBrief, zone: tzinfo | None, lang: str) -> tuple[tuple[str, bool], ...]:
+    """Return the sentences that tell a ticket's status, its department (承办单位) and its deadline (办理时限), as
+    ``(text, interruptible)``: the status, which reads the ticket number back, plays whole (``NOT_INTERRUPTIBLE``)."""
+    said = [sentence("ticket_status", lang, number=brief.number, status=status_words(brief.status, lang))]
     if brief.status == "resolved":
-        return tuple(texts)
+        return tuple(said)
     if brief.department:
-        texts.append(prompt("ticket_department", lang, department=department_words(brief.department, lang)))
+        said.append(sentence("ticket_department", lang, department=department_words(brief.department, lang)))
     else:
-        texts.append(prompt("ticket_no_department", lang))
+        said.append(sentence("ticket_no_department", lang))
     if brief.deadline_at:
-        texts.append(prompt("ticket_deadline", lang, date=date_words(brief.deadline_at, zone, lang)))
-    return tuple(texts)
+        said.append(sentence("ticket_deadline", lang, date=date_words(brief.deadline_at, zone, lang)))
+    return tuple(said)

@@ -216,6 +216,11 @@ def interruptible(key: str) -> bool:
     return key not in NOT_INTERRUPTIBLE
 
 
+def sentence(key: str, lang: str, **values: str) -> tuple[str, bool]:
+    """Return the prompt ``key`` as ``(text, interruptible)``: what to say and whether caller speech may cut it."""
+    return prompt(key, lang, **values), interruptible(key)
+
+
 def status_words(status: str, lang: str) -> str:
     """Return a ticket status as words a caller understands."""
     return STATUS_WORDS.get(status, {}).get(lang, status)

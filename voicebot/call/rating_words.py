@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 
+from voicebot.spoken_digits import EN_DIGITS, WRITTEN_DIGITS, ZH_DIGITS, ZH_FORMAL_DIGITS
+
 RATINGS = (1, 2, 3, 4, 5)
 """Valid ratings; 1 is best."""
 SATISFIED = frozenset({1, 2, 3})
@@ -47,9 +49,8 @@ _EN_WORDS: dict[str, int] = {
 }  # fmt: skip
 """English phrases, matched on whole words; a longer phrase wins over one inside it (``0``: not a rating)."""
 
-_ZH_DIGITS = {"一": 1, "幺": 1, "壹": 1, "二": 2, "两": 2, "贰": 2, "三": 3, "叁": 3, "四": 4, "肆": 4,
-              "五": 5, "伍": 5}  # fmt: skip
-_EN_DIGITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
+_ZH_DIGITS = {word: int(digit) for word, digit in {**ZH_DIGITS, **ZH_FORMAL_DIGITS}.items() if digit in "12345"}
+_EN_DIGITS = {word: int(digit) for word, digit in {**EN_DIGITS, **WRITTEN_DIGITS}.items() if digit in "12345"}
 _ZH_FILLER = ("我选", "我按", "选", "按", "是", "给", "打", "号", "啊", "吧", "呢", "的", "嗯", "呃")
 _EN_FILLER = {"i", "press", "pressed", "choose", "select", "number", "option", "say", "it", "is", "its", "a",
               "um", "uh", "er", "please", "the", "rating", "give"}  # fmt: skip

@@ -110,7 +110,8 @@ class CallSession:
         queue = ClockedQueue(self.engines.queue, clock) if self.engines.queue else None
         holding = Holding(queue, self.line, speaker, clock, self.record, self.lang) if queue else None
         dialogue = ClockedDialogue(self.engines.dialogue, clock)
-        conversation = Conversation(context, dialogue, tickets, speaker, keeper, self.engines.agent_target, holding)
+        conversation = Conversation(context, dialogue, tickets, speaker, keeper, inbox, self.engines.agent_target,
+                                    holding)  # fmt: skip
         listener = Listener(context, self.engines.vad_factory(), stream, speaker, inbox)
         reason = "error"
         try:
@@ -140,7 +141,7 @@ class CallSession:
                 nonlocal outcome
                 try:
                     async with asyncio.timeout(self.settings.max_call_s):
-                        outcome = await conversation.run(inbox)
+                        outcome = await conversation.run()
                         if survey.due(outcome):  # 一次一评: the caller rates a call the bot resolved, once
                             await survey.run(inbox)
                 except TimeoutError:

@@ -19,7 +19,7 @@ from datetime import tzinfo
 
 from voicebot.call.call_context import CallContext
 from voicebot.call.plain_words import describe
-from voicebot.call.prompts import prompt
+from voicebot.call.prompts import sentence
 from voicebot.call.repeat_answer import RepeatAnswer, read_repeat_answer
 from voicebot.errors import VoicebotError
 from voicebot.events import BotReplied, ErrorOccurred
@@ -33,6 +33,10 @@ TAIL_DIGITS = 4
 """How many of a ticket number's last digits the repeat-caller greeting reads."""
 OPEN_LIMIT = 3
 """Open tickets looked up per caller (the greeting names the newest and says how many, up to this)."""
+
+Said = tuple[tuple[str, bool], ...]
+"""Sentences to say, each as ``(text, interruptible)``: the prompt table says which caller speech may not cut
+(``NOT_INTERRUPTIBLE``: a ticket number or status read back), the conversation speaks each accordingly."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +59,7 @@ class Confirming:
 class DeskReply:
     """What the bot says to an answer, and what of it goes on to the dialogue."""
 
-    texts: tuple[str, ...] = ()
+    said: Said = ()
     """Sentences to say now."""
     answer: RepeatAnswer | None = None
     """How the answer to the repeat-caller offer was read (``None`` for a callback-number answer)."""
@@ -93,7 +97,7 @@ class TicketDesk:
             self._context.turn.expect = None
         self._pending = None
 
-    async def opening(self) -> tuple[str, ...] | None:
+    async def opening(self) -> Said | None:
         """Return the repeat-caller greeting when the calling number has open tickets, else None (greet as usual)."""
         limit = self._context.settings.repeat_lookup_timeout_s
         if not self._caller or limit <= 0:
@@ -115,13 +119,13 @@ class TicketDesk:
         log.info("call %s: caller %s has %d open ticket(s), newest %s", self._call_id, masked(self._caller),
                  len(found), log_number(newest.number))  # fmt: skip
         lang = self._context.lang
-        text = (
-            prompt("repeat_offer", lang, tail=tail(newest.number))
+        said = (
+            sentence("repeat_offer", lang, tail=tail(newest.number))
             if len(found) == 1
-            else prompt("repeat_offer_many", lang, tail=tail(newest.number), count=str(len(found)))
+            else sentence("repeat_offer_many", lang, tail=tail(newest.number), count=str(len(found)))
         )
-        await self._emit((text,), "repeat_offer", asked="repeat_offer")
-        return (text,)
+        await self._emit((said,), "repeat_offer", asked="repeat_offer")
+        return (said,)
 
     async def answer(self, text: str) -> DeskReply:
         """Read the caller's answer to the desk's question (spoken words, or the digits they keyed)."""
@@ -134,22 +138,22 @@ class TicketDesk:
         lang = self._context.lang
         answer = read_repeat_answer(text)
         if answer == "status":
-            texts = (*describe(pending.brief, self._zone(), lang), prompt("anything_else", lang))
-            await self._emit(texts, "repeat_status")
-            return DeskReply(texts, answer)
+            said = (*describe(pending.brief, self._zone(), lang), sentence("anything_else", lang))
+            await self._emit(said, "repeat_status")
+            return DeskReply(said, answer)
         if answer == "again":
             self._context.turn.repeat_of = pending.brief.number
             log.info("call %s: follow-up (重复件) of ticket %s", self._call_id, log_number(pending.brief.number))
-            texts = (prompt("repeat_followup", lang, tail=tail(pending.brief.number)),)
-            await self._emit(texts, "repeat_followup")
-            return DeskReply(texts, answer, words=text)
+            said = (sentence("repeat_followup", lang, tail=tail(pending.brief.number)),)
+            await self._emit(said, "repeat_followup")
+            return DeskReply(said, answer, words=text)
         if answer == "no":
-            texts = (prompt("go_on", lang),)
-            await self._emit(texts, "repeat_declined")
-            return DeskReply(texts, answer)
+            said = (sentence("go_on", lang),)
+            await self._emit(said, "repeat_declined")
+            return DeskReply(said, answer)
         return DeskReply(answer=answer, words=text)
 
-    async def tell(self, number: str) -> tuple[str, ...]:
+    async def tell(self, number: str) -> Said:
         """Return what to say to "what about ticket ``number``?" (asks for its callback number if not the caller's)."""
         lang = self._context.lang
         try:
@@ -158,27 +162,27 @@ class TicketDesk:
             await self._context.record.emit(ErrorOccurred(self._context.now_ms(), err.code, err.message))
             brief = None
         if brief is None:
-            return (prompt("ticket_unknown", lang, number=number),)
+            return (sentence("ticket_unknown", lang, number=number),)
         if self._caller and self._caller in (brief.caller_key, brief.callback_key):
             return describe(brief, self._zone(), lang)
         if not (brief.caller_key or brief.callback_key):
-            return (prompt("ticket_not_described", lang),)  # no number on it to check against
+            return (sentence("ticket_not_described", lang),)  # no number on it to check against
         log.info("call %s: ticket %s is not the caller's: callback number asked", self._call_id, log_number(number))
         self._pending = Confirming(brief)
         self._context.turn.expect = "number"  # the listener waits longer and takes keys as a number
-        return (prompt("ticket_confirm_callback", lang),)
+        return (sentence("ticket_confirm_callback", lang),)
 
-    async def _confirmed(self, brief: TicketBrief, said: str) -> tuple[str, ...]:
-        given = caller_key(spoken_number(said))
+    async def _confirmed(self, brief: TicketBrief, answer: str) -> Said:
+        given = caller_key(spoken_number(answer))
         lang = self._context.lang
         if given and given in (brief.caller_key, brief.callback_key):
-            texts = describe(brief, self._zone(), lang)
-            await self._emit(texts, "ticket_confirmed")
-            return texts
+            said = describe(brief, self._zone(), lang)
+            await self._emit(said, "ticket_confirmed")
+            return said
         log.info("call %s: callback number of ticket %s not confirmed", self._call_id, log_number(brief.number))
-        texts = (prompt("ticket_not_described", lang),)
-        await self._emit(texts, "ticket_not_confirmed")
-        return texts
+        said = (sentence("ticket_not_described", lang),)
+        await self._emit(said, "ticket_not_confirmed")
+        return said
 
     def _zone(self) -> tzinfo | None:
         return self._context.clock.wall_now().tzinfo
@@ -187,5 +191,6 @@ class TicketDesk:
     def _call_id(self) -> str:
         return self._context.record.call_id
 
-    async def _emit(self, texts: tuple[str, ...], intent: str, asked: str | None = None) -> None:
+    async def _emit(self, said: Said, intent: str, asked: str | None = None) -> None:
+        texts = tuple(text for text, _ in said)
         await self._context.record.emit(BotReplied(self._context.now_ms(), texts, intent, asked=asked))

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from voicebot.spoken_digits import EN_DIGITS, ZH_DIGITS
+
 WITHHELD = frozenset({"", "anonymous", "unknown", "restricted", "private", "withheld", "unavailable", "null"})
 """What lines put in place of a number the caller withheld (compared in lower case)."""
 
@@ -19,13 +21,10 @@ _MOBILE = re.compile(r"1[3-9]\d{9}")
 MIN_DIGITS = 3
 """Shorter digit strings are no caller number (a stray key, a test line's ``0``)."""
 
-_SPOKEN_DIGITS = {
-    **{c: str(i) for i, c in enumerate("零一二三四五六七八九")},
-    "〇": "0", "幺": "1", "两": "2", "洞": "0", "拐": "7",
-    "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
-    "six": "6", "seven": "7", "eight": "8", "nine": "9",
-}  # fmt: skip
-_SPOKEN = re.compile(r"[零〇一二三四五六七八九幺两洞拐]|zero|oh|one|two|three|four|five|six|seven|eight|nine|o\b|\d")
+_SPOKEN_DIGITS = {**ZH_DIGITS, **EN_DIGITS}
+_WORDS = "|".join(word if len(word) > 1 else word + r"\b" for word in sorted(EN_DIGITS, key=len, reverse=True))
+"""English digit words, longer first ("oh" before "o"); a lone "o" only at a word's end."""
+_SPOKEN = re.compile(f"[{''.join(ZH_DIGITS)}]|{_WORDS}|\\d")
 
 
 def caller_key(raw: str | None) -> str:
