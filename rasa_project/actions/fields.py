@@ -21,10 +21,11 @@ from actions.nlp_libs import NlpLibs
 from actions.phone import phone_in_words
 from actions.pinyin_words_en import PinyinWords
 from actions.place_span_zh import PlaceSpans
+from actions.place_words_en import clean_place_en
 from actions.request_type import request_type
 from actions.sound_alike_zh import SoundAlikes
 from actions.spoken_digits import apply_correction, zh_house_numbers
-from actions.time_zh import NOT_A_TIME_ZH, clean_time_zh
+from actions.time_words import time_words
 
 FIELD_LABELS = {
     "zh-CN": {"location": "地址", "incident_time": "时间", "callback_phone": "电话", "description": "情况",
@@ -57,10 +58,6 @@ class Value:
     """The caller's own words it came from."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Detail slots to set with it (``location_parts``, ``incident_time_norm``, ``phone_kind``)."""
-
-
-SHORT_TIME_ANSWER = 14
-"""Characters up to which a cleaned Mandarin answer to "when?" is kept whole."""
 
 
 def vague_time(value: Value) -> bool:
@@ -140,7 +137,7 @@ class FieldReader:
                 if not place.ok or len(value.split()) > 6 or not aw.EN_STREET.search(value) or aw.EN_PRONOUN.search(value):
                     return None
                 return Value(self._pinyin.join(value), text, {"location_parts": place.as_fields()["location_parts"]})
-            words = aw.EN_TAIL.split(aw.EN_LEAD.sub("", clean_en(text)))[0].strip()
+            words = clean_place_en(aw.EN_TAIL.split(aw.EN_LEAD.sub("", clean_en(text)))[0].strip())
             if not (place.ok or aw.EN_PLACE.search(words)) or not words or self.wants_anonymous(text):
                 return None
             if re.fullmatch(r"[\d\s]+", words):
@@ -164,34 +161,10 @@ class FieldReader:
             return Value(words, text, {"incident_time_norm": None}) if words else None
         if not when.ok or not when.words:
             return None
-        words = self._time_words(text, lang, when.words, answer)
+        words = time_words(self._libs, text, lang, when.words, answer)
         if words is None:
             return None
         return Value(words, text, {"incident_time_norm": when.as_fields()["incident_time_norm"]})
-
-    def _time_words(self, text: str, lang: str, cleaned: str, answer: bool) -> str | None:
-        if lang.startswith("zh"):
-            if answer and len(cleaned) <= SHORT_TIME_ANSWER:
-                return clean_time_zh(text, written=False)  # a short answer is all time words ("从七月到现在五个月了")
-            flat = re.sub(r"\s+", "", text)
-            found = [e for e in self._libs.jionlp().ner.extract_time(flat, with_parsing=False)
-                     if not re.fullmatch(r"[\d零〇一二三四五六七八九十两幺]+", e["text"]) and not NOT_A_TIME_ZH.match(e["text"])]
-            if not found:
-                return answers.compact(cleaned) if answer else None
-            start, end = found[0]["offset"][0], found[-1]["offset"][1]
-            while True:  # words before the first time the library found that still say when ("快俩月了天天晚上")
-                lead = aw.TIME_LEAD_ZH.search(flat[:start])
-                if not lead:
-                    break
-                start = lead.start()
-            tail = re.match(r"(?:以后|以来|之后|开始|左右|多|起|了|都有|那会儿)+", flat[end:])
-            end += tail.end() if tail else 0
-            if answer and len(flat) - end <= 4:
-                end = len(flat)  # a short remainder of the answer belongs to it ("…就开始停的")
-            return flat[start:end].rstrip("吧啊呢呀")
-        if answer:
-            return aw.english_answer(text)  # kept whole, in the caller's words ("since six this morning")
-        return parsing.incident_time(text)
 
     def phone(self, text: str, lang: str) -> Value | None:
         """Return a valid phone number in the words (an ID number said with it is left out), or None."""

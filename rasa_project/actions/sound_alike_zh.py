@@ -40,6 +40,14 @@ class SoundAlikes:
             self._keys = {self._fuzzy(word): word for word in KEY_WORDS}
         return self._keys
 
+    def _word_bounds(self, text: str) -> set[int]:
+        """Return where jieba's words start and end in ``text``."""
+        bounds, at = {0}, 0
+        for token in self._libs.load("jieba").lcut(text):
+            at += len(token)
+            bounds.add(at)
+        return bounds
+
     def repair(self, text: str) -> str:
         """Return the text with sound-alike key words replaced (spaces between Hanzi dropped)."""
         flat = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text)
@@ -50,13 +58,15 @@ class SoundAlikes:
         sounds = self._fuzzy(flat) if len(self._libs.jionlp().pinyin(flat, formater="simple")) == len(flat) else None
         if sounds is None:
             return flat
+        bounds = self._word_bounds(flat)
         i = 0
         while i < len(chars):
             for size in (3, 2):
                 key = tuple(sounds[i : i + size])
                 word = table.get(key) if len(key) == size else None
                 heard = "".join(chars[i : i + size])
-                if word and heard != word and re.fullmatch(r"[\u4e00-\u9fff]+", heard):
+                if word and heard != word and re.fullmatch(r"[\u4e00-\u9fff]+", heard) and i in bounds \
+                        and i + size in bounds:  # not across words: 开始供暖 holds no 施工
                     chars[i : i + size] = list(word)
                     i += size - 1
                     break

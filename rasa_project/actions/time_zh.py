@@ -18,7 +18,8 @@ from actions.lead_ins import without_lead_ins
 from actions.nlp_libs import NlpLibs
 from actions.spoken_digits import ZH_NUMERAL, longest_digits
 
-LEAD_INS = tuple("时间是 时间 就是在 发生在 是在 就在 在 是 那个 就是 就 嗯 呃 额 啊 哦 然后".split())
+LEAD_INS = tuple("时间是 时间 就是在 发生在 是在 就在 在 是 那个 就是 就 嗯 呃 额 啊 哦 然后 我刚才说了 我刚说了 刚说了 "
+                 "我说了 你问时间啊 你问时间 时间啊".split())
 INNER_FILLERS = ("那个", "就是", "嗯", "呃", "额", "啊")
 # Words that carry no time ("天天都这样": the time is 天天).
 NO_INFO = ("都是这样", "都这样", "一直这样", "老这样", "总这样", "就这样", "吧", "呢", "呀")
@@ -30,7 +31,7 @@ SPOKEN = (("天天", "每天"), ("每晚", "每天晚上"), ("夜夜", "每天�
 VAGUE = tuple(
     "刚才 刚刚 方才 最近 近来 这几天 这两天 前几天 前两天 这段时间 前段时间 这阵子 一直 经常 老是 "
     "总是 每次 有时候 平时 好久 很久 之前 以前 那天 一段时间 半天 现在 正在 马上 天天 每天 上个月 "
-    "上个星期 上周 去年 前年 年初 月初 月底 阵子".split()
+    "上个星期 上周 去年 前年 年初 月初 月底 阵子 这个月 本月 这个星期 这礼拜 这周 今年 入冬 入夏 开春 入秋".split()
 )
 TIME_UNITS = "点号日月年天分秒时周星期晚早午夜"
 NUMERALS_ONLY = re.compile(rf"^[\d{ZH_NUMERAL}]+$")
@@ -51,8 +52,12 @@ def clean_time_zh(text: str, written: bool = True) -> str:
     for spoken, written_form in SPOKEN if written else ():
         out = out.replace(spoken, written_form)
     for phrase in NO_INFO:
-        if out != phrase:
+        if out == phrase:
+            continue
+        if written:
             out = out.replace(phrase, "")
+        elif out.endswith(phrase):
+            out = out[: -len(phrase)]  # the caller's words keep "一直都这样早晚高峰" whole; only a tail says nothing
     out = without_lead_ins(out, LEAD_INS)
     for filler in INNER_FILLERS:
         out = out.replace(filler, "")

@@ -49,7 +49,13 @@ def _family(lang: str) -> str:
     return "zh" if lang.lower().startswith("zh") else "en"
 
 
+_TWO_OCLOCK = re.compile(r"(?<![一几两])两(?=点|分)")
+"""两 before a clock unit (夜里两点), which cn2an leaves as it is; not 一两点 (one or two o'clock)."""
+
+
 def _numerals(text: str, family: str) -> str:
+    if family == "zh":
+        text = _TWO_OCLOCK.sub("二", text)
     try:
         with warnings.catch_warnings():  # cn2an warns about a numeral it cannot place (百 alone) and keeps it
             warnings.simplefilter("ignore", UserWarning)
