@@ -43,6 +43,12 @@ def test_the_development_table_is_judged_right(lang: str) -> None:
         ("我们这个楼前年着过一回火 现在楼道里又堆满了纸箱子 再着火跑都跑不出去", "none", None),
         ("有人冒充燃气公司上门 说不换燃气表就会漏气着火 收了我妈三百八", "none", None),
         ("厨房着火了 火越来越大", "emergency", "fire"),
+        # crimes told without the word (corpus dev3), and a service said not to be needed
+        ("有人正在撬我家的门 我一个人在家", "emergency", "police"),
+        ("一个男的把小孩往车里塞 孩子一直在哭", "emergency", "police"),
+        ("two men kicked the back door in and they are grabbing stuff", "emergency", "police"),
+        ("不用叫救护车 就是膝盖磕青了 物业不修井盖", "none", None),
+        ("i do not need an ambulance it is just a bruise", "none", None),
     ],
 )
 def test_meaning_not_keywords(text: str, level: str, kind: str | None) -> None:

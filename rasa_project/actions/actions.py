@@ -114,10 +114,12 @@ class TicketStatus(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         number = tracker.get_slot("ticket_number") or ""
+        text = tracker.latest_message.get("text") or ""
+        if self._check.is_complaint(text, lang(tracker), "check_ticket_status"):
+            # The words were a complaint, not a status check; digits in them are the callback number said first
+            # ("我先留个电话 幺三五… 我要说的是…"), not a ticket's.
+            return [SlotSet("ticket_number", None), FollowupAction("complaint_form")]
         if not number:
-            text = tracker.latest_message.get("text") or ""
-            if self._check.is_complaint(text, lang(tracker), "check_ticket_status"):
-                return [FollowupAction("complaint_form")]  # the words were a complaint, not a status check
             dispatcher.utter_message(response="utter_ask_ticket_number")
             return [ActiveLoop("ticket_status_form"), SlotSet("requested_slot", "ticket_number")]
         dispatcher.utter_message(response="utter_ticket_status_lookup",
