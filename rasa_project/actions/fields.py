@@ -25,7 +25,7 @@ from actions.place_words_en import clean_place_en
 from actions.request_type import request_type
 from actions.sound_alike_zh import SoundAlikes
 from actions.spoken_digits import apply_correction, zh_house_numbers
-from actions.time_words import time_words
+from actions.time_words import english_time_answer, time_words
 
 FIELD_LABELS = {
     "zh-CN": {"location": "地址", "incident_time": "时间", "callback_phone": "电话", "description": "情况",
@@ -157,7 +157,7 @@ class FieldReader:
         """Return the time expression in the words (only the time words of a longer sentence), or None."""
         when = parse_time(self._libs, text, lang, base)
         if not lang.startswith("zh") and answer and not when.ok and aw.EN_TIME_WORD.search(text.lower()):
-            words = aw.english_answer(text)  # "since monday monday morning": a time, though dateparser cannot place it
+            words = english_time_answer(text)  # "since monday monday morning": a time dateparser cannot place
             return Value(words, text, {"incident_time_norm": None}) if words else None
         if not when.ok or not when.words:
             return None

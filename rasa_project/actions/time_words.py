@@ -12,6 +12,22 @@ from actions.time_zh import NOT_A_TIME_ZH, clean_time_zh
 
 SHORT_TIME_ANSWER = 22
 """Characters up to which a cleaned Mandarin answer to "when?" is kept whole."""
+EN_TIME_LEAD = re.compile(r"^(?:(?:oh|sorry|yes|yeah|well|so|okay|ok|right|sure|hmm)\s+)*(?:when\s+(?:it is|it was|was it"
+                          r"|is it|did it start)\s+|(?:the )?time (?:it )?(?:is|was)\s+)?")
+EN_TIME_TALK = re.compile(r"\b(?:you know|like(?! this| that))\b")
+EN_TIME_FILLERS = frozenset({"um", "uh", "er", "erm", "hmm", "uhm"})
+EN_SELF_CORRECTION = re.compile(r"\b(?:no wait|no sorry|sorry i mean|i mean|actually no|no no)\b")
+
+
+def english_time_answer(text: str) -> str:
+    """Return an English answer to "when?" in the caller's words ("it's been going on for about half a year"):
+    lower case, hesitations and a leading "oh, when? it was" dropped, a self-correction applied."""
+    words = re.sub(r"[^\w\s']", " ", text.lower())
+    kept = " ".join(w for w in EN_TIME_TALK.sub(" ", words).split() if w not in EN_TIME_FILLERS)
+    cues = list(EN_SELF_CORRECTION.finditer(kept))
+    if cues and kept[cues[-1].end() :].strip():
+        kept = kept[cues[-1].end() :]  # "since sunday no wait since monday morning"
+    return EN_TIME_LEAD.sub("", kept.strip()).strip()
 
 
 def time_words(libs: NlpLibs, text: str, lang: str, cleaned: str, answer: bool) -> str | None:
@@ -37,5 +53,5 @@ def time_words(libs: NlpLibs, text: str, lang: str, cleaned: str, answer: bool) 
             end = len(flat)  # a short remainder of the answer belongs to it ("…就开始停的")
         return flat[start:end].rstrip("吧啊呢呀")
     if answer:
-        return aw.english_answer(text)  # kept whole, in the caller's words ("since six this morning")
+        return english_time_answer(text)  # kept whole, in the caller's words ("since six this morning")
     return parsing.incident_time(text)

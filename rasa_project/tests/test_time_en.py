@@ -83,3 +83,19 @@ def test_non_times(libs: NlpLibs, text: str, reason: str) -> None:
 
 def test_clean_time_en() -> None:
     assert clean_time_en("uh it started last week") == "last week"
+
+
+@pytest.mark.parametrize(
+    ("said", "words"),
+    [
+        ("um it's been going on for like three weeks", "it's been going on for three weeks"),
+        ("oh when it was, last tuesday evening", "last tuesday evening"),
+        ("since friday no wait since thursday night", "since thursday night"),
+        ("it's been like this for ages", "it's been like this for ages"),
+        ("sorry the time was about six you know in the morning", "about six in the morning"),
+    ],
+)
+def test_english_time_answers_keep_the_callers_words(said: str, words: str) -> None:
+    from actions.time_words import english_time_answer
+
+    assert english_time_answer(said) == words

@@ -59,7 +59,7 @@ def _numerals(text: str, family: str) -> str:
     try:
         with warnings.catch_warnings():  # cn2an warns about a numeral it cannot place (百 alone) and keeps it
             warnings.simplefilter("ignore", UserWarning)
-            return str(cn2an.transform(text, "cn2an")) if family == "zh" else str(alpha2digit(text, "en"))
+            return str(cn2an.transform(text, "cn2an")) if family == "zh" else str(alpha2digit(text, "en", threshold=0))
     except (ValueError, KeyError, IndexError):  # cn2an rejects some odd mixes; keep the text as it is
         return text
 
