@@ -15,7 +15,9 @@ CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("report", re.compile(
         r"举报|揭发|检举|黑作坊|非法|违法|违规经营|偷排|私自|无证|传销|诈骗|赌博|"
         r"\b(?:tip off|whistle|illegal|unlicen[cs]ed|without a licen[cs]e|report (?:an? )?(?:illegal|unlicensed|fraud|scam)"
-        r"|report someone|dumping (?:waste|chemicals)|fraud|scam)\b")),
+        r"|report someone|dumping (?:waste|chemicals)|fraud|scam)\b"
+        r"|\b(?:i want to|i'd like to|i would like to|i'm calling to|i am calling to|calling to|i wanna|i need to|want to)"
+        r" report\b")),
     ("suggestion", re.compile(
         r"建议|提个意见|提意见|希望(?:政府|你们|能|可以)|能不能(?:增加|多设|多开|加装|建)|要是能|"
         r"\b(?:suggest|suggestion|proposal|propose|it would be (?:nice|good|great)|could you (?:add|install|put)"

@@ -6,6 +6,7 @@ flags for the agent. The bot builds the 12345 work order from them.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from actions import parsing
@@ -38,11 +39,32 @@ def description(opening: str | None, details: str | None) -> str | None:
     return " ".join(parts) or None
 
 
+REMARK_FIELDS = ("location", "incident_time")
+"""Answers whose words may say more about the problem than their value ("周六早上八点不到就开始砸墙")."""
+
+
+def with_remarks(account: str | None, slots: dict[str, Any]) -> str | None:
+    """Return the account followed by what the caller said about the problem while answering where and when: the
+    words of an answer that say clearly more than its stored value (the agent reads the whole story once)."""
+    words = slots.get("field_words") or {}
+    parts = [account] if account else []
+    for name in REMARK_FIELDS:
+        said, value = str(words.get(name) or ""), str(slots.get(name) or "")
+        flat_said, flat_value = _flat(said), _flat(value)
+        if value and len(flat_said) > len(flat_value) + 6 and flat_said not in _flat(" ".join(parts)):
+            parts.append(said)
+    return " ".join(parts) or None
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"[\s\W_]+", "", text.lower())
+
+
 def ticket_fields(slots: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
     """Return the ``file_ticket`` directive's fields for a confirmed complaint."""
     phone = slots.get("callback_phone")
     anonymous = phone == "anonymous"
-    account = description(slots.get("opening"), slots.get("description"))
+    account = with_remarks(description(slots.get("opening"), slots.get("description")), slots)
     category, flags = category_of(slots)
     fields: dict[str, Any] = {
         "kind": "complaint",
@@ -68,13 +90,14 @@ def ticket_fields(slots: dict[str, Any], metadata: dict[str, Any]) -> dict[str, 
 
 
 def category_of(slots: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
-    """Return the complaint's category and the flags: the kind the caller's whole account points to (opening,
-    details, place), else one named in a single answer; nothing pointing to a kind leaves ``other``, flagged
-    ``unclassified`` for the agent."""
+    """Return the complaint's category and the flags: the kind the caller's first account points to (what they
+    called about), else the whole account (details, place), else one named in a single answer; nothing pointing to
+    a kind leaves ``other``, flagged ``unclassified`` for the agent."""
     flags = list(slots.get("flags") or [])
     account = description(slots.get("opening"), slots.get("description"))
     said = " ".join(str(part) for part in (account, slots.get("location")) if part)
-    found = parsing.category(said) or slots.get("complaint_category")
+    opening = str(slots.get("opening") or "")
+    found = parsing.category(opening) or parsing.category(said) or slots.get("complaint_category")
     if found:
         return found, flags
     entry = {"field": "complaint_category", "code": "unclassified"}

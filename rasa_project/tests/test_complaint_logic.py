@@ -189,12 +189,25 @@ def test_tries_count_the_turns_spent_on_the_asked_slot() -> None:
     assert tries_on(events, None) == 0
 
 
-def test_the_category_comes_from_the_whole_account_and_is_flagged_when_nothing_points_to_one() -> None:
+def test_the_category_comes_from_the_account_and_is_flagged_when_nothing_points_to_one() -> None:
     from actions.ticket import ticket_fields
 
-    labour = ticket_fields({"opening": "物业公司保安队加班费一分不给", "complaint_category": "property",
-                            "description": "说好的加班费没给 一个月就休两天 加班八十多个小时"}, {})
-    assert labour["complaint_category"] == "labor"  # 加班 three times outweighs 物业 and 保安 said once each
+    fumes = ticket_fields({"opening": "楼下饭馆的油烟太大了", "description": "晚上还有人喝酒吵"}, {})
+    assert fumes["complaint_category"] == "sanitation"  # what they called about, not a word said on the way
+    labour = ticket_fields({"opening": "我就想问问这个事", "complaint_category": "property",
+                            "description": "说好的加班费没给 一个月就休两天 加班八十多个小时 物业公司不管"}, {})
+    assert labour["complaint_category"] == "labor"  # 加班 twice outweighs 物业 once
     unknown = ticket_fields({"opening": "我就想问问这事到底谁管", "callback_phone": "13812345678"}, {})
     assert unknown["complaint_category"] == "other"
     assert {"field": "complaint_category", "code": "unclassified"} in unknown["flags"]
+
+
+def test_the_description_carries_what_the_caller_said_while_answering_where_and_when() -> None:
+    from actions.ticket import ticket_fields
+
+    slots = {"opening": "投诉楼上装修周末也干", "incident_time": "周六早上八点",
+             "field_words": {"incident_time": "这 个 周六 早上 八 点 不到 就 开始 砸 墙", "location": "幸福小区3号楼"},
+             "location": "幸福小区3号楼"}
+    fields = ticket_fields(slots, {})
+    assert fields["description"].startswith("投诉楼上装修周末也干") and "砸 墙" in fields["description"]
+    assert "幸福小区" not in fields["description"]  # an answer that is only its value adds nothing
