@@ -60,7 +60,8 @@ ANONYMOUS_WORDS = ("匿名", "不留", "不想留", "不方便留", "不要留",
                    "not want to leave", "don't want to leave", "rather not give", "not giving my number", "not giving you my",
                    "won't give", "will not give", "not going to give", "don't want to give", "rather not say", "不给电话",
                    "不告诉你电话", "电话就不留", "号码就不留", "不想说电话")
-NEGATIONS = ("不用", "不需要", "不必", "没必要", "不要", "no need", "not ", "don't", "do not", "doesn't", "does not")
+NEGATIONS = ("不用", "不需要", "不必", "没必要", "不要", "甭", "没啥", "没什么", "no need", "not ", "don't", "do not",
+             "doesn't", "does not")
 CONFIDENTIAL_WORDS = ("保密", "confidential", "secret", "private")
 FILLERS_ZH = ("嗯", "呃", "啊", "那个", "就是", "这个", "然后", "对了", "不对", "不是", "是的", "是")
 FILLERS_EN = ("um", "uh", "er", "so", "well", "like", "okay", "ok", "no", "yes", "yeah", "it is", "it's", "its")

@@ -222,3 +222,9 @@ def test_a_phone_correction_that_says_the_whole_number_again() -> None:
 def test_refusing_the_number_in_other_words_is_anonymous() -> None:
     out = say("i'm not giving you my number, you never call back anyway", "callback_phone")
     assert out.slots["callback_phone"] == "anonymous"
+
+
+def test_a_hesitation_before_no_is_no_yes() -> None:
+    assert say("嗯 不用", "confidential").slots["confidential"] is False
+    assert say("嗯呐 没毛病", "confidential").slots["confidential"] is True
+    assert say("甭 保密", "confidential").slots["confidential"] is False
