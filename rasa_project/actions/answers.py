@@ -93,6 +93,11 @@ def _has(words: tuple[str, ...], flat: str, zh: bool) -> bool:
     return any(re.search(rf"\b{re.escape(word)}\b", flat) for word in words)
 
 
+NOT_A_NO = re.compile(r"没错|没问题|不错|没毛病|没差")
+"""Yes said with a negative word in it."""
+LEADING_HESITATION = re.compile(r"^(?:嗯呐|嗯哪|嗯|呃|额|啊|哦|唔)+(?=.)")
+
+
 def yes_no(text: str) -> YesNo:
     """Return whether the utterance says yes, no, or neither (noise is neither, and flagged as gibberish)."""
     if is_gibberish(text):
@@ -100,7 +105,10 @@ def yes_no(text: str) -> YesNo:
     flat = compact(text)
     zh = is_zh(flat)
     if zh:
-        no = _has(ZH_NO, flat, True) and not re.search(r"没错|没问题|不错", flat)
+        rest = LEADING_HESITATION.sub("", flat)
+        if rest != flat and _has(ZH_NO, rest, True) and not NOT_A_NO.search(rest):
+            flat = rest  # "嗯 不用": the 嗯 is a hesitation before the no, not a yes
+        no = _has(ZH_NO, flat, True) and not NOT_A_NO.search(flat)
         yes = _has(ZH_YES, flat.replace("不是", "").replace("不要", "").replace("不需要", ""), True)
         if re.fullmatch(r"(?:不用|不要|不需要|不必)(?:了|吧|啊)?(?:保密)?(?:了|吧)?", flat):
             return YesNo(False, False)

@@ -235,7 +235,7 @@ class FieldReader:
     def corrected(self, target: str, text: str, old: Any, lang: str, base: datetime | None) -> Value | None:
         """Return the corrected value of ``target`` from the words after a correction cue, or None."""
         if target == "callback_phone":
-            whole = self.phone(text, lang)
+            whole = self.phone(text, lang) or self._number_said_again(text, lang)
             if whole is not None:
                 return whole
             if not isinstance(old, str) or not old.isdigit():
@@ -256,6 +256,14 @@ class FieldReader:
             cat = parsing.category(text)
             return Value(cat, text) if cat else None
         return None
+
+    def _number_said_again(self, text: str, lang: str) -> Value | None:
+        """The whole number said again at the end of a correction ("最后几位是三八七零 幺八六幺零零二三八七零")."""
+        digits = parsing.digit_string(text)
+        if len(digits) <= 11:
+            return None
+        checked = phone_in_words(digits[-11:])
+        return Value(checked.digits, text, {"phone_kind": checked.kind}) if checked.ok else None
 
     def _last_digits(self, text: str) -> int | None:
         flat = answers.compact(text)

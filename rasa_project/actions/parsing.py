@@ -16,22 +16,23 @@ CATEGORY_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("labor", ("工资", "欠薪", "讨薪", "工钱", "劳动", "社保", "五险一金", "加班", "辞退", "开除", "劳务", "工伤", "包工头", "劳动合同", "试用期", "拖欠",
         "不给钱", "wage", "salary", "labor", "labour", "overtime", "fired me", "social insurance", "employer", "unpaid",
         "my boss", "not paid", "owed me", "contract", "pension", "劳动纠纷", "labour dispute", "labor dispute",
-        "compensation", "wages")),
+        "compensation", "wages", "人工", "工钱", "结账", "owes me", "owe me")),
     ("property", ("物业", "电梯", "业委会", "楼道", "门禁", "保安", "维修基金", "房东", "押金", "中介", "楼上漏水", "渗水", "property",
         "elevator", "lift", "building management", "landlord", "deposit", "management company",
-        "leaking from upstairs", "stairwell", "物业费", "停车费", "小区设施", "维修", "playground", "property fee", "compound",
+        "leaking from upstairs", "stairwell", "物业费", "停车费", "小区设施", "维修", "playground", "property fee",
         "upstairs flat", "ceiling")),
     ("noise", ("噪音", "噪声", "吵", "装修", "施工", "广场舞", "喇叭", "鸣笛", "音响", "电钻", "砸墙", "咚咚", "跑跳", "蹦迪", "唱歌", "noise",
         "noisy", "loud", "renovation", "construction", "music", "barking", "dancing", "drilling", "speaker", "party",
-        "banging", "警笛", "嗡嗡", "震", "siren", "bark", "rattl", "humming", "karaoke", "sing", "air conditioner")),
+        "banging", "警笛", "嗡嗡", "震", "siren", "bark", "rattl", "humming", "karaoke", "sing", "air conditioner",
+        "鞭炮", "烟花", "放炮", "咣当", "拖椅子", "狗叫", "firecracker", "fireworks at night")),
     ("sanitation", ("垃圾", "卫生", "脏", "臭", "下水道", "污水", "油烟", "老鼠", "蟑螂", "异味", "烧烤", "狗屎", "粪便", "焚烧", "烧垃圾", "苍蝇",
         "排污", "garbage", "trash", "rubbish", "sanitation", "dirty", "smell", "stink", "smoke", "sewer", "sewage",
         "litter", "rats", "cockroach", "bins", "dog poo", "fumes", "环境卫生", "杀鱼", "血水", "腥", "厕所", "drain",
-        "cooking oil", "pouring", "blood", "barbecue", "toilet", "filthy")),
+        "cooking oil", "pouring", "blood", "barbecue", "toilet", "filthy", "waste", "dumped", "dumping")),
     ("utilities", ("停水", "停电", "停气", "水电", "暖气", "供暖", "路灯", "自来水", "没水", "没电", "水压", "热水", "燃气", "电费", "水费", "水管",
         "water", "power", "electricity", "heating", "street light", "streetlight", "outage", "utilities", "radiator",
         "hot water", "blackout", "water pressure", "pipe", "水电气", "电欠费", "欠费", "gas bill", "water bill", "no water",
-        "no power")),
+        "no power", "断电", "跳闸", "停了电", "没暖气", "gas company", "water main", "water has been off")),
     ("safety_hazard", ("隐患", "井盖", "危险", "电线", "消防通道", "塌", "裂缝", "脱落", "倾斜", "漏电", "飞线充电", "私拉", "高空", "坠物", "护栏",
         "大坑", "广告牌", "松动", "松了", "松掉", "摇摇欲坠", "hazard", "manhole", "dangerous", "wire", "fire exit", "collapse",
         "crack", "falling", "loose", "railing", "pothole", "exposed cable", "fire door", "安全隐患", "围挡", "砸", "倒了",
@@ -41,12 +42,12 @@ CATEGORY_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "逆行", "斑马线", "人行道", "车位", "僵尸车", "摆摊", "三轮车", "电动车乱", "traffic", "parking", "parked", "taxi", "bus", "jam",
         "crosswalk", "sidewalk", "pavement", "bike lane", "scooter", "double park", "blocking the road",
         "street vendor", "stall", "黑车", "拉客", "马路", "路面", "压坏", "货车", "truck", "shortcut", "black cab",
-        "illegal taxi", "speeding")),
+        "illegal taxi", "speeding", "zebra crossing", "crossing", "pedestrian", "green light", "traffic light")),
     ("consumer", ("假货", "退款", "退货", "退钱", "商家", "消费", "饭店", "餐馆", "黑作坊", "欺诈", "缺斤少两", "过期", "变质", "质量", "售后", "乱收费",
         "宰客", "预付卡", "办卡", "健身房", "培训机构", "二手车", "泡水", "车行", "超市", "外卖", "商场", "店家", "老板娘", "发票", "fake", "refund",
         "shop", "store", "consumer", "overcharg", "restaurant", "workshop", "scam", "expired", "receipt", "warranty",
         "gym", "membership", "prepaid", "supermarket", "seller", "merchant", "rip off", "ripped off", "收钱", "驿站",
-        "快递", "乱涨价", "押金不退", "illegal workshop")),
+        "快递", "乱涨价", "押金不退", "illegal workshop", "菜单", "多收", "馆子")),
 )
 
 ZH_DIGITS = {"零": "0", "〇": "0", "洞": "0", "一": "1", "幺": "1", "二": "2", "两": "2", "三": "3", "四": "4",
@@ -56,8 +57,11 @@ EN_DIGITS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "to": "2"
 ZH_SPOKEN = "零幺二三四五六七八九"
 
 ANONYMOUS_WORDS = ("匿名", "不留", "不想留", "不方便留", "不要留", "anonymous", "no number", "not leave",
-                   "not want to leave", "don't want to leave", "rather not give")
-NEGATIONS = ("不用", "不需要", "不必", "没必要", "不要", "no need", "not ", "don't", "do not", "doesn't", "does not")
+                   "not want to leave", "don't want to leave", "rather not give", "not giving my number", "not giving you my",
+                   "won't give", "will not give", "not going to give", "don't want to give", "rather not say", "不给电话",
+                   "不告诉你电话", "电话就不留", "号码就不留", "不想说电话")
+NEGATIONS = ("不用", "不需要", "不必", "没必要", "不要", "甭", "没啥", "没什么", "no need", "not ", "don't", "do not",
+             "doesn't", "does not")
 CONFIDENTIAL_WORDS = ("保密", "confidential", "secret", "private")
 FILLERS_ZH = ("嗯", "呃", "啊", "那个", "就是", "这个", "然后", "对了", "不对", "不是", "是的", "是")
 FILLERS_EN = ("um", "uh", "er", "so", "well", "like", "okay", "ok", "no", "yes", "yeah", "it is", "it's", "its")

@@ -24,6 +24,8 @@ EN_DIGIT = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "
 # ASR homophones, read as digits only inside a run of digits ("one two for five").
 EN_HOMOPHONE = {"to": "2", "too": "2", "for": "4", "won": "1", "ate": "8"}
 EN_REPEAT = {"double": 2, "triple": 3}
+ZH_REPEAT = {"两": 2, "俩": 2, "三": 3}
+"""Mandarin "两个八", "三个六": a digit said so many times (before 个)."""
 # Fillers that do not end a run of digits ("幺三八 嗯 幺二三四", "one three eight um one two").
 ZH_FILLERS = ("那个", "就是", "然后", "嗯", "呃", "额", "啊", "哦", "对", "是", "呢")
 EN_FILLERS = frozenset({"um", "uh", "er", "ah", "erm", "hmm", "and", "then", "its", "it's", "is", "dash"})
@@ -78,6 +80,10 @@ def digit_runs(text: str) -> tuple[str, ...]:
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
         if token.isdigit():
             current.append(token)
+        elif token in ZH_REPEAT and nxt == "个" and i + 2 < len(tokens) and tokens[i + 2] in ZH_DIGIT:
+            current.append(ZH_DIGIT[tokens[i + 2]] * ZH_REPEAT[token])  # "两个八" -> 88, "三个六" -> 666
+            i += 3
+            continue
         elif token in ZH_DIGIT:
             current.append(ZH_DIGIT[token])
         elif token in ("oh", "o") and not current:

@@ -30,12 +30,31 @@ def english_time_answer(text: str) -> str:
     return EN_TIME_LEAD.sub("", kept.strip()).strip()
 
 
+INNER_PARTICLE = re.compile(r"吧就?(?=.)")
+"""A 吧 inside a Mandarin answer ("一个礼拜了吧 就上周四到现在")."""
+TIME_TAIL = re.compile(r"(?:以后|以来|之后|开始|左右|多|起|了|都有|都是|那会儿)+")
+REMARK_AFTER = 4
+"""Characters after the last time in a short answer that still belong to it ("…又排了")."""
+
+
+def _without_remark(libs: NlpLibs, words: str) -> str:
+    found = [e for e in libs.jionlp().ner.extract_time(words, with_parsing=False) if not NOT_A_TIME_ZH.match(e["text"])]
+    if not found:
+        return words
+    end = found[-1]["offset"][1]
+    tail = TIME_TAIL.match(words[end:])
+    end += tail.end() if tail else 0
+    return words[:end] if len(words) - end > REMARK_AFTER else words
+
+
 def time_words(libs: NlpLibs, text: str, lang: str, cleaned: str, answer: bool) -> str | None:
     """Return the caller's time words in ``text`` (``cleaned``: the parser's cleaned words; ``answer``: the words
     answer "when?"), or None when a sentence about something else holds no time."""
     if lang.startswith("zh"):
         if answer and len(cleaned) <= SHORT_TIME_ANSWER:
-            return clean_time_zh(text, written=False)  # a short answer is all time words ("从七月到现在五个月了")
+            # A short answer is its time words ("从七月到现在五个月了"), less what the caller adds after the last time
+            # ("昨天下午 发现的漏了一地水", "上礼拜五 发现关门的").
+            return _without_remark(libs, INNER_PARTICLE.sub("", clean_time_zh(text, written=False)))
         flat = re.sub(r"\s+", "", text)
         found = [e for e in libs.jionlp().ner.extract_time(flat, with_parsing=False)
                  if not re.fullmatch(r"[\d零〇一二三四五六七八九十两幺]+", e["text"]) and not NOT_A_TIME_ZH.match(e["text"])]
@@ -47,7 +66,7 @@ def time_words(libs: NlpLibs, text: str, lang: str, cleaned: str, answer: bool) 
             if not lead:
                 break
             start = lead.start()
-        tail = re.match(r"(?:以后|以来|之后|开始|左右|多|起|了|都有|那会儿)+", flat[end:])
+        tail = TIME_TAIL.match(flat[end:])
         end += tail.end() if tail else 0
         if answer and len(flat) - end <= 4:
             end = len(flat)  # a short remainder of the answer belongs to it ("…就开始停的")

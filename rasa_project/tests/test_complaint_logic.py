@@ -211,3 +211,20 @@ def test_the_description_carries_what_the_caller_said_while_answering_where_and_
     fields = ticket_fields(slots, {})
     assert fields["description"].startswith("投诉楼上装修周末也干") and "砸 墙" in fields["description"]
     assert "幸福小区" not in fields["description"]  # an answer that is only its value adds nothing
+
+
+def test_a_phone_correction_that_says_the_whole_number_again() -> None:
+    out = say("不对 最后 几 位 是 三八七零 幺八六 幺零零二 三八七零", "confidential",
+              callback_phone="18610023780", last_filled="callback_phone")
+    assert out.slots["callback_phone"] == "18610023870"
+
+
+def test_refusing_the_number_in_other_words_is_anonymous() -> None:
+    out = say("i'm not giving you my number, you never call back anyway", "callback_phone")
+    assert out.slots["callback_phone"] == "anonymous"
+
+
+def test_a_hesitation_before_no_is_no_yes() -> None:
+    assert say("嗯 不用", "confidential").slots["confidential"] is False
+    assert say("嗯呐 没毛病", "confidential").slots["confidential"] is True
+    assert say("甭 保密", "confidential").slots["confidential"] is False

@@ -119,3 +119,10 @@ def test_zh_house_numbers(libs: NlpLibs, text: str, expected: str) -> None:
 )
 def test_en_number_words(text: str, expected: str) -> None:
     assert en_number_words(text) == expected
+
+
+def test_a_digit_said_twice_or_three_times_in_mandarin() -> None:
+    from actions.spoken_digits import read_digits
+
+    assert read_digits("幺三七 幺二三四 五六 两个八").digits == "13712345688"
+    assert read_digits("幺三八 两个零 三个六 幺二三四").digits == "138006661234"

@@ -98,3 +98,18 @@ def test_non_times(libs: NlpLibs, text: str, reason: str) -> None:
 def test_clean_time() -> None:
     assert clean_time_zh("时间是 那个 昨天晚上") == "昨天晚上"
     assert clean_time_zh("每晚十点以后") == "每天晚上十点以后"
+
+
+@pytest.mark.parametrize(
+    ("said", "words"),
+    [
+        ("嗯 前天 晚上 九点 多 回来 才 看见 门 被 划 了", "前天晚上九点多"),  # what they found after the time goes
+        ("两个 礼拜 了 吧 就 上 周三 到 现在", "两个礼拜了上周三到现在"),  # 吧 inside the answer
+        ("每天 晚上 十点 以后 又 开始 了", "每天晚上十点以后又开始了"),  # a short remainder stays
+    ],
+)
+def test_a_short_answer_keeps_its_time_words(said: str, words: str) -> None:
+    from actions.fields import FieldReader
+
+    value = FieldReader().incident_time(said, "zh-CN", CALL, answer=True)
+    assert value is not None and value.value == words
