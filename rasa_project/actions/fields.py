@@ -235,7 +235,7 @@ class FieldReader:
     def corrected(self, target: str, text: str, old: Any, lang: str, base: datetime | None) -> Value | None:
         """Return the corrected value of ``target`` from the words after a correction cue, or None."""
         if target == "callback_phone":
-            whole = self.phone(text, lang) or self._number_said_again(text, lang)
+            whole = self.phone(text, lang)
             if whole is not None:
                 return whole
             if not isinstance(old, str) or not old.isdigit():
@@ -247,7 +247,9 @@ class FieldReader:
                 return Value(old[: len(old) - count] + digits, text, {"phone_kind": None})
             fixed = apply_correction(old, text)
             checked = phone_in_words(fixed.digits)
-            return Value(checked.digits, text, {"phone_kind": checked.kind}) if checked.ok else None
+            if checked.ok:
+                return Value(checked.digits, text, {"phone_kind": checked.kind})
+            return self._number_said_again(text, lang)  # only when no other reading of the correction works
         if target == "location":
             return self.location(text, lang, answer=True)
         if target == "incident_time":

@@ -57,8 +57,9 @@ EN_DIGITS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "to": "2"
 ZH_SPOKEN = "零幺二三四五六七八九"
 
 ANONYMOUS_WORDS = ("匿名", "不留", "不想留", "不方便留", "不要留", "anonymous", "no number", "not leave",
-                   "not want to leave", "don't want to leave", "rather not give", "not giving my number", "not giving you my",
-                   "won't give", "will not give", "not going to give", "don't want to give", "rather not say", "不给电话",
+                   "not want to leave", "don't want to leave", "rather not give", "not giving my number", "not giving you my number",
+                   "won't give my number", "won't give you my number", "not going to give my number",
+                   "don't want to give my number", "don't want to give my phone", "不给电话",
                    "不告诉你电话", "电话就不留", "号码就不留", "不想说电话")
 NEGATIONS = ("不用", "不需要", "不必", "没必要", "不要", "甭", "没啥", "没什么", "no need", "not ", "don't", "do not",
              "doesn't", "does not")
