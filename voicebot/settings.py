@@ -39,8 +39,12 @@ class AsrSettings:
     """Per language: an official model name (see ``voicebot models list``) or a model directory path."""
     model_dir: str = "~/.cache/hotline-voicebot/models"
     """Where downloaded models are kept."""
-    workers: int = 2
-    """Threads decoding audio for all calls (bounded executor)."""
+    workers: int = 0
+    """Threads decoding audio for all calls (bounded executor); 0: one per CPU core (``os.cpu_count()``)."""
+    beam: float | None = None
+    """Decoder beam override for every model (None: the model's ``conf/model.conf``; docs/performance.md)."""
+    max_active: int | None = None
+    """Decoder max-active override for every model (None: the model's own)."""
     vad_aggressiveness: int = 2
     """webrtcvad mode 0-3 (3 filters most non-speech)."""
 

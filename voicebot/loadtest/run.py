@@ -22,8 +22,6 @@ TARGET_P95_MS = 800.0
 """The reply latency p95 a stage must stay under."""
 
 
-
-
 @dataclass(slots=True)
 class StageReport:
     """What one stage of N concurrent calls measured."""
@@ -98,6 +96,13 @@ def caller_scripts(lang: str, count: int, turns: int = 3, line_noise: float = 0.
     return [CallScript(chosen, line_noise=line_noise) for chosen in pick]
 
 
+def ring_delay(index: int, calls: int, stagger_s: float | None, rng: random.Random) -> float:
+    """Return when caller ``index`` of ``calls`` rings, in seconds after the stage starts."""
+    if stagger_s is None:
+        return rng.uniform(0, 1.5)  # callers do not all ring in the same millisecond
+    return index * stagger_s / calls
+
+
 def fill_bot_side(report: StageReport, calls: list[dict[str, Any]]) -> None:
     """Add what the bot's call records say: its own latencies, dropped frames, errors."""
     bot_replies = [float(ms) for call in calls for ms in call["reply_ms"]]
@@ -119,11 +124,14 @@ def fill_usage(report: StageReport, meter: UsageMeter, calls: int) -> None:
 
 
 async def websocket_stage(
-    bot: Bot, calls: int, duration_s: float, lang: str, seed: int = 1, line_noise: float = 0.0
+    bot: Bot, calls: int, duration_s: float, lang: str, seed: int = 1, line_noise: float = 0.0,
+    stagger_s: float | None = None,
 ) -> StageReport:
     """Run N callers in parallel, each placing calls back to back for ``duration_s`` (at least one each).
 
     ``line_noise``: white noise of that standard deviation while callers are silent (0: digital silence).
+    ``stagger_s``: caller i rings ``i * stagger_s / N`` after the first (calls spread like vosk-server's in
+    ``benchmarks.vs_vosk_server``); None: each at a random moment of the first 1.5 s (near-simultaneous speech).
     """
     report = StageReport("websocket", calls, bot.dialogue)
     scripts = caller_scripts(lang, calls, line_noise=line_noise)
@@ -134,7 +142,7 @@ async def websocket_stage(
 
     async def worker(index: int) -> None:
         rng = random.Random(seed * 1000 + index)
-        await asyncio.sleep(rng.uniform(0, 1.5))  # callers do not all ring in the same millisecond
+        await asyncio.sleep(ring_delay(index, calls, stagger_s, rng))
         while True:
             results.append(await place_call(bot.media_url, bot.token, scripts[index], rng, lang))
             if time.monotonic() >= deadline:
