@@ -10,7 +10,8 @@ is silent, i.e. while the bot would talk; on both sides the N calls start stagge
     a real-time grid, results read as they come; result lag = answer arrival - send time of that frame.
 (b) the bot: ``voicebot loadtest``'s WebSocket stage (the real server app, real vosk, real TTS, tickets; the
     dialogue is the configured Rasa when it answers (``auto``), else the stand-in, and the report says which),
-    callers sending the same line noise while silent and speaking again after the bot's answer.
+    callers sending the same line noise while silent and speaking again after the bot's answer (never over
+    it: ``barge_in=False``, as the peer's callers are silent between utterances).
 
 Per N: CPU (% of one core, the server's process), peak RSS, vosk-server result lag p50/p95/max and answers
 later than 60 ms, the bot's reply latency p50/p95 and bot frames later than 60 ms, the load average; then one
@@ -43,7 +44,8 @@ async def bot_stages(args: argparse.Namespace) -> tuple[list[StageReport], list[
         async with start_bot(f"sqlite:///{tmp}/tickets.db", args.dialogue, args.model, args.lang, None) as bot:
             await warm_up(bot, args.lang)
             for calls in args.calls:
-                stage = websocket_stage(bot, calls, args.duration, args.lang, line_noise=args.noise, stagger_s=PAUSE_S)
+                stage = websocket_stage(bot, calls, args.duration, args.lang, line_noise=args.noise,
+                                        stagger_s=PAUSE_S, barge_in=False)  # fmt: skip
                 reports.append(await stage)
                 loads.append(os.getloadavg()[0])
                 print(table(reports[-1:]).splitlines()[-1] + f"  load {loads[-1]:.2f}", flush=True)

@@ -81,11 +81,12 @@ async def _load_recognizers(settings: Settings, stack: contextlib.AsyncExitStack
             log.warning("ASR for %s uses the Korean TEST model: callers' speech will not be understood. "
                         "Install a real model: voicebot models download NAME", lang)  # fmt: skip
         model_dir = project_path(settings.asr.model_dir)
-        decoder = DecoderConfig(settings.asr.beam, settings.asr.max_active)
+        decoder = DecoderConfig(settings.asr.beam or None, settings.asr.max_active or None)
         path = tuned_model_dir(resolve_model(name, model_dir), decoder, model_dir / "tuned")
         if path not in loaded:
             log.info("loading vosk model %s for %s", path, lang)
-            loaded[path] = await VoskRecognizer.load(path, workers=decode_workers(settings.asr.workers))
+            loaded[path] = await VoskRecognizer.load(path, workers=decode_workers(settings.asr.workers),
+                                                     warm_up_ms=settings.asr.warm_up_ms)  # fmt: skip
             stack.push_async_callback(loaded[path].aclose)
         recognizers[lang] = loaded[path]
     return recognizers

@@ -41,10 +41,13 @@ class AsrSettings:
     """Where downloaded models are kept."""
     workers: int = 0
     """Threads decoding audio for all calls (bounded executor); 0: one per CPU core (``os.cpu_count()``)."""
-    beam: float | None = None
-    """Decoder beam override for every model (None: the model's ``conf/model.conf``; docs/performance.md)."""
-    max_active: int | None = None
-    """Decoder max-active override for every model (None: the model's own)."""
+    beam: float = 0.0
+    """Decoder beam for every model; 0: the model's own (``conf/model.conf``; docs/performance.md, "Decoder")."""
+    max_active: int = 0
+    """Decoder max-active for every model; 0: the model's own."""
+    warm_up_ms: int = 200
+    """At call start, each new recogniser decodes this much faint noise and resets, so vosk's one-off first-decode
+    cost (~0.5 CPU-s) is paid during the greeting, not on the caller's first words; 0: off."""
     vad_aggressiveness: int = 2
     """webrtcvad mode 0-3 (3 filters most non-speech)."""
 

@@ -84,8 +84,13 @@ class StageReport:
         return {**asdict(self), "holds": self.holds}
 
 
-def caller_scripts(lang: str, count: int, turns: int = 3, line_noise: float = 0.0) -> list[CallScript]:
-    """Return ``count`` scripts of ``turns`` real recordings each (rotating through the fixtures)."""
+def caller_scripts(
+    lang: str, count: int, turns: int = 3, line_noise: float = 0.0, barge_in: bool = True
+) -> list[CallScript]:
+    """Return ``count`` scripts of ``turns`` real recordings each (rotating through the fixtures).
+
+    ``barge_in``: the last utterance is said over the bot's answer; False: callers are silent while the bot talks.
+    """
     folder = SPEECH / ("zh" if lang.startswith("zh") else "en")
     files = sorted(folder.glob("*.wav"))
     if not files:
@@ -93,7 +98,7 @@ def caller_scripts(lang: str, count: int, turns: int = 3, line_noise: float = 0.
     utterances = [trim_speech(read_wav(f, 8000)) for f in files]
     utterances = [u for u in utterances if 16000 <= len(u) <= 16000 * 6] or utterances  # 1-6 s of speech
     pick = [tuple(utterances[(i * turns + k) % len(utterances)] for k in range(turns)) for i in range(count)]
-    return [CallScript(chosen, line_noise=line_noise) for chosen in pick]
+    return [CallScript(chosen, barge_in_last=barge_in, line_noise=line_noise) for chosen in pick]
 
 
 def ring_delay(index: int, calls: int, stagger_s: float | None, rng: random.Random) -> float:
@@ -126,15 +131,17 @@ def fill_usage(report: StageReport, meter: UsageMeter, calls: int) -> None:
 async def websocket_stage(
     bot: Bot, calls: int, duration_s: float, lang: str, seed: int = 1, line_noise: float = 0.0,
     stagger_s: float | None = None,
+    barge_in: bool = True,
 ) -> StageReport:
     """Run N callers in parallel, each placing calls back to back for ``duration_s`` (at least one each).
 
     ``line_noise``: white noise of that standard deviation while callers are silent (0: digital silence).
+    ``barge_in``: each call's last utterance talks over the bot (False: callers silent while the bot talks).
     ``stagger_s``: caller i rings ``i * stagger_s / N`` after the first (calls spread like vosk-server's in
     ``benchmarks.vs_vosk_server``); None: each at a random moment of the first 1.5 s (near-simultaneous speech).
     """
     report = StageReport("websocket", calls, bot.dialogue)
-    scripts = caller_scripts(lang, calls, line_noise=line_noise)
+    scripts = caller_scripts(lang, calls, line_noise=line_noise, barge_in=barge_in)
     results: list[CallResult] = []
     before = await bot.stats()
     tickets_before = await bot.ticket_count()
