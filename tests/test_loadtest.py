@@ -55,7 +55,7 @@ def test_loadtest_two_concurrent_websocket_calls(tmp_path: Path) -> None:
     assert 0 < stage["reply_p50_ms"] <= stage["reply_p95_ms"] <= stage["reply_p99_ms"] < 5000
     assert stage["bot_reply_p95_ms"] is not None and stage["bot_frames"] > 100
     # The bot stopped talking: barge-in waits for 300 ms of voiced sound and a word from the recogniser (the
-    # Korean CI model is slow to give one for this audio: about 1.5 s here; docs/performance.md, "Barge-in").
+    # Korean CI model is slow to give one for this audio: about 1.5 s here; docs/turn_taking.md, "Barge-in").
     assert stage["barge_in_p50_ms"] is not None and stage["barge_in_p50_ms"] < 3000
     assert stage["cpu_pct"] > 0 and stage["rss_idle_mb"] > 50 and stage["threads"] > 1
     assert stage["tickets"] == stage["placed"]  # every call left exactly one ticket
