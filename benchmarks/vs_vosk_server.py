@@ -94,6 +94,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     print(f"dialogue engine: {bot[0].dialogue if bot else '-'}\nlargest real-time N: {largest_holding(bot)}\n")
     print("side by side (cpu%: % of one core over the stage; RSS: peak MB; lag / p50 / p95 in ms):")
     print(side_by_side(peer, bot, loads))
+    errors = {r.calls: r.errors for r in bot if r.errors}
+    print(f"errors in the bot's call records: {errors}" if errors else "no error in the bot's call records")
     return {"model": str(model_dir), "noise_sigma": args.noise, "vosk_server": [s.to_dict() for s in peer],
             "vosk_server_largest_n": largest_holding(peer), "bot": [r.to_dict() | {"load_avg": a} for r, a in
             zip(bot, loads, strict=True)], "bot_largest_n": largest_holding(bot)}  # fmt: skip
