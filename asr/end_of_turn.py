@@ -14,7 +14,7 @@ account. Inputs and what they do:
 Anything else (words the tables do not know, a recogniser in another language) gets ``neutral_ms``. No prosody:
 the energy fall of the last voiced 100 ms (against the utterance's median) was measured on the real recordings and
 told nothing: it fell by 6 dB or more before 69% of the pauses inside sentences and before 69% of the real ends
-(``python -m benchmarks.endpointing --prosody``; docs/performance.md, "Adaptive end of turn").
+(``python -m benchmarks.endpointing --prosody``; docs/turn_taking.md, "Adaptive end of turn").
 """
 
 from __future__ import annotations

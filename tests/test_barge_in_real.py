@@ -39,7 +39,7 @@ def run(recognizer: VoskRecognizer, fixtures: Fixtures, interruptible: bool = Tr
 
 def test_coughs_bursts_and_short_backchannels_never_stop_the_bot(recognizer: VoskRecognizer) -> None:
     # Backchannels longer than 300 ms are left out: whether they stop the bot depends on the recogniser hearing
-    # "嗯" or "好", which the CI's Korean model cannot (docs/performance.md, "Barge-in on noisy lines"); the
+    # "嗯" or "好", which the CI's Korean model cannot (docs/turn_taking.md, "Barge-in on noisy lines"); the
     # benchmark counts them.
     fixtures = [
         f for f in build("zh", 8000, noises=("street", "babble", "tv"), snrs=(10, 20), kinds=OVER_THE_BOT)

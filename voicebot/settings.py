@@ -39,8 +39,15 @@ class AsrSettings:
     """Per language: an official model name (see ``voicebot models list``) or a model directory path."""
     model_dir: str = "~/.cache/hotline-voicebot/models"
     """Where downloaded models are kept."""
-    workers: int = 2
-    """Threads decoding audio for all calls (bounded executor)."""
+    workers: int = 0
+    """Threads decoding audio for all calls (bounded executor); 0: one per CPU core (``os.cpu_count()``)."""
+    beam: float = 0.0
+    """Decoder beam for every model; 0: the model's own (``conf/model.conf``; docs/performance.md, "Decoder")."""
+    max_active: int = 0
+    """Decoder max-active for every model; 0: the model's own."""
+    warm_up_ms: int = 200
+    """At call start, each new recogniser decodes this much faint noise and resets, so vosk's one-off first-decode
+    cost (~0.5 CPU-s) is paid during the greeting, not on the caller's first words; 0: off."""
     vad_aggressiveness: int = 2
     """webrtcvad mode 0-3 (3 filters most non-speech)."""
 

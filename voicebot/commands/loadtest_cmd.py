@@ -44,6 +44,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-n", "--calls", type=_ints, default=[1, 2, 4, 8], help="concurrent calls per stage (1,2,4,8)")
     parser.add_argument("--duration", type=float, default=0.0,
                         help="seconds each WebSocket stage keeps placing calls (0: one call per caller)")
+    parser.add_argument("--stagger", type=float, default=None,
+                        help="WebSocket: caller i rings i*STAGGER/N s after the first (default: all within 1.5 s)")
+    parser.add_argument("--noise", type=float, default=0.0,
+                        help="WebSocket: line noise std. dev. while callers are silent (30 = -61 dBFS; 0: silence)")
+    parser.add_argument("--no-barge-in", action="store_true",
+                        help="WebSocket: callers stay silent while the bot talks (default: the last one barges in)")
     parser.add_argument("--dialogue", choices=("auto", "rasa", "stand-in"), default="auto",
                         help="auto: Rasa if it answers at the configured URL, else the stand-in")
     parser.add_argument("--db", help="ticket database URL for the bot (default: a fresh SQLite file)")
@@ -76,7 +82,8 @@ async def run_stages(args: argparse.Namespace) -> list[StageReport]:
             if args.protocol == "sip":
                 report = await sip_stage(bot, calls, args.lang)
             else:
-                report = await websocket_stage(bot, calls, args.duration, args.lang)
+                report = await websocket_stage(bot, calls, args.duration, args.lang, line_noise=args.noise,
+                                               stagger_s=args.stagger, barge_in=not args.no_barge_in)  # fmt: skip
             reports.append(report)
             head, row = table([report]).splitlines()
             print(f"{head}\n{row}" if len(reports) == 1 else row, flush=True)

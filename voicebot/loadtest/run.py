@@ -22,8 +22,6 @@ TARGET_P95_MS = 800.0
 """The reply latency p95 a stage must stay under."""
 
 
-
-
 @dataclass(slots=True)
 class StageReport:
     """What one stage of N concurrent calls measured."""
@@ -86,8 +84,13 @@ class StageReport:
         return {**asdict(self), "holds": self.holds}
 
 
-def caller_scripts(lang: str, count: int, turns: int = 3, line_noise: float = 0.0) -> list[CallScript]:
-    """Return ``count`` scripts of ``turns`` real recordings each (rotating through the fixtures)."""
+def caller_scripts(
+    lang: str, count: int, turns: int = 3, line_noise: float = 0.0, barge_in: bool = True
+) -> list[CallScript]:
+    """Return ``count`` scripts of ``turns`` real recordings each (rotating through the fixtures).
+
+    ``barge_in``: the last utterance is said over the bot's answer; False: callers are silent while the bot talks.
+    """
     folder = SPEECH / ("zh" if lang.startswith("zh") else "en")
     files = sorted(folder.glob("*.wav"))
     if not files:
@@ -95,7 +98,14 @@ def caller_scripts(lang: str, count: int, turns: int = 3, line_noise: float = 0.
     utterances = [trim_speech(read_wav(f, 8000)) for f in files]
     utterances = [u for u in utterances if 16000 <= len(u) <= 16000 * 6] or utterances  # 1-6 s of speech
     pick = [tuple(utterances[(i * turns + k) % len(utterances)] for k in range(turns)) for i in range(count)]
-    return [CallScript(chosen, line_noise=line_noise) for chosen in pick]
+    return [CallScript(chosen, barge_in_last=barge_in, line_noise=line_noise) for chosen in pick]
+
+
+def ring_delay(index: int, calls: int, stagger_s: float | None, rng: random.Random) -> float:
+    """Return when caller ``index`` of ``calls`` rings, in seconds after the stage starts."""
+    if stagger_s is None:
+        return rng.uniform(0, 1.5)  # callers do not all ring in the same millisecond
+    return index * stagger_s / calls
 
 
 def fill_bot_side(report: StageReport, calls: list[dict[str, Any]]) -> None:
@@ -119,14 +129,19 @@ def fill_usage(report: StageReport, meter: UsageMeter, calls: int) -> None:
 
 
 async def websocket_stage(
-    bot: Bot, calls: int, duration_s: float, lang: str, seed: int = 1, line_noise: float = 0.0
+    bot: Bot, calls: int, duration_s: float, lang: str, seed: int = 1, line_noise: float = 0.0,
+    stagger_s: float | None = None,
+    barge_in: bool = True,
 ) -> StageReport:
     """Run N callers in parallel, each placing calls back to back for ``duration_s`` (at least one each).
 
     ``line_noise``: white noise of that standard deviation while callers are silent (0: digital silence).
+    ``barge_in``: each call's last utterance talks over the bot (False: callers silent while the bot talks).
+    ``stagger_s``: caller i rings ``i * stagger_s / N`` after the first (calls spread like vosk-server's in
+    ``benchmarks.vs_vosk_server``); None: each at a random moment of the first 1.5 s (near-simultaneous speech).
     """
     report = StageReport("websocket", calls, bot.dialogue)
-    scripts = caller_scripts(lang, calls, line_noise=line_noise)
+    scripts = caller_scripts(lang, calls, line_noise=line_noise, barge_in=barge_in)
     results: list[CallResult] = []
     before = await bot.stats()
     tickets_before = await bot.ticket_count()
@@ -134,7 +149,7 @@ async def websocket_stage(
 
     async def worker(index: int) -> None:
         rng = random.Random(seed * 1000 + index)
-        await asyncio.sleep(rng.uniform(0, 1.5))  # callers do not all ring in the same millisecond
+        await asyncio.sleep(ring_delay(index, calls, stagger_s, rng))
         while True:
             results.append(await place_call(bot.media_url, bot.token, scripts[index], rng, lang))
             if time.monotonic() >= deadline:
